@@ -1,0 +1,99 @@
+/**
+ * IAM wildcard matching: `*` matches any run of characters (the empty one too), `?` exactly one
+ * (IAM User Guide, "Resource" and "String condition operators"). Patterns are compiled once into a
+ * shape with a fast path (exact, prefix, match-all), and the general case runs the classic greedy
+ * two-pointer algorithm with single-star backtracking: linear in practice, O(n·m) at worst, and it
+ * allocates nothing per match, unlike a RegExp built per pattern.
+ *
+ * A pattern is a list of codes: a UTF-16 code unit for a literal character, or STAR / ONE for the two
+ * wildcards, so text substituted from a policy variable stays literal even when it holds `*` or `?`.
+ */
+
+export const STAR = -1;
+export const ONE = -2;
+
+export type Glob =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'exact'; readonly text: string }
+  | { readonly kind: 'prefix'; readonly text: string }
+  | { readonly kind: 'general'; readonly codes: Int32Array };
+
+const ANY: Glob = { kind: 'any' };
+
+/** Codes for a pattern string in which `*` and `?` are wildcards. */
+export function patternCodes(pattern: string, into: number[] = []): number[] {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    into.push(c === 42 ? STAR : c === 63 ? ONE : c);
+  }
+  return into;
+}
+
+/** Codes for text that must match literally. */
+export function literalCodes(text: string, into: number[] = []): number[] {
+  for (let i = 0; i < text.length; i++) into.push(text.charCodeAt(i));
+  return into;
+}
+
+export function globFromPattern(pattern: string): Glob {
+  if (pattern === '*') return ANY;
+  return compileGlob(patternCodes(pattern));
+}
+
+export function compileGlob(codes: readonly number[]): Glob {
+  let wild = 0;
+  let stars = 0;
+  for (const c of codes) {
+    if (c === STAR) stars++;
+    if (c < 0) wild++;
+  }
+  if (wild === 0) return { kind: 'exact', text: String.fromCharCode(...codes) };
+  if (stars === codes.length) return ANY;
+  if (wild === 1 && codes[codes.length - 1] === STAR) {
+    return { kind: 'prefix', text: String.fromCharCode(...codes.slice(0, -1)) };
+  }
+  return { kind: 'general', codes: Int32Array.from(codes) };
+}
+
+/** Does `s` (from `start` on) match the glob? */
+export function matchGlob(g: Glob, s: string, start = 0): boolean {
+  switch (g.kind) {
+    case 'any':
+      return true;
+    case 'exact':
+      return start === 0 ? s === g.text : s.length - start === g.text.length && s.startsWith(g.text, start);
+    case 'prefix':
+      return s.startsWith(g.text, start);
+    case 'general':
+      return matchCodes(g.codes, s, start);
+  }
+}
+
+function matchCodes(p: Int32Array, s: string, start: number): boolean {
+  let i = start;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  const n = s.length;
+  const m = p.length;
+  while (i < n) {
+    const c = j < m ? p[j]! : 0;
+    if (j < m && (c === ONE || c === s.charCodeAt(i))) {
+      i++;
+      j++;
+    } else if (j < m && c === STAR) {
+      star = j++;
+      mark = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++mark;
+    } else return false;
+  }
+  while (j < m && p[j] === STAR) j++;
+  return j === m;
+}
+
+/** Does the glob contain a wildcard at all? */
+export function isWild(g: Glob): boolean {
+  return g.kind !== 'exact';
+}
