@@ -60,7 +60,7 @@ test('an explicit Deny anywhere beats every Allow, and only the Deny is reported
   );
 });
 
-test('statements of other services are never consulted, NotAction ones always are', () => {
+test('only statements whose Action or NotAction covers the action are consulted', () => {
   const p = compilePolicy({
     Version: '2012-10-17',
     Statement: [
@@ -69,13 +69,15 @@ test('statements of other services are never consulted, NotAction ones always ar
     ],
   });
   assert.deepEqual(
-    p.candidates('s3').map((s) => s.index),
+    p.candidates('s3:getobject').allow.map((s) => s.index),
     [1],
   );
+  assert.deepEqual(p.candidates('s3:getobject').deny, []);
   assert.deepEqual(
-    p.candidates('ec2').map((s) => s.index),
-    [0, 1],
+    p.candidates('ec2:runinstances').deny.map((s) => s.index),
+    [0],
   );
+  assert.deepEqual(p.candidates('iam:createuser').allow, []);
   assert.equal(authorize(req({ identityPolicies: [p] })).decision, 'allowed');
   assert.equal(
     authorize(req({ identityPolicies: [p], action: 'ec2:RunInstances', resource: '*' })).decision,

@@ -1,13 +1,14 @@
-import type { CompiledPolicy, CompiledStatement } from './compile.js';
+import type { CompiledCondition, CompiledPolicy, CompiledStatement } from './compile.js';
 import {
   evaluateCondition,
+  HOLDS,
   isUnresolved,
-  matchAction,
   matchResource,
   RequestResource,
   splitAction,
+  statementMatchesAction,
   unresolvedInCondition,
-  type RequestAction,
+  type ConditionReason,
 } from './match.js';
 import { isExempt, matchPrincipal, principalAccount } from './principal.js';
 import type {
@@ -36,29 +37,43 @@ export interface AuthorizationRequest {
   readonly resourcePolicy?: CompiledPolicy;
   readonly permissionsBoundary?: CompiledPolicy;
   readonly sessionPolicy?: CompiledPolicy;
-  /** Record a per-statement trace for explanations (slower; off on the hot path). */
+  /**
+   * Evaluate every statement and record a per-statement trace for explanations. Without it, evaluation
+   * stops at the first statement that decides, and `matchedStatements` / `missingContextKeys` cover
+   * only what was evaluated.
+   */
   readonly trace?: boolean;
 }
 
+/** A policy taking part in the request, with where it sits. */
+interface Entry {
+  readonly policy: CompiledPolicy;
+  readonly slot: PolicySlot;
+  readonly index: number | undefined;
+}
+
 interface Hit {
-  readonly ref: StatementRef;
-  readonly kind?: PrincipalMatchKind;
+  readonly entry: Entry;
+  readonly statement: CompiledStatement;
+  readonly kind: PrincipalMatchKind | undefined;
 }
 
 interface Run {
   readonly req: AuthorizationRequest;
-  readonly action: RequestAction;
+  /** The action as the request names it, the key of `CompiledPolicy.candidates`. */
+  readonly actionKey: string;
   readonly resource: RequestResource;
   readonly hasBoundary: boolean;
-  readonly allows: Hit[];
-  readonly denies: Hit[];
-  readonly missing: Map<string, string>;
-  readonly issues: string[];
-  readonly trace: StatementTrace[] | undefined;
-  policyErrors: boolean;
+  /** Lower-cased key → the key as a policy wrote it; created on first use. */
+  missing: Map<string, string> | undefined;
 }
 
+const NONE: readonly never[] = Object.freeze([]);
+
 const KIND_RANK: Record<PrincipalMatchKind, number> = { direct: 3, role: 2, account: 1 };
+/** What a statement's principal check gives outside resource policies. */
+const NO_PRINCIPAL = 'none';
+type PrincipalOutcome = PrincipalMatchKind | typeof NO_PRINCIPAL | undefined;
 
 /**
  * Decides one request with AWS's evaluation logic (IAM User Guide, "Policy evaluation logic", and its
@@ -91,58 +106,102 @@ export function authorize(req: AuthorizationRequest): AuthorizationResult {
 function evaluate(req: AuthorizationRequest): AuthorizationResult {
   const run: Run = {
     req,
-    action: splitAction(req.action),
+    actionKey: req.action,
     resource: new RequestResource(req.resource),
     hasBoundary: req.permissionsBoundary !== undefined,
-    allows: [],
-    denies: [],
-    missing: new Map(),
-    issues: [],
-    trace: req.trace ? [] : undefined,
-    policyErrors: false,
+    missing: undefined,
   };
   const p = req.principal;
   const awsPrincipal = p.type !== 'federated' && p.type !== 'service' && p.type !== 'anonymous';
   const isSession = p.type === 'assumedRole' || p.type === 'federatedUser';
+  let issues: string[] | undefined;
+  const issue = (text: string) => (issues ??= []).push(text);
 
-  let identityAllow = false;
+  const entries: Entry[] = [];
   if (awsPrincipal) {
-    req.identityPolicies.forEach((policy, i) => {
-      if (evaluatePolicy(run, policy, 'identity', i)) identityAllow = true;
-    });
-  } else if (req.identityPolicies.length > 0) {
-    run.issues.push(`identity policies were ignored: a ${p.type} principal has none`);
+    const list = req.identityPolicies;
+    for (let i = 0; i < list.length; i++) entries.push({ policy: list[i]!, slot: 'identity', index: i });
+  } else if (req.identityPolicies.length > 0)
+    issue(`identity policies were ignored: a ${p.type} principal has none`);
+  if (req.resourcePolicy) entries.push({ policy: req.resourcePolicy, slot: 'resource', index: undefined });
+  if (req.permissionsBoundary && awsPrincipal) {
+    entries.push({ policy: req.permissionsBoundary, slot: 'boundary', index: undefined });
   }
-  let resourceKind: PrincipalMatchKind | undefined;
-  if (req.resourcePolicy) {
-    const before = run.allows.length;
-    evaluatePolicy(run, req.resourcePolicy, 'resource');
-    for (const hit of run.allows.slice(before)) {
-      if (hit.kind && (!resourceKind || KIND_RANK[hit.kind] > KIND_RANK[resourceKind]))
-        resourceKind = hit.kind;
+  if (req.sessionPolicy) {
+    if (isSession) entries.push({ policy: req.sessionPolicy, slot: 'session', index: undefined });
+    else issue(`the session policy was ignored: a ${p.type} principal is not a session`);
+  }
+  let policyErrors = false;
+  for (const e of entries) if (checkUsable(e, issue)) policyErrors = true;
+
+  const denies: Hit[] = [];
+  const allows: Hit[] = [];
+  let trace: StatementTrace[] | undefined;
+  if (req.trace) {
+    trace = [];
+    for (const e of entries)
+      for (const s of e.policy.statements) traceStatement(run, e, s, trace, denies, allows);
+  } else {
+    scan: for (const e of entries) {
+      for (const s of e.policy.candidates(run.actionKey).deny) {
+        const kind = matchStatement(run, e.slot, s);
+        if (kind !== undefined) {
+          denies.push({ entry: e, statement: s, kind: kind === NO_PRINCIPAL ? undefined : kind });
+          break scan;
+        }
+      }
+    }
+    if (denies.length === 0) {
+      for (const e of entries) {
+        for (const s of e.policy.candidates(run.actionKey).allow) {
+          const kind = matchStatement(run, e.slot, s);
+          if (kind === undefined) continue;
+          allows.push({ entry: e, statement: s, kind: kind === NO_PRINCIPAL ? undefined : kind });
+          // One Allow decides its policy; a resource policy may still name the caller more directly.
+          if (e.slot !== 'resource' || kind === 'direct') break;
+        }
+      }
     }
   }
-  let boundaryAllow = true;
-  if (req.permissionsBoundary && awsPrincipal) {
-    boundaryAllow = evaluatePolicy(run, req.permissionsBoundary, 'boundary');
-  }
+
+  const done = (decision: AuthorizationResult['decision'], reason?: DenyReason): AuthorizationResult => {
+    // Built as one literal (no spreads): this runs once per request on the hot path.
+    const hits = decision === 'explicitDeny' ? denies : allows;
+    const result: { -readonly [K in keyof AuthorizationResult]: AuthorizationResult[K] } = {
+      decision,
+      matchedStatements: hits.length === 0 ? NONE : refsOf(hits),
+      missingContextKeys: run.missing === undefined ? NONE : [...run.missing.values()],
+      issues: issues ?? NONE,
+    };
+    if (reason) result.reason = reason;
+    if (trace) result.trace = trace;
+    return result;
+  };
+
+  if (denies.length > 0) return done('explicitDeny', 'explicitDeny');
+  if (policyErrors) return done('implicitDeny', 'policyErrors');
+
+  let identityAllow = false;
+  let boundaryAllow = !req.permissionsBoundary || !awsPrincipal;
   let sessionAllow = p.type !== 'federatedUser';
-  if (req.sessionPolicy) {
-    if (isSession) sessionAllow = evaluatePolicy(run, req.sessionPolicy, 'session');
-    else run.issues.push(`the session policy was ignored: a ${p.type} principal is not a session`);
+  let resourceKind: PrincipalMatchKind | undefined;
+  if (req.sessionPolicy && isSession) sessionAllow = false;
+  for (const h of allows) {
+    switch (h.entry.slot) {
+      case 'identity':
+        identityAllow = true;
+        break;
+      case 'boundary':
+        boundaryAllow = true;
+        break;
+      case 'session':
+        sessionAllow = true;
+        break;
+      case 'resource':
+        if (h.kind && (!resourceKind || KIND_RANK[h.kind] > KIND_RANK[resourceKind])) resourceKind = h.kind;
+        break;
+    }
   }
-
-  const done = (decision: AuthorizationResult['decision'], reason?: DenyReason): AuthorizationResult => ({
-    decision,
-    ...(reason ? { reason } : {}),
-    matchedStatements: (decision === 'explicitDeny' ? run.denies : run.allows).map((h) => h.ref),
-    missingContextKeys: [...run.missing.values()],
-    issues: run.issues,
-    ...(run.trace ? { trace: run.trace } : {}),
-  });
-
-  if (run.denies.length > 0) return done('explicitDeny', 'explicitDeny');
-  if (run.policyErrors) return done('implicitDeny', 'policyErrors');
 
   const isTrust = isTrustRequest(run);
   if (!awsPrincipal) {
@@ -152,7 +211,7 @@ function evaluate(req: AuthorizationRequest): AuthorizationResult {
   if (isTrust && !resourceKind) return done('implicitDeny', 'noTrustAllow');
 
   const own = principalAccount(p);
-  const resourceAccount = req.resourceAccount ?? accountOf(run.resource) ?? own;
+  const resourceAccount = req.resourceAccount ?? run.resource.account() ?? own;
   const identityReason: DenyReason | undefined =
     p.type === 'root'
       ? undefined
@@ -175,161 +234,179 @@ function evaluate(req: AuthorizationRequest): AuthorizationResult {
   return identityReason ? done('implicitDeny', identityReason) : done('allowed');
 }
 
-/** `sts:AssumeRole*` and friends on a role: the trust policy must allow them itself. */
-function isTrustRequest(run: Run): boolean {
-  if (run.action.service !== 'sts') return false;
-  const parts = run.resource.segments();
-  return parts !== null && parts[2] === 'iam' && parts[5]!.startsWith('role/');
-}
-
-function accountOf(r: RequestResource): string | undefined {
-  const parts = r.segments();
-  const account = parts?.[4];
-  return account && /^\d{12}$/.test(account) ? account : undefined;
-}
-
-/** Evaluates one policy; records its matching statements; returns whether any Allow matched. */
-function evaluatePolicy(run: Run, policy: CompiledPolicy, slot: PolicySlot, policyIndex?: number): boolean {
-  const label =
-    slot === 'identity' ? `identity policy ${policy.name ?? `#${policyIndex}`}` : `${slotName(slot)}`;
+/** Flags a policy that cannot take part as given; returns whether it has errors. */
+function checkUsable(e: Entry, issue: (text: string) => void): boolean {
+  const { policy, slot } = e;
+  const label = slot === 'identity' ? `identity policy ${policy.name ?? `#${e.index}`}` : SLOT_NAME[slot];
+  let bad = false;
   if (policy.errors.length > 0) {
-    run.policyErrors = true;
-    run.issues.push(`${label} has errors and grants nothing: ${policy.errors[0]!.message}`);
+    bad = true;
+    issue(`${label} has errors and grants nothing: ${policy.errors[0]!.message}`);
   }
   if (slot === 'resource' ? policy.lacksPrincipals : policy.hasPrincipals) {
-    run.policyErrors = true;
-    run.issues.push(
+    bad = true;
+    issue(
       slot === 'resource'
         ? `${label} has a statement without \`Principal\` or \`NotPrincipal\`, so it grants nothing`
         : `${label} names a principal, which only resource policies do, so it grants nothing`,
     );
   }
   if (slot !== 'resource' && policy.lacksResources) {
-    run.policyErrors = true;
-    run.issues.push(`${label} has a statement without \`Resource\` or \`NotResource\`, so it grants nothing`);
+    bad = true;
+    issue(`${label} has a statement without \`Resource\` or \`NotResource\`, so it grants nothing`);
   }
-  const statements = run.trace ? policy.statements : policy.candidates(run.action.service);
-  let allowed = false;
-  for (const s of statements) {
-    const hit = evaluateStatement(run, s, slot, policy, policyIndex);
-    if (hit === undefined) continue;
-    if (s.effect === 'Deny') run.denies.push(hit);
-    else {
-      run.allows.push(hit);
-      allowed = true;
-    }
-  }
-  return allowed;
+  return bad;
 }
 
-function slotName(slot: PolicySlot): string {
-  switch (slot) {
-    case 'identity':
-      return 'identity policy';
-    case 'resource':
-      return 'resource policy';
-    case 'boundary':
-      return 'permissions boundary';
-    case 'session':
-      return 'session policy';
-  }
+const SLOT_NAME: Record<PolicySlot, string> = {
+  identity: 'identity policy',
+  resource: 'resource policy',
+  boundary: 'permissions boundary',
+  session: 'session policy',
+};
+
+function refsOf(hits: readonly Hit[]): StatementRef[] {
+  const out: StatementRef[] = [];
+  for (const h of hits) out.push(refOf(h));
+  return out;
 }
 
-function evaluateStatement(
-  run: Run,
-  s: CompiledStatement,
-  slot: PolicySlot,
-  policy: CompiledPolicy,
-  policyIndex: number | undefined,
-): Hit | undefined {
-  const { req } = run;
-  let kind: PrincipalMatchKind | undefined;
-  let principalMatch: boolean | 'notApplicable' = 'notApplicable';
-  if (slot === 'resource') {
-    if (s.principal) kind = matchPrincipal(s.principal, req.principal);
-    else if (s.notPrincipal) {
-      // Deny with NotPrincipal always denies a principal that has a permissions boundary (IAM User
-      // Guide, "Permissions boundaries": evaluation with NotPrincipal).
-      const applies = !isExempt(s.notPrincipal, req.principal) || (s.effect === 'Deny' && run.hasBoundary);
-      kind = applies ? 'direct' : undefined;
-    }
-    principalMatch = kind !== undefined;
-  }
-  if (principalMatch === false && !run.trace) return undefined;
-
-  let actionMatch = false;
-  for (const a of s.actions) {
-    if (matchAction(a, run.action)) {
-      actionMatch = true;
-      break;
-    }
-  }
-  if (s.notAction) actionMatch = !actionMatch;
-  if (!actionMatch && !run.trace) return undefined;
-
-  let resourceMatch: boolean;
-  if (s.resources === undefined) resourceMatch = slot === 'resource';
-  else {
-    resourceMatch = false;
-    for (const r of s.resources) {
-      if (matchResource(r, run.resource, req.context)) {
-        resourceMatch = true;
-        break;
-      }
-    }
-    if (s.notResource) {
-      // "If AWS cannot resolve a variable, the entire statement might be invalid" (IAM User Guide,
-      // "Policy variables"): a NotResource whose exclusions cannot be resolved says nothing about what
-      // it covers, so the statement applies to nothing (for Allow and Deny alike, as iam-simulate does).
-      resourceMatch = !resourceMatch && !s.resources.some((r) => isUnresolved(r, req.context));
-    }
-  }
-  if (!resourceMatch && !run.trace) return undefined;
-
-  const applicable = principalMatch !== false && actionMatch && resourceMatch;
-  let conditionsMatch = applicable;
-  const traces: ConditionTrace[] | undefined = run.trace ? [] : undefined;
-  if (applicable) {
-    for (const c of s.conditions) {
-      const outcome = evaluateCondition(c, req.context);
-      if (outcome.value === undefined && !run.missing.has(c.key)) run.missing.set(c.key, c.keyText);
-      const unresolved = unresolvedInCondition(c, req.context);
-      for (const v of unresolved) {
-        const key = v.slice(2, -1).split(',')[0]!.trim();
-        if (!run.missing.has(key.toLowerCase())) run.missing.set(key.toLowerCase(), key);
-      }
-      if (!outcome.matched) conditionsMatch = false;
-      traces?.push({
-        operator: c.operatorText,
-        key: c.keyText,
-        policyValues: c.valueTexts,
-        requestValue: outcome.value,
-        matched: outcome.matched,
-        reason: outcome.reason,
-        ...(unresolved.length > 0 ? { unresolvedVariables: unresolved } : {}),
-        path: c.path,
-      });
-    }
-  }
-  const ref: StatementRef = {
-    policy: slot,
-    ...(policyIndex !== undefined ? { policyIndex } : {}),
-    ...(policy.name !== undefined ? { policyName: policy.name } : {}),
+function refOf(h: Hit): StatementRef {
+  const { entry, statement: s } = h;
+  const ref: { -readonly [K in keyof StatementRef]: StatementRef[K] } = {
+    policy: entry.slot,
     statementIndex: s.index,
-    ...(s.sid !== undefined ? { sid: s.sid } : {}),
     effect: s.effect,
     path: s.path,
   };
-  if (run.trace && traces) {
-    run.trace.push({
-      ...ref,
-      principalMatch,
-      actionMatch,
-      resourceMatch,
-      conditions: traces,
-      matched: conditionsMatch,
-      ...(kind ? { principalMatchKind: kind } : {}),
-    });
+  if (entry.index !== undefined) ref.policyIndex = entry.index;
+  if (entry.policy.name !== undefined) ref.policyName = entry.policy.name;
+  if (s.sid !== undefined) ref.sid = s.sid;
+  return ref;
+}
+
+/** `sts:AssumeRole*` and friends on a role: the trust policy must allow them itself. */
+function isTrustRequest(run: Run): boolean {
+  if (!/^sts:/i.test(run.actionKey)) return false;
+  const prefix = run.resource.prefix();
+  return prefix !== null && /^arn:[^:]*:iam:/.test(prefix) && run.resource.rest().startsWith('role/');
+}
+
+function principalOutcome(run: Run, slot: PolicySlot, s: CompiledStatement): PrincipalOutcome {
+  if (slot !== 'resource') return NO_PRINCIPAL;
+  if (s.principal) return matchPrincipal(s.principal, run.req.principal);
+  if (s.notPrincipal) {
+    // Deny with NotPrincipal always denies a principal that has a permissions boundary (IAM User
+    // Guide, "Permissions boundaries": evaluation with NotPrincipal).
+    const applies = !isExempt(s.notPrincipal, run.req.principal) || (s.effect === 'Deny' && run.hasBoundary);
+    return applies ? 'direct' : undefined;
   }
-  return conditionsMatch ? { ref, ...(kind ? { kind } : {}) } : undefined;
+  return undefined;
+}
+
+function resourceMatches(run: Run, slot: PolicySlot, s: CompiledStatement): boolean {
+  // A statement without Resource applies to the resource its policy is attached to (trust policies).
+  if (s.resources === undefined) return slot === 'resource';
+  const ctx = run.req.context;
+  let found = false;
+  for (const r of s.resources) {
+    if (matchResource(r, run.resource, ctx)) {
+      found = true;
+      break;
+    }
+  }
+  if (!s.notResource) return found;
+  // "If AWS cannot resolve a variable, the entire statement might be invalid" (IAM User Guide,
+  // "Policy variables"): a NotResource whose exclusions cannot be resolved says nothing about what it
+  // covers, so the statement applies to nothing (for Allow and Deny alike, as iam-simulate does).
+  if (found) return false;
+  for (const r of s.resources) if (isUnresolved(r, ctx)) return false;
+  return true;
+}
+
+/** Records the keys a condition needed and the request lacked. */
+function noteMissing(run: Run, c: CompiledCondition, reason: ConditionReason): void {
+  const ctx = run.req.context;
+  if (reason !== 'matched' && reason !== 'valueMismatch' && reason !== 'multivaluedWithoutQualifier') {
+    if (!ctx.has(c.key)) {
+      const missing = (run.missing ??= new Map());
+      if (!missing.has(c.key)) missing.set(c.key, c.keyText);
+    }
+  }
+  if (c.hasVariables) {
+    for (const v of unresolvedInCondition(c, ctx)) {
+      const missing = (run.missing ??= new Map());
+      if (!missing.has(v.key)) missing.set(v.key, v.name);
+    }
+  }
+}
+
+/**
+ * Whether a statement whose action matched (`candidates` filtered it) applies to the request. Fast
+ * path: it stops at the first part that fails.
+ */
+function matchStatement(run: Run, slot: PolicySlot, s: CompiledStatement): PrincipalOutcome {
+  const kind = principalOutcome(run, slot, s);
+  if (kind === undefined || !resourceMatches(run, slot, s)) return undefined;
+  for (const c of s.conditions) {
+    const reason = evaluateCondition(c, run.req.context);
+    noteMissing(run, c, reason);
+    if (!HOLDS[reason]) return undefined;
+  }
+  return kind;
+}
+
+/** Evaluates every part of a statement and records it in the trace. */
+function traceStatement(
+  run: Run,
+  e: Entry,
+  s: CompiledStatement,
+  trace: StatementTrace[],
+  denies: Hit[],
+  allows: Hit[],
+): void {
+  const ctx = run.req.context;
+  const kind = principalOutcome(run, e.slot, s);
+  const principalMatch: boolean | 'notApplicable' =
+    kind === NO_PRINCIPAL ? 'notApplicable' : kind !== undefined;
+  const actionMatch = statementMatchesAction(s, splitAction(run.actionKey));
+  const resourceMatch = resourceMatches(run, e.slot, s);
+  let matched = kind !== undefined && actionMatch && resourceMatch;
+  const conditions: ConditionTrace[] = [];
+  if (matched) {
+    for (const c of s.conditions) {
+      const reason = evaluateCondition(c, ctx);
+      noteMissing(run, c, reason);
+      const holds = HOLDS[reason];
+      if (!holds) matched = false;
+      const unresolved = c.hasVariables ? unresolvedInCondition(c, ctx).map((v) => v.raw) : [];
+      const t: { -readonly [K in keyof ConditionTrace]: ConditionTrace[K] } = {
+        operator: c.operatorText,
+        key: c.keyText,
+        policyValues: c.valueTexts,
+        requestValue: ctx.get(c.key),
+        matched: holds,
+        reason,
+        path: c.path,
+      };
+      if (unresolved.length > 0) t.unresolvedVariables = unresolved;
+      conditions.push(t);
+    }
+  }
+  const hitKind = kind === NO_PRINCIPAL ? undefined : kind;
+  const hit: Hit = { entry: e, statement: s, kind: hitKind };
+  // Plain assignments, not spreads: object spread is what made tracing slow.
+  const entry = refOf(hit) as { -readonly [K in keyof StatementTrace]: StatementTrace[K] };
+  entry.actions = s.actions.map((a) => a.raw);
+  entry.notAction = s.notAction;
+  entry.resources = s.resources?.map((r) => r.raw);
+  entry.notResource = s.notResource;
+  entry.principalMatch = principalMatch;
+  entry.actionMatch = actionMatch;
+  entry.resourceMatch = resourceMatch;
+  entry.conditions = conditions;
+  entry.matched = matched;
+  if (hitKind) entry.principalMatchKind = hitKind;
+  trace.push(entry);
+  if (matched) (s.effect === 'Deny' ? denies : allows).push(hit);
 }

@@ -4,6 +4,7 @@ import type { ConditionEntry, PolicyDocument, Statement } from './ast.js';
 import { compileGlob, globFromPattern, type Glob } from './glob.js';
 import { parseOperator, type ParsedOperator } from './operators.js';
 import { parsePolicy, syntaxError } from './parse.js';
+import { splitAction, statementMatchesAction } from './match.js';
 import { compilePrincipals, type CompiledPrincipals } from './principal.js';
 import { parseTemplate, staticCodes, staticText, type Template } from './template.js';
 import type { Finding } from './types.js';
@@ -38,10 +39,11 @@ export type ResourcePattern =
   | { readonly kind: 'segments'; readonly raw: string; readonly segments: ArnSegments; readonly rest: Glob }
   /** A short pattern whose last component ends in `*`: that `*` spans the rest, colons included. */
   | { readonly kind: 'spanning'; readonly raw: string; readonly glob: Glob }
-  /** Variables in the resource component, resolved per request. */
+  /** Variables in the resource component, resolved per request; `prefix` when the head is literal. */
   | {
       readonly kind: 'template';
       readonly raw: string;
+      readonly prefix: string | null;
       readonly segments: ArnSegments;
       readonly rest: Template;
     };
@@ -68,6 +70,8 @@ export interface CompiledCondition {
   readonly keyText: string;
   readonly values: readonly ConditionValue[];
   readonly valueTexts: readonly string[];
+  /** Whether any value holds a policy variable. */
+  readonly hasVariables: boolean;
   readonly path: string;
 }
 
@@ -98,8 +102,16 @@ export interface CompiledPolicy {
   readonly lacksPrincipals: boolean;
   /** Whether any statement lacks `Resource` and `NotResource`: allowed only in resource policies. */
   readonly lacksResources: boolean;
-  /** The statements that may apply to an action of `service` (lower-cased), in document order. */
-  candidates(service: string): readonly CompiledStatement[];
+  /**
+   * The statements whose `Action`/`NotAction` matches the action (`service:Name`, any case), by
+   * effect, in document order: the action check done once per policy and action, not per request.
+   */
+  candidates(action: string): Candidates;
+}
+
+export interface Candidates {
+  readonly allow: readonly CompiledStatement[];
+  readonly deny: readonly CompiledStatement[];
 }
 
 export interface CompileOptions {
@@ -158,7 +170,15 @@ function makePolicy(
       }
     }
   }
-  const merged = new Map<string, readonly CompiledStatement[]>();
+  const split = (list: readonly CompiledStatement[]): Candidates => ({
+    allow: list.filter((s) => s.effect === 'Allow'),
+    deny: list.filter((s) => s.effect === 'Deny'),
+  });
+  const shared = split(anyService);
+  const merged = new Map<string, Candidates>();
+  for (const [svc, own] of byService)
+    merged.set(svc, split([...own, ...anyService].sort((a, b) => a.index - b.index)));
+  const byAction = new Map<string, Candidates>();
   return {
     ...(name !== undefined ? { name } : {}),
     ...(document ? { document } : {}),
@@ -167,19 +187,24 @@ function makePolicy(
     hasPrincipals: statements.some((s) => s.principal || s.notPrincipal),
     lacksPrincipals: statements.some((s) => !s.principal && !s.notPrincipal),
     lacksResources: statements.some((s) => s.resources === undefined),
-    candidates(service: string) {
-      let list = merged.get(service);
-      if (!list) {
-        const own = byService.get(service);
-        list = own ? [...own, ...anyService].sort((a, b) => a.index - b.index) : anyService;
-        // INVARIANT: the cache is bounded by the number of distinct service prefixes asked about;
-        // unknown services all share `anyService` and are not stored.
-        if (own) merged.set(service, list);
-      }
-      return list;
+    candidates(action: string): Candidates {
+      const hit = byAction.get(action);
+      if (hit) return hit;
+      const a = splitAction(action);
+      const forService = merged.get(a.service) ?? shared;
+      const found: Candidates = {
+        allow: forService.allow.filter((s) => statementMatchesAction(s, a)),
+        deny: forService.deny.filter((s) => statementMatchesAction(s, a)),
+      };
+      // INVARIANT: bounded. Servers ask about the actions of their own operation tables; past the
+      // bound, further actions are filtered per call instead of remembered.
+      if (byAction.size < MAX_CACHED_ACTIONS) byAction.set(action, found);
+      return found;
     },
   };
 }
+
+const MAX_CACHED_ACTIONS = 2048;
 
 function compileStatement(
   s: Statement,
@@ -294,12 +319,19 @@ export function compileResource(raw: string, variables: boolean): ResourcePatter
   const head = parts.slice(0, 5);
   if (variables && head.some((p) => p.includes('${'))) return { kind: 'never', raw };
   const segments = head.map(globFromPattern) as unknown as ArnSegments;
+  const literalHead = segments.every((g) => g.kind === 'exact');
   const restTemplate = parseTemplate(parts[5], variables).template;
-  if (restTemplate.hasVariables) return { kind: 'template', raw, segments, rest: restTemplate };
-  const rest = compileGlob(staticCodes(restTemplate));
-  if (segments.every((g) => g.kind === 'exact')) {
-    return { kind: 'prefixed', raw, prefix: `${head.join(':')}:`, rest };
+  if (restTemplate.hasVariables) {
+    return {
+      kind: 'template',
+      raw,
+      prefix: literalHead ? `${head.join(':')}:` : null,
+      segments,
+      rest: restTemplate,
+    };
   }
+  const rest = compileGlob(staticCodes(restTemplate));
+  if (literalHead) return { kind: 'prefixed', raw, prefix: `${head.join(':')}:`, rest };
   return { kind: 'segments', raw, segments, rest };
 }
 
@@ -345,6 +377,7 @@ function compileCondition(
     keyText: entry.key,
     values,
     valueTexts: entry.values.values.map((v) => v.text),
+    hasVariables: values.some((v) => v.kind === 'template' || v.kind === 'arnTemplate'),
     path: entry.values.path,
   };
 }

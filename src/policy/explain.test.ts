@@ -116,7 +116,7 @@ test('hint: s3:ListBucket applies to the bucket, not its objects', () => {
   assert.match(r.explanation ?? '', /applies to the bucket ARN `arn:aws:s3:::team-a`, not to its objects/);
 });
 
-test('an explicit deny names the denying statement and uses AWS sentence', () => {
+test("an explicit deny names the denying statement and gives AWS's sentence", () => {
   const r = simulate(
     {
       principal: 'arn:aws:iam::111122223333:user/alice',
@@ -137,7 +137,7 @@ test('an explicit deny names the denying statement and uses AWS sentence', () =>
   assert.equal(r.decision, 'explicitDeny');
   assert.match(
     r.explanation ?? '',
-    /^explicitDeny: User: arn:aws:iam::111122223333:user\/alice is not authorized to perform: s3:DeleteObject on resource: arn:aws:s3:::b\/k with an explicit deny in an identity-based policy/,
+    /\n  aws: User: arn:aws:iam::111122223333:user\/alice is not authorized to perform: s3:DeleteObject on resource: arn:aws:s3:::b\/k with an explicit deny in an identity-based policy\n/,
   );
   assert.match(r.explanation ?? '', /denied by identity policy #0, statement `NoDelete`/);
 });

@@ -1,5 +1,5 @@
 import type { AuthorizationRequest } from './authorize.js';
-import { principalName } from './principal.js';
+import { principalName, principalPhrase } from './principal.js';
 import type {
   AuthorizationResult,
   ConditionTrace,
@@ -27,6 +27,8 @@ const SLOT_PHRASE: Record<PolicySlot, string> = {
  * identity-based policy allows the ACTION action`, or `... with an explicit deny in a ...`.
  */
 export function denialMessage(req: AuthorizationRequest, result: AuthorizationResult): string {
+  // STS answers a refused web-identity or SAML assumption without naming anyone.
+  if (req.principal.type === 'federated') return `Not authorized to perform ${req.action}`;
   const who = principalName(req.principal);
   const on = req.resource === '*' ? '' : ` on resource: ${req.resource}`;
   return `User: ${who} is not authorized to perform: ${req.action}${on} ${reasonPhrase(req, result)}`;
@@ -80,13 +82,14 @@ const REASON_DETAIL: Record<DenyReason, string> = {
 /** A multi-line explanation of a decision. Pass a result computed with `trace: true` for details. */
 export function explain(req: AuthorizationRequest, result: AuthorizationResult): string {
   const lines: string[] = [];
-  const who = principalName(req.principal);
+  const who = principalPhrase(req.principal);
   const target = req.resource === '*' ? '' : ` on ${req.resource}`;
   if (result.decision === 'allowed') {
     lines.push(`allowed: ${who} may perform ${req.action}${target}`);
     for (const ref of result.matchedStatements) lines.push(`  allowed by ${describeRef(ref)}`);
   } else {
-    lines.push(`${result.decision}: ${denialMessage(req, result)}`);
+    lines.push(`${result.decision}: ${who} may not perform ${req.action}${target}`);
+    lines.push(`  aws: ${denialMessage(req, result)}`);
     lines.push(`  why: ${REASON_DETAIL[result.reason ?? 'noIdentityAllow']}`);
     if (result.decision === 'explicitDeny') {
       for (const ref of result.matchedStatements) lines.push(`  denied by ${describeRef(ref)}`);
@@ -94,8 +97,19 @@ export function explain(req: AuthorizationRequest, result: AuthorizationResult):
   }
   for (const issue of result.issues) lines.push(`  issue: ${issue}`);
   if (result.trace && result.decision !== 'allowed') {
-    const misses = result.trace.filter((t) => !t.matched && relevantMiss(t, result));
-    if (misses.length > 0) lines.push('  statements that did not match:');
+    const allowMisses = result.trace.filter((t) => !t.matched && relevantMiss(t, result));
+    // Statements for other actions are noise; show those that covered the action, or say none did.
+    const misses = allowMisses.filter((t) => t.actionMatch && t.principalMatch !== false);
+    if (result.decision === 'implicitDeny' && result.reason !== 'policyErrors' && misses.length === 0) {
+      const others = allowMisses.filter((t) => t.principalMatch === false && t.actionMatch);
+      lines.push(
+        others.length > 0
+          ? `  no Allow statement names ${principalPhrase(req.principal)} for ${req.action}`
+          : `  no Allow statement covers the action ${req.action} at all`,
+      );
+      for (const t of others) lines.push(`    ${describeRef(t)}: ${whyNot(t, req)}`);
+    }
+    if (misses.length > 0) lines.push('  statements that covered the action but did not match:');
     for (const t of misses) {
       lines.push(`    ${describeRef(t)}: ${whyNot(t, req)}`);
       for (const hint of hints(t, req)) lines.push(`      hint: ${hint}`);
@@ -128,10 +142,13 @@ export function describeRef(ref: StatementRef): string {
 }
 
 function whyNot(t: StatementTrace, req: AuthorizationRequest): string {
-  if (t.principalMatch === false)
-    return `the principal \`${principalName(req.principal)}\` is not the one it names`;
+  if (t.principalMatch === false) return `it does not name ${principalPhrase(req.principal)}`;
   if (!t.actionMatch) return `the action \`${req.action}\` is not among its actions`;
-  if (!t.resourceMatch) return `the resource \`${req.resource}\` is not among its resources`;
+  if (!t.resourceMatch) {
+    const list = (t.resources ?? []).map((r) => `\`${r}\``).join(', ');
+    if (t.notResource) return `the resource \`${req.resource}\` is excluded by NotResource ${list}`;
+    return `the resource \`${req.resource}\` is not ${(t.resources ?? []).length > 1 ? 'any of ' : ''}${list}`;
+  }
   const failed = t.conditions.filter((c) => !c.matched);
   return failed.map(describeCondition).join('; ') || 'its conditions did not hold';
 }
@@ -170,11 +187,14 @@ export function hints(t: StatementTrace, req: AuthorizationRequest): string[] {
         `\`${req.action}\` applies to the bucket ARN \`${req.resource}\`, not to its objects (\`${req.resource}/*\`)`,
       );
     }
-    if (/^arn:[^:]*:s3:::[^/]+\//.test(req.resource) && /^s3:(get|put|delete)object/i.test(req.action)) {
-      out.push(
-        `object actions apply to \`arn:aws:s3:::BUCKET/KEY\`; a bucket ARN without \`/*\` does not cover its objects`,
-      );
+    const bucket = /^(arn:[^:]*:s3:::[^/]+)\//.exec(req.resource)?.[1];
+    if (bucket && (t.resources ?? []).includes(bucket)) {
+      out.push(`\`${bucket}\` is the bucket; its objects are \`${bucket}/*\``);
     }
+    const near = (t.resources ?? []).find(
+      (r) => r !== req.resource && r.toLowerCase() === req.resource.toLowerCase(),
+    );
+    if (near) out.push(`\`${near}\` differs from the resource only in case; ARNs match case-sensitively`);
   }
   for (const c of t.conditions) {
     if (c.matched) continue;

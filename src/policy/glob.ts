@@ -93,6 +93,34 @@ function matchCodes(p: Int32Array, s: string, start: number): boolean {
   return j === m;
 }
 
+/**
+ * Matches a pattern given as text, `*` and `?` being wildcards, without compiling it: for patterns
+ * built per request (substituted policy variables).
+ */
+export function matchPattern(p: string, s: string, start = 0): boolean {
+  let i = start;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  const n = s.length;
+  const m = p.length;
+  while (i < n) {
+    const c = j < m ? p.charCodeAt(j) : -3;
+    if (c === 63 || (c >= 0 && c !== 42 && c === s.charCodeAt(i))) {
+      i++;
+      j++;
+    } else if (c === 42) {
+      star = j++;
+      mark = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++mark;
+    } else return false;
+  }
+  while (j < m && p.charCodeAt(j) === 42) j++;
+  return j === m;
+}
+
 /** Does the glob contain a wildcard at all? */
 export function isWild(g: Glob): boolean {
   return g.kind !== 'exact';

@@ -113,6 +113,20 @@ export function principalName(p: Principal): string {
   }
 }
 
+/** How to name the principal in a sentence: `arn:...:user/alice`, `a web identity from PROVIDER`, ... */
+export function principalPhrase(p: Principal): string {
+  switch (p.type) {
+    case 'federated':
+      return `a web identity from \`${p.provider}\``;
+    case 'service':
+      return `the service \`${p.service}\``;
+    case 'anonymous':
+      return 'an anonymous caller';
+    default:
+      return principalName(p);
+  }
+}
+
 /** A `Principal` / `NotPrincipal` element, compiled for matching. */
 export interface CompiledPrincipals {
   readonly wildcard: boolean;

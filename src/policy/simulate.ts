@@ -55,13 +55,48 @@ export interface SimulationOptions {
   readonly cache?: PolicyCache;
 }
 
+/** A simulation request read and checked: ready for `authorize`, or the reason it is malformed. */
+export type PreparedSimulation =
+  | {
+      readonly ok: true;
+      readonly id: string | undefined;
+      readonly request: AuthorizationRequest;
+      readonly problems: readonly string[];
+      readonly findings: readonly PolicyFinding[];
+      readonly wantsTrace: boolean;
+    }
+  | { readonly ok: false; readonly result: SimulationResult };
+
 export function simulate(request: unknown, options: SimulationOptions = {}): SimulationResult {
+  const prepared = prepareSimulation(request, options);
+  if (!prepared.ok) return prepared.result;
+  const { id, request: req, problems, findings } = prepared;
+  const result = authorize(req);
+  const issues = [...problems, ...result.issues];
+  return {
+    ...(id !== undefined ? { id } : {}),
+    decision: result.decision,
+    ...(result.reason ? { reason: result.reason } : {}),
+    matchedStatements: [...result.matchedStatements],
+    missingContextKeys: [...result.missingContextKeys],
+    explanation: explain(req, result),
+    ...(issues.length > 0 ? { issues } : {}),
+    ...(findings.length > 0 ? { policyErrors: [...findings] } : {}),
+    ...(prepared.wantsTrace && result.trace ? { trace: [...result.trace] } : {}),
+  };
+}
+
+/** Reads a simulation request into an `AuthorizationRequest` (with `trace: true`), validating as it goes. */
+export function prepareSimulation(request: unknown, options: SimulationOptions = {}): PreparedSimulation {
   if (request === null || typeof request !== 'object' || Array.isArray(request)) {
-    return { error: 'a simulation request must be a JSON object' };
+    return { ok: false, result: { error: 'a simulation request must be a JSON object' } };
   }
   const r = request as Record<string, unknown>;
   const id = typeof r.id === 'string' ? r.id : typeof r.id === 'number' ? String(r.id) : undefined;
-  const fail = (error: string): SimulationResult => ({ ...(id !== undefined ? { id } : {}), error });
+  const fail = (error: string): PreparedSimulation => ({
+    ok: false,
+    result: { ...(id !== undefined ? { id } : {}), error },
+  });
 
   const principal = parsePrincipal(r.principal);
   if ('error' in principal) return fail(principal.error);
@@ -142,19 +177,7 @@ export function simulate(request: unknown, options: SimulationOptions = {}): Sim
     ...(sessionPolicy ? { sessionPolicy: sessionPolicy as CompiledPolicy } : {}),
     trace: true,
   };
-  const result = authorize(req);
-  const issues = [...problems, ...result.issues];
-  return {
-    ...(id !== undefined ? { id } : {}),
-    decision: result.decision,
-    ...(result.reason ? { reason: result.reason } : {}),
-    matchedStatements: [...result.matchedStatements],
-    missingContextKeys: [...result.missingContextKeys],
-    explanation: explain(req, result),
-    ...(issues.length > 0 ? { issues } : {}),
-    ...(findings.length > 0 ? { policyErrors: findings } : {}),
-    ...(r.trace === true && result.trace ? { trace: [...result.trace] } : {}),
-  };
+  return { ok: true, id, request: req, problems, findings, wantsTrace: r.trace === true };
 }
 
 const KNOWN_FIELDS = new Set([

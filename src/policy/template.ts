@@ -13,7 +13,15 @@ import type { RequestContext } from './types.js';
 export type TemplatePart =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'literal'; readonly text: string }
-  | { readonly kind: 'var'; readonly key: string; readonly raw: string; readonly fallback?: string };
+  | {
+      readonly kind: 'var';
+      /** Lower-cased key name, as the context stores it. */
+      readonly key: string;
+      /** The key name as written. */
+      readonly name: string;
+      readonly raw: string;
+      readonly fallback?: string;
+    };
 
 export interface Template {
   readonly parts: readonly TemplatePart[];
@@ -97,6 +105,7 @@ export function parseTemplate(text: string, variables: boolean): ParsedTemplate 
     parts.push({
       kind: 'var',
       key: key.trim().toLowerCase(),
+      name: key.trim(),
       raw,
       ...(fallback !== undefined ? { fallback } : {}),
     });
@@ -145,10 +154,13 @@ export function resolveCodes(t: Template, context: RequestContext): number[] | u
   return codes;
 }
 
-/** The keys of a template's variables that the request could not resolve (for traces). */
-export function unresolvedKeys(t: Template, context: RequestContext): string[] {
-  const out: string[] = [];
-  for (const p of t.parts) if (p.kind === 'var' && variableValue(p, context) === undefined) out.push(p.raw);
+/** The variables of a template that the request could not resolve, as written (`${aws:username}`). */
+export function unresolvedVariables(
+  t: Template,
+  context: RequestContext,
+): (TemplatePart & { kind: 'var' })[] {
+  const out: (TemplatePart & { kind: 'var' })[] = [];
+  for (const p of t.parts) if (p.kind === 'var' && variableValue(p, context) === undefined) out.push(p);
   return out;
 }
 

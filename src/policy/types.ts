@@ -102,6 +102,11 @@ export interface ConditionTrace {
 }
 
 export interface StatementTrace extends StatementRef {
+  /** The statement's `Action` (or `NotAction`) and `Resource` (or `NotResource`) patterns, as written. */
+  readonly actions: readonly string[];
+  readonly notAction: boolean;
+  readonly resources: readonly string[] | undefined;
+  readonly notResource: boolean;
   readonly principalMatch: boolean | 'notApplicable';
   readonly actionMatch: boolean;
   readonly resourceMatch: boolean;

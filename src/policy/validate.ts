@@ -744,7 +744,8 @@ class Checker {
       const host = oidcHost(p.text);
       if (host === undefined) continue;
       const keys = (s.condition ?? []).map((c) => c.key.toLowerCase());
-      if (!keys.includes(`${host}:sub`)) {
+      const lower = host.toLowerCase();
+      if (!keys.includes(`${lower}:sub`)) {
         this.add(
           'securityWarning',
           'MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL',
@@ -752,7 +753,7 @@ class Checker {
           p.path,
         );
       }
-      if (!keys.includes(`${host}:aud`)) {
+      if (!keys.includes(`${lower}:aud`)) {
         this.add(
           'warning',
           'MISSING_AUDIENCE_CONDITION',
@@ -825,7 +826,7 @@ function error(
 /** `arn:aws:iam::A:oidc-provider/HOST/PATH` → `HOST/PATH`; well-known providers are their host. */
 function oidcHost(provider: string): string | undefined {
   const m = /^arn:[^:]+:iam::\d{12}:oidc-provider\/(.+)$/.exec(provider);
-  if (m) return m[1]!.toLowerCase();
+  if (m) return m[1]!;
   if (provider === 'accounts.google.com' || provider === 'cognito-identity.amazonaws.com') return provider;
   return undefined;
 }
