@@ -137,7 +137,7 @@ test("an explicit deny names the denying statement and gives AWS's sentence", ()
   assert.equal(r.decision, 'explicitDeny');
   assert.match(
     r.explanation ?? '',
-    /\n  aws: User: arn:aws:iam::111122223333:user\/alice is not authorized to perform: s3:DeleteObject on resource: arn:aws:s3:::b\/k with an explicit deny in an identity-based policy\n/,
+    /\n {2}aws: User: arn:aws:iam::111122223333:user\/alice is not authorized to perform: s3:DeleteObject on resource: arn:aws:s3:::b\/k with an explicit deny in an identity-based policy\n/,
   );
   assert.match(r.explanation ?? '', /denied by identity policy #0, statement `NoDelete`/);
 });
