@@ -214,7 +214,7 @@ test('a resource policy naming the role of a session is still limited by the bou
   });
   assert.equal(
     authorize(req({ resourcePolicy: byRole, permissionsBoundary: boundary })).reason,
-    'noIdentityAllow',
+    'boundary',
   );
   assert.equal(authorize(req({ resourcePolicy: byRole })).decision, 'allowed');
   assert.equal(
@@ -233,4 +233,126 @@ test('IAM users are matched by ARN in resource policies, and their account alone
     authorize(req({ principal: user, resourcePolicy: byAccount, identityPolicies: [allowGet] })).decision,
     'allowed',
   );
+});
+
+const sessionRequest = (over: Partial<AuthorizationRequest>) => req({ principal: session, ...over });
+const doc = (statement: object) => compilePolicy({ Version: '2012-10-17', Statement: [statement] });
+
+test('NotResource with an unresolvable variable fails closed: the Allow applies to nothing, the Deny to everything', () => {
+  const allowAll = doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' });
+  const deny = doc({ Effect: 'Deny', Action: 's3:*', NotResource: 'arn:aws:s3:::b/home/${aws:username}/*' });
+  assert.equal(authorize(sessionRequest({ identityPolicies: [allowAll, deny] })).decision, 'explicitDeny');
+  const allow = doc({
+    Effect: 'Allow',
+    Action: 's3:*',
+    NotResource: 'arn:aws:s3:::b/home/${aws:username}/*',
+  });
+  assert.equal(authorize(sessionRequest({ identityPolicies: [allow] })).decision, 'implicitDeny');
+  // Resolved, the exclusion works as written.
+  const alice = req({ principal: user, identityPolicies: [allow], resource: 'arn:aws:s3:::b/home/alice/x' });
+  assert.equal(
+    authorize({ ...alice, context: buildContext({ 'aws:username': 'alice' }) }).decision,
+    'implicitDeny',
+  );
+  assert.equal(authorize({ ...alice, context: buildContext({ 'aws:username': 'bob' }) }).decision, 'allowed');
+});
+
+test('only a trust policy may leave out Resource: a bucket policy without one grants nothing', () => {
+  const bucket = doc({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' });
+  const r = authorize(req({ principal: { type: 'anonymous' }, resourcePolicy: bucket }));
+  assert.equal(r.decision, 'implicitDeny');
+  assert.equal(r.reason, 'policyErrors');
+  const trust = doc({
+    Effect: 'Allow',
+    Principal: { Federated: 'accounts.google.com' },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+  });
+  const t = authorize(
+    req({
+      principal: { type: 'federated', provider: 'accounts.google.com' },
+      action: 'sts:AssumeRoleWithWebIdentity',
+      resource: 'arn:aws:iam::111122223333:role/R',
+      resourcePolicy: trust,
+    }),
+  );
+  assert.equal(t.decision, 'allowed');
+});
+
+test('${*} stays literal in ARN conditions, and a substituted value cannot cross an ARN component', () => {
+  const literal = doc({
+    Effect: 'Allow',
+    Action: 's3:*',
+    Resource: '*',
+    Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:111122223333:${*}' } },
+  });
+  const ctx = (arn: string, extra: Record<string, string> = {}) =>
+    buildContext({ 'aws:SourceArn': arn, ...extra });
+  assert.equal(
+    authorize(
+      req({ identityPolicies: [literal], context: ctx('arn:aws:sns:us-east-1:111122223333:anything') }),
+    ).decision,
+    'implicitDeny',
+  );
+  assert.equal(
+    authorize(req({ identityPolicies: [literal], context: ctx('arn:aws:sns:us-east-1:111122223333:*') }))
+      .decision,
+    'allowed',
+  );
+  const shifted = doc({
+    Effect: 'Allow',
+    Action: 's3:*',
+    Resource: '*',
+    Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:${aws:PrincipalTag/r}:111122223333:*' } },
+  });
+  const attack = ctx('arn:aws:sns:us-east-1:999999999999:111122223333:q', {
+    'aws:PrincipalTag/r': 'us-east-1:999999999999',
+  });
+  assert.equal(authorize(req({ identityPolicies: [shifted], context: attack })).decision, 'implicitDeny');
+  const honest = ctx('arn:aws:sns:us-east-1:111122223333:q', { 'aws:PrincipalTag/r': 'us-east-1' });
+  assert.equal(authorize(req({ identityPolicies: [shifted], context: honest })).decision, 'allowed');
+});
+
+test('the deny reason names what stopped a role grant: boundary or session policy, not identity policies', () => {
+  const byRole = doc({
+    Effect: 'Allow',
+    Principal: { AWS: 'arn:aws:iam::111122223333:role/team-a' },
+    Action: 's3:GetObject',
+    Resource: '*',
+  });
+  const onlyPut = doc({ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' });
+  assert.equal(authorize(req({ resourcePolicy: byRole, sessionPolicy: onlyPut })).reason, 'sessionPolicy');
+  assert.equal(authorize(req({ resourcePolicy: byRole, permissionsBoundary: onlyPut })).reason, 'boundary');
+});
+
+test('across accounts, a resource-policy allow without an identity allow says so', () => {
+  const bob = parsePrincipal('arn:aws:iam::444455556666:user/bob') as Principal;
+  const byAccount = doc({
+    Effect: 'Allow',
+    Principal: { AWS: '444455556666' },
+    Action: 's3:GetObject',
+    Resource: '*',
+  });
+  const r = authorize(req({ principal: bob, resourceAccount: '111122223333', resourcePolicy: byAccount }));
+  assert.equal(r.reason, 'crossAccountNoIdentityAllow');
+});
+
+test('the cache keys an object by what compilation sees, and never throws on values JSON cannot hold', () => {
+  const cache = new PolicyCache();
+  const good = { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: '*', Resource: '*' } };
+  assert.deepEqual(cache.compile(good).errors, []);
+  const withDate = {
+    Version: '2012-10-17',
+    Statement: {
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { DateLessThan: { 'aws:CurrentTime': new Date(0) } },
+    },
+  };
+  assert.ok(cache.compile(withDate).errors.length > 0);
+  const withBigInt = {
+    Version: '2012-10-17',
+    Statement: { Effect: 'Allow', Action: '*', Resource: BigInt(1) },
+  };
+  assert.ok(cache.compile(withBigInt).errors.length > 0);
 });

@@ -10,7 +10,7 @@ import {
   unresolvedInCondition,
   type ConditionReason,
 } from './match.js';
-import { isExempt, matchPrincipal, principalAccount } from './principal.js';
+import { isExempt, matchPrincipal, principalAccount, sessionRoleKey } from './principal.js';
 import type {
   AuthorizationResult,
   ConditionTrace,
@@ -64,6 +64,8 @@ interface Run {
   readonly actionKey: string;
   readonly resource: RequestResource;
   readonly hasBoundary: boolean;
+  /** The caller's role key, for sessions (see `sessionRoleKey`). */
+  readonly roleKey: string | undefined;
   /** Lower-cased key → the key as a policy wrote it; created on first use. */
   missing: Map<string, string> | undefined;
 }
@@ -109,6 +111,7 @@ function evaluate(req: AuthorizationRequest): AuthorizationResult {
     actionKey: req.action,
     resource: new RequestResource(req.resource),
     hasBoundary: req.permissionsBoundary !== undefined,
+    roleKey: sessionRoleKey(req.principal),
     missing: undefined,
   };
   const p = req.principal;
@@ -131,8 +134,9 @@ function evaluate(req: AuthorizationRequest): AuthorizationResult {
     if (isSession) entries.push({ policy: req.sessionPolicy, slot: 'session', index: undefined });
     else issue(`the session policy was ignored: a ${p.type} principal is not a session`);
   }
+  const isTrust = isTrustRequest(run);
   let policyErrors = false;
-  for (const e of entries) if (checkUsable(e, issue)) policyErrors = true;
+  for (const e of entries) if (checkUsable(e, isTrust, issue)) policyErrors = true;
 
   const denies: Hit[] = [];
   const allows: Hit[] = [];
@@ -203,7 +207,6 @@ function evaluate(req: AuthorizationRequest): AuthorizationResult {
     }
   }
 
-  const isTrust = isTrustRequest(run);
   if (!awsPrincipal) {
     if (resourceKind) return done('allowed');
     return done('implicitDeny', isTrust ? 'noTrustAllow' : 'noResourceAllow');
@@ -212,10 +215,12 @@ function evaluate(req: AuthorizationRequest): AuthorizationResult {
 
   const own = principalAccount(p);
   const resourceAccount = req.resourceAccount ?? run.resource.account() ?? own;
+  // What stops the identity side: the first of identity policies, boundary, session policy to refuse.
+  // A grant naming the caller's role stands in for the identity policies (not for the other two).
   const identityReason: DenyReason | undefined =
     p.type === 'root'
       ? undefined
-      : !identityAllow
+      : !identityAllow && resourceKind !== 'role'
         ? 'noIdentityAllow'
         : !boundaryAllow
           ? 'boundary'
@@ -227,33 +232,36 @@ function evaluate(req: AuthorizationRequest): AuthorizationResult {
 
   if (resourceAccount !== own) {
     if (!resourceKind) return done('implicitDeny', 'crossAccountNoResourceAllow');
+    // Across accounts the identity side must allow by itself: a role grant does not stand in.
+    if (!identityAllow && p.type !== 'root') return done('implicitDeny', 'crossAccountNoIdentityAllow');
     return identityReason ? done('implicitDeny', identityReason) : done('allowed');
   }
   if (p.type === 'root' || resourceKind === 'direct') return done('allowed');
-  if (resourceKind === 'role' && boundaryAllow && sessionAllow) return done('allowed');
   return identityReason ? done('implicitDeny', identityReason) : done('allowed');
 }
 
 /** Flags a policy that cannot take part as given; returns whether it has errors. */
-function checkUsable(e: Entry, issue: (text: string) => void): boolean {
+function checkUsable(e: Entry, isTrust: boolean, issue: (text: string) => void): boolean {
   const { policy, slot } = e;
-  const label = slot === 'identity' ? `identity policy ${policy.name ?? `#${e.index}`}` : SLOT_NAME[slot];
+  const name = () =>
+    slot === 'identity' ? `identity policy ${policy.name ?? `#${e.index}`}` : SLOT_NAME[slot];
   let bad = false;
   if (policy.errors.length > 0) {
     bad = true;
-    issue(`${label} has errors and grants nothing: ${policy.errors[0]!.message}`);
+    issue(`${name()} has errors and grants nothing: ${policy.errors[0]!.message}`);
   }
   if (slot === 'resource' ? policy.lacksPrincipals : policy.hasPrincipals) {
     bad = true;
     issue(
       slot === 'resource'
-        ? `${label} has a statement without \`Principal\` or \`NotPrincipal\`, so it grants nothing`
-        : `${label} names a principal, which only resource policies do, so it grants nothing`,
+        ? `${name()} has a statement without \`Principal\` or \`NotPrincipal\`, so it grants nothing`
+        : `${name()} names a principal, which only resource policies do, so it grants nothing`,
     );
   }
-  if (slot !== 'resource' && policy.lacksResources) {
+  // Only a role's trust policy leaves out Resource: it applies to the role it is attached to.
+  if (policy.lacksResources && !(slot === 'resource' && isTrust)) {
     bad = true;
-    issue(`${label} has a statement without \`Resource\` or \`NotResource\`, so it grants nothing`);
+    issue(`${name()} has a statement without \`Resource\` or \`NotResource\`, so it grants nothing`);
   }
   return bad;
 }
@@ -292,20 +300,30 @@ function isTrustRequest(run: Run): boolean {
   return prefix !== null && /^arn:[^:]*:iam:/.test(prefix) && run.resource.rest().startsWith('role/');
 }
 
+/**
+ * Whether a request is an STS call on a role, which its trust policy decides (the same test
+ * `authorize` makes; exported so callers pick the trust-policy rules to validate with).
+ */
+export function isTrustPolicyRequest(action: string, resource: string): boolean {
+  return /^sts:/i.test(action) && /^arn:[^:]*:iam:[^:]*:[^:]*:role\//.test(resource);
+}
+
 function principalOutcome(run: Run, slot: PolicySlot, s: CompiledStatement): PrincipalOutcome {
   if (slot !== 'resource') return NO_PRINCIPAL;
-  if (s.principal) return matchPrincipal(s.principal, run.req.principal);
+  if (s.principal) return matchPrincipal(s.principal, run.req.principal, run.roleKey);
   if (s.notPrincipal) {
     // Deny with NotPrincipal always denies a principal that has a permissions boundary (IAM User
     // Guide, "Permissions boundaries": evaluation with NotPrincipal).
-    const applies = !isExempt(s.notPrincipal, run.req.principal) || (s.effect === 'Deny' && run.hasBoundary);
+    const applies =
+      !isExempt(s.notPrincipal, run.req.principal, run.roleKey) || (s.effect === 'Deny' && run.hasBoundary);
     return applies ? 'direct' : undefined;
   }
   return undefined;
 }
 
 function resourceMatches(run: Run, slot: PolicySlot, s: CompiledStatement): boolean {
-  // A statement without Resource applies to the resource its policy is attached to (trust policies).
+  // A statement without Resource applies to the resource its policy is attached to (trust policies;
+  // elsewhere `checkUsable` has already flagged the policy).
   if (s.resources === undefined) return slot === 'resource';
   const ctx = run.req.context;
   let found = false;
@@ -316,11 +334,13 @@ function resourceMatches(run: Run, slot: PolicySlot, s: CompiledStatement): bool
     }
   }
   if (!s.notResource) return found;
-  // "If AWS cannot resolve a variable, the entire statement might be invalid" (IAM User Guide,
-  // "Policy variables"): a NotResource whose exclusions cannot be resolved says nothing about what it
-  // covers, so the statement applies to nothing (for Allow and Deny alike, as iam-simulate does).
   if (found) return false;
-  for (const r of s.resources) if (isUnresolved(r, ctx)) return false;
+  // UNCONFIRMED: AWS says only that "if AWS cannot resolve a variable, the entire statement might be
+  // invalid" (IAM User Guide, "Policy variables"). A NotResource whose exclusion cannot be resolved
+  // excludes nothing we can name, so we fail closed both ways: such an Allow applies to nothing, such a
+  // Deny applies to every resource of its actions (the way a negated condition with an unresolved
+  // variable holds). iam-simulate makes the Deny apply to nothing; the differential test records it.
+  if (s.effect === 'Allow') for (const r of s.resources) if (isUnresolved(r, ctx)) return false;
   return true;
 }
 

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { splitArn } from '../shared/arn.js';
 import type { ConditionEntry, PolicyDocument, Statement } from './ast.js';
-import { compileGlob, globFromPattern, type Glob } from './glob.js';
+import { compileGlob, exactGlob, globFromPattern, type Glob } from './glob.js';
 import { parseOperator, type ParsedOperator } from './operators.js';
+import { jsonFromValue, jsonText } from './json.js';
 import { parsePolicy, syntaxError } from './parse.js';
 import { splitAction, statementMatchesAction } from './match.js';
 import { compilePrincipals, type CompiledPrincipals } from './principal.js';
-import { parseTemplate, staticCodes, staticText, type Template } from './template.js';
+import { parseTemplate, splitArnPattern, staticCodes, staticText, type Template } from './template.js';
 import type { Finding } from './types.js';
 import { canonicalBase64, parseBool, parseCidr, parseDate, parseNumber, type Cidr } from './values.js';
 
@@ -58,7 +59,8 @@ export type ConditionValue =
   | { readonly kind: 'binary'; readonly base64: string }
   | { readonly kind: 'cidr'; readonly cidr: Cidr }
   | { readonly kind: 'arn'; readonly segments: ArnSegments; readonly rest: Glob }
-  | { readonly kind: 'arnTemplate'; readonly template: Template }
+  /** An ARN pattern with variables: six component templates, resolved per request. */
+  | { readonly kind: 'arnTemplate'; readonly pieces: readonly Template[] }
   /** A value that can never match (an ARN pattern with fewer than six components). */
   | { readonly kind: 'never' };
 
@@ -288,8 +290,8 @@ export function compileAction(raw: string): ActionPattern {
     return {
       raw,
       all: false,
-      service: { kind: 'exact', text: '\u0000' },
-      name: { kind: 'exact', text: '\u0000' },
+      service: exactGlob('\u0000'),
+      name: exactGlob('\u0000'),
     };
   }
   return {
@@ -414,9 +416,14 @@ function compileConditionValue(
       return { kind: 'text', text: op.base.comparison === 'eqIgnoreCase' ? t.toLowerCase() : t };
     }
     case 'arn': {
-      const { template } = parseTemplate(text, variables);
-      if (template.hasVariables) return { kind: 'arnTemplate', template };
-      return compileArnValue(staticCodesText(template));
+      // Components are cut on the policy's own colons, before any substitution, and each keeps
+      // `${*}`-style literals literal.
+      const pieces = splitArnPattern(text, variables);
+      if (!pieces) return { kind: 'never' };
+      const templates = pieces.map((p) => parseTemplate(p, variables).template);
+      if (templates.some((t) => t.hasVariables)) return { kind: 'arnTemplate', pieces: templates };
+      const globs = templates.map((t) => compileGlob(staticCodes(t)));
+      return { kind: 'arn', segments: globs.slice(0, 5) as unknown as ArnSegments, rest: globs[5]! };
     }
     case 'numeric': {
       const n = parseNumber(text);
@@ -442,22 +449,6 @@ function compileConditionValue(
   }
 }
 
-/** A template's static text with `${*}`-style literals kept as text (ARN patterns split on it). */
-function staticCodesText(t: Template): string {
-  return staticText(t);
-}
-
-/** ARN condition values: each of the six components matched on its own (IAM User Guide, ARN operators). */
-export function compileArnValue(text: string): ConditionValue {
-  const parts = splitArn(text);
-  if (!parts) return { kind: 'never' };
-  return {
-    kind: 'arn',
-    segments: parts.slice(0, 5).map(globFromPattern) as unknown as ArnSegments,
-    rest: globFromPattern(parts[5]),
-  };
-}
-
 /**
  * Compiled policies keyed by a hash of their text, so a document that many requests share is compiled
  * once. Bounded: the oldest entry goes when `max` is reached. Owned by whoever creates it (the server,
@@ -468,9 +459,9 @@ export class PolicyCache {
   constructor(private readonly max = 1024) {}
 
   compile(document: string | object, options: CompileOptions = {}): CompiledPolicy {
-    const text = typeof document === 'string' ? document : JSON.stringify(document);
+    // An object is keyed, and compiled, by its canonical JSON text: exactly what compilation would see.
+    const text = typeof document === 'string' ? document : jsonText(jsonFromValue(document));
     const key = createHash('sha256')
-      .update(typeof document === 'string' ? 't' : 'o')
       .update(options.name ?? '')
       .update('\u0000')
       .update(text)
@@ -481,7 +472,7 @@ export class PolicyCache {
       this.entries.set(key, hit);
       return hit;
     }
-    const compiled = compilePolicy(document, options);
+    const compiled = compilePolicy(text, options);
     this.entries.set(key, compiled);
     if (this.entries.size > this.max) {
       const oldest = this.entries.keys().next();

@@ -141,3 +141,30 @@ test("an explicit deny names the denying statement and gives AWS's sentence", ()
   );
   assert.match(r.explanation ?? '', /denied by identity policy #0, statement `NoDelete`/);
 });
+
+test('a failed Null check says whether the key should be absent or present', () => {
+  const r = simulate(
+    {
+      principal: 'arn:aws:iam::111122223333:user/alice',
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::b/k',
+      context: { 'aws:TokenIssueTime': '2026-01-01T00:00:00Z' },
+      identityPolicies: [
+        {
+          Version: '2012-10-17',
+          Statement: {
+            Effect: 'Allow',
+            Action: '*',
+            Resource: '*',
+            Condition: { Null: { 'aws:TokenIssueTime': 'true' } },
+          },
+        },
+      ],
+    },
+    { clock },
+  );
+  assert.match(
+    r.explanation ?? '',
+    /condition Null on `aws:TokenIssueTime` failed: expected the key to be absent, the request has `2026-01-01T00:00:00Z`/,
+  );
+});

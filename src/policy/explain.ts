@@ -73,7 +73,8 @@ const REASON_DETAIL: Record<DenyReason, string> = {
   crossAccountNoIdentityAllow:
     'the resource is in another account; its policy allows, but no identity-based policy does',
   boundary: 'an identity-based policy allows it, but the permissions boundary does not',
-  sessionPolicy: 'the role allows it, but the session policy passed at AssumeRole* time does not',
+  sessionPolicy:
+    'the identity side allows it, but the session policy passed when the session was created (AssumeRole*, GetFederationToken) does not',
   federatedUserNoSessionPolicy:
     'a federated-user session has only the permissions of the session policy it was created with, and it has none',
   policyErrors: 'a policy taking part has errors (see issues); nothing is allowed until it is fixed',
@@ -100,7 +101,13 @@ export function explain(req: AuthorizationRequest, result: AuthorizationResult):
     const allowMisses = result.trace.filter((t) => !t.matched && relevantMiss(t, result));
     // Statements for other actions are noise; show those that covered the action, or say none did.
     const misses = allowMisses.filter((t) => t.actionMatch && t.principalMatch !== false);
-    if (result.decision === 'implicitDeny' && result.reason !== 'policyErrors' && misses.length === 0) {
+    const someAllowMatched = result.matchedStatements.some((r) => r.effect === 'Allow');
+    if (
+      result.decision === 'implicitDeny' &&
+      result.reason !== 'policyErrors' &&
+      misses.length === 0 &&
+      !someAllowMatched
+    ) {
       const others = allowMisses.filter((t) => t.principalMatch === false && t.actionMatch);
       lines.push(
         others.length > 0
@@ -168,7 +175,7 @@ function describeCondition(c: ConditionTrace): string {
       return `condition ${c.operator} on \`${c.key}\` failed: the key has several values, and an operator without ForAnyValue:/ForAllValues: does not match them (${actual})`;
     case 'emptySetForAny':
       return `condition ${c.operator} on \`${c.key}\` failed: ForAnyValue: needs at least one value, and the set is empty`;
-    case 'nullCheck':
+    case 'nullFalse':
       return `condition Null on \`${c.key}\` failed: expected the key to be ${c.policyValues.includes('true') ? 'absent' : 'present'}, ${actual}`;
     default:
       return `condition ${c.operator} on \`${c.key}\` failed: expected ${expected}, ${actual}${c.unresolvedVariables ? ` (unresolved: ${c.unresolvedVariables.join(', ')})` : ''}`;

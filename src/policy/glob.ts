@@ -12,13 +12,23 @@
 export const STAR = -1;
 export const ONE = -2;
 
-export type Glob =
-  | { readonly kind: 'any' }
-  | { readonly kind: 'exact'; readonly text: string }
-  | { readonly kind: 'prefix'; readonly text: string }
-  | { readonly kind: 'general'; readonly codes: Int32Array };
+/**
+ * A compiled pattern. Every glob has the same three fields, whatever its kind, so the property reads on
+ * the hot path see one object shape (V8 keeps them monomorphic). `text` is the literal of `exact` and
+ * the prefix of `prefix`; `codes` is set for `general` only.
+ */
+export interface Glob {
+  readonly kind: 'any' | 'exact' | 'prefix' | 'general';
+  readonly text: string;
+  readonly codes: Int32Array | null;
+}
 
-const ANY: Glob = { kind: 'any' };
+const ANY: Glob = { kind: 'any', text: '', codes: null };
+
+/** A glob that matches exactly `text`. */
+export function exactGlob(text: string): Glob {
+  return { kind: 'exact', text, codes: null };
+}
 
 /** Codes for a pattern string in which `*` and `?` are wildcards. */
 export function patternCodes(pattern: string, into: number[] = []): number[] {
@@ -47,12 +57,19 @@ export function compileGlob(codes: readonly number[]): Glob {
     if (c === STAR) stars++;
     if (c < 0) wild++;
   }
-  if (wild === 0) return { kind: 'exact', text: String.fromCharCode(...codes) };
+  if (wild === 0) return exactGlob(codesToString(codes, codes.length));
   if (stars === codes.length) return ANY;
   if (wild === 1 && codes[codes.length - 1] === STAR) {
-    return { kind: 'prefix', text: String.fromCharCode(...codes.slice(0, -1)) };
+    return { kind: 'prefix', text: codesToString(codes, codes.length - 1), codes: null };
   }
-  return { kind: 'general', codes: Int32Array.from(codes) };
+  return { kind: 'general', text: '', codes: Int32Array.from(codes) };
+}
+
+/** The literal text of the first `n` codes (all literal), built in chunks: no argument-count limit. */
+function codesToString(codes: readonly number[], n: number): string {
+  let out = '';
+  for (let i = 0; i < n; i += 4096) out += String.fromCharCode(...codes.slice(i, Math.min(n, i + 4096)));
+  return out;
 }
 
 /** Does `s` (from `start` on) match the glob? */
@@ -65,7 +82,7 @@ export function matchGlob(g: Glob, s: string, start = 0): boolean {
     case 'prefix':
       return s.startsWith(g.text, start);
     case 'general':
-      return matchCodes(g.codes, s, start);
+      return matchCodes(g.codes!, s, start);
   }
 }
 

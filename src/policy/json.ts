@@ -7,7 +7,13 @@
  */
 
 export type JsonNode =
-  | { readonly kind: 'object'; readonly entries: readonly JsonEntry[]; readonly pointer: string }
+  | {
+      readonly kind: 'object';
+      readonly entries: readonly JsonEntry[];
+      readonly pointer: string;
+      /** Where the object stands in the text it was read from (`readJson` only). */
+      readonly span?: readonly [number, number];
+    }
   | { readonly kind: 'array'; readonly items: readonly JsonNode[]; readonly pointer: string }
   | { readonly kind: 'string'; readonly value: string; readonly pointer: string }
   | { readonly kind: 'number'; readonly text: string; readonly pointer: string }
@@ -80,6 +86,28 @@ export function jsonFromValue(value: unknown, pointer = '', depth = 0): JsonNode
     return { kind: 'object', entries, pointer };
   }
   return { kind: 'null', pointer };
+}
+
+/**
+ * Compact JSON text for a node tree: what `readJson` would read back to the same tree. Used as the
+ * canonical text of an object document (cache keys, size checks), where `JSON.stringify` would differ
+ * from what compilation sees (`toJSON` methods, `undefined` members) or throw (bigints).
+ */
+export function jsonText(node: JsonNode): string {
+  switch (node.kind) {
+    case 'object':
+      return `{${node.entries.map((e) => `${JSON.stringify(e.key)}:${jsonText(e.value)}`).join(',')}}`;
+    case 'array':
+      return `[${node.items.map(jsonText).join(',')}]`;
+    case 'string':
+      return JSON.stringify(node.value);
+    case 'number':
+      return node.text;
+    case 'boolean':
+      return String(node.value);
+    case 'null':
+      return 'null';
+  }
 }
 
 class ReadFailure extends Error {
@@ -216,13 +244,14 @@ class Reader {
   }
 
   object(pointer: string, depth: number): JsonNode {
+    const start = this.pos;
     this.pos++;
     const entries: JsonEntry[] = [];
     const seen = new Set<string>();
     this.skipSpace();
     if (this.text[this.pos] === '}') {
       this.pos++;
-      return { kind: 'object', entries, pointer };
+      return { kind: 'object', entries, pointer, span: [start, this.pos] };
     }
     for (;;) {
       this.skipSpace();
@@ -239,7 +268,7 @@ class Reader {
       this.skipSpace();
       const c = this.text[this.pos];
       this.pos++;
-      if (c === '}') return { kind: 'object', entries, pointer };
+      if (c === '}') return { kind: 'object', entries, pointer, span: [start, this.pos] };
       if (c !== ',') {
         this.pos--;
         this.fail('expected `,` or `}` in an object');

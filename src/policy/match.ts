@@ -69,37 +69,43 @@ export class RequestResource {
 
   /** Everything up to and including the fifth colon, or `null` when not an ARN. */
   prefix(): string | null {
-    if (this.head === undefined) {
-      // Found with indexOf rather than a full split: most patterns need only this cut.
-      const t = this.text;
-      let at = -1;
-      for (let i = 0; i < 5 && (at = t.indexOf(':', at + 1)) >= 0; i++);
-      if (at < 0) {
-        this.head = null;
-        this.tail = '';
-      } else {
-        this.head = t.slice(0, at + 1);
-        this.tail = t.slice(at + 1);
-      }
-    }
-    return this.head;
+    if (this.head === undefined) this.cut();
+    return this.head ?? null;
   }
 
   /** The ARN's account component when it is a 12-digit account id. */
   account(): string | undefined {
-    const head = this.prefix();
-    if (head === null) return undefined;
-    // head is `arn:p:s:r:ACCOUNT:`; the account sits before its last colon.
-    const end = head.length - 1;
-    const start = head.lastIndexOf(':', end - 1) + 1;
-    if (end - start !== 12) return undefined;
-    const account = head.slice(start, end);
+    if (this.head === undefined) this.cut();
+    if (this.head === null || this.accountEnd - this.accountStart !== 12) return undefined;
+    const account = this.text.slice(this.accountStart, this.accountEnd);
     return /^\d{12}$/.test(account) ? account : undefined;
+  }
+
+  private accountStart = 0;
+  private accountEnd = 0;
+
+  /** One pass over the characters to the fifth colon; no regular expressions, no full split. */
+  private cut(): void {
+    const t = this.text;
+    let colons = 0;
+    for (let i = 0; i < t.length; i++) {
+      if (t.charCodeAt(i) !== 58) continue;
+      colons++;
+      if (colons === 4) this.accountStart = i + 1;
+      else if (colons === 5) {
+        this.accountEnd = i;
+        this.head = t.slice(0, i + 1);
+        this.tail = t.slice(i + 1);
+        return;
+      }
+    }
+    this.head = null;
+    this.tail = '';
   }
 
   /** The resource component (after the fifth colon), `''` when not an ARN. */
   rest(): string {
-    if (this.head === undefined) this.prefix();
+    if (this.head === undefined) this.cut();
     return this.tail ?? '';
   }
 }
@@ -307,30 +313,17 @@ function compare(cmp: string, v: ConditionValue, r: string, context: RequestCont
     case 'arn':
       return matchArnValue(v.segments, v.rest, r);
     case 'arnTemplate': {
-      // Split after substitution, on the codes, so a substituted `*` stays literal.
-      const codes = resolveCodes(v.template, context);
-      if (codes === undefined) return false;
-      const parts = splitCodes(codes);
+      const parts = splitArn(r);
       if (!parts) return false;
-      return matchArnValue(
-        parts.slice(0, 5).map(compileGlob) as unknown as ArnSegments,
-        compileGlob(parts[5]!),
-        r,
-      );
+      for (let i = 0; i < 6; i++) {
+        // Each component on its own: substituted values are literal and cannot cross a colon.
+        if (!matchTemplate(v.pieces[i]!, parts[i]!, 0, context)) return false;
+      }
+      return true;
     }
     default:
       return false;
   }
-}
-
-/** Splits glob codes at the first five colons, as `splitArn` splits text. */
-function splitCodes(codes: readonly number[]): number[][] | undefined {
-  const out: number[][] = [[]];
-  for (const c of codes) {
-    if (c === 58 && out.length < 6) out.push([]);
-    else out[out.length - 1]!.push(c);
-  }
-  return out.length === 6 ? out : undefined;
 }
 
 function matchArnValue(segments: ArnSegments, rest: Glob, r: string): boolean {
@@ -362,8 +355,8 @@ export function unresolvedInCondition(
 ): (TemplatePart & { kind: 'var' })[] {
   const out: (TemplatePart & { kind: 'var' })[] = [];
   for (const v of c.values) {
-    if (v.kind === 'template' || v.kind === 'arnTemplate')
-      out.push(...unresolvedVariables(v.template, context));
+    if (v.kind === 'template') out.push(...unresolvedVariables(v.template, context));
+    else if (v.kind === 'arnTemplate') for (const t of v.pieces) out.push(...unresolvedVariables(t, context));
   }
   return out;
 }

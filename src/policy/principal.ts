@@ -198,10 +198,22 @@ function roleKey(partition: string, account: string, roleName: string): string {
 }
 
 /**
+ * The key a session's role is matched by (`undefined` for other principals). `authorize` computes it
+ * once per request and passes it to every `matchPrincipal` / `isExempt` call.
+ */
+export function sessionRoleKey(p: Principal): string | undefined {
+  return p.type === 'assumedRole' ? roleKey(p.partition, p.account, p.roleName) : undefined;
+}
+
+/**
  * Whether the element names the caller, and how (see `PrincipalMatchKind`): the caller itself beats its
  * role, which beats its account.
  */
-export function matchPrincipal(c: CompiledPrincipals, p: Principal): PrincipalMatchKind | undefined {
+export function matchPrincipal(
+  c: CompiledPrincipals,
+  p: Principal,
+  key: string | undefined = sessionRoleKey(p),
+): PrincipalMatchKind | undefined {
   if (c.wildcard) return 'direct';
   switch (p.type) {
     case 'anonymous':
@@ -221,7 +233,7 @@ export function matchPrincipal(c: CompiledPrincipals, p: Principal): PrincipalMa
     case 'assumedRole':
       if (c.arns.has(p.arn)) return 'direct';
       if (
-        c.roles.has(roleKey(p.partition, p.account, p.roleName)) ||
+        c.roles.has(key ?? roleKey(p.partition, p.account, p.roleName)) ||
         (p.roleId !== undefined && c.ids.has(p.roleId))
       ) {
         return 'role';
@@ -235,7 +247,11 @@ export function matchPrincipal(c: CompiledPrincipals, p: Principal): PrincipalMa
  * and the session itself, so a session is exempt only when all three are listed, and a user only with
  * its account (IAM User Guide, "AWS JSON policy elements: NotPrincipal").
  */
-export function isExempt(c: CompiledPrincipals, p: Principal): boolean {
+export function isExempt(
+  c: CompiledPrincipals,
+  p: Principal,
+  key: string | undefined = sessionRoleKey(p),
+): boolean {
   if (c.wildcard) return true;
   switch (p.type) {
     case 'anonymous':
@@ -254,7 +270,7 @@ export function isExempt(c: CompiledPrincipals, p: Principal): boolean {
       return (
         c.accounts.has(p.account) &&
         c.arns.has(p.arn) &&
-        (c.roles.has(roleKey(p.partition, p.account, p.roleName)) ||
+        (c.roles.has(key ?? roleKey(p.partition, p.account, p.roleName)) ||
           (p.roleId !== undefined && c.ids.has(p.roleId)))
       );
   }

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../shared/clock.js';
-import { authorize, type AuthorizationRequest } from './authorize.js';
+import { authorize, isTrustPolicyRequest, type AuthorizationRequest } from './authorize.js';
 import { PolicyCache, type CompiledPolicy } from './compile.js';
 import { buildContext, derivedContext, mergeContext } from './context.js';
 import { explain } from './explain.js';
@@ -128,7 +128,7 @@ export function prepareSimulation(request: unknown, options: SimulationOptions =
   const cache = options.cache ?? new PolicyCache(64);
   const problems: string[] = [];
   const findings: PolicyFinding[] = [];
-  const isTrust = /^sts:/i.test(r.action) && /^arn:[^:]*:iam::[^:]*:role\//.test(r.resource);
+  const isTrust = isTrustPolicyRequest(r.action, r.resource);
 
   const load = (value: unknown, label: string, kind: PolicyKind): CompiledPolicy | string => {
     let name: string | undefined;
@@ -162,6 +162,11 @@ export function prepareSimulation(request: unknown, options: SimulationOptions =
   for (const p of [resourcePolicy, permissionsBoundary, sessionPolicy])
     if (typeof p === 'string') return fail(p);
 
+  if (resourcePolicy && r.resourceAccount === undefined && /^arn:[^:]*:[^:]*:[^:]*::/.test(r.resource)) {
+    problems.push(
+      "the resource ARN names no account and `resourceAccount` is not given: the resource is taken to be in the principal's account",
+    );
+  }
   const given = buildContext((r.context as Record<string, unknown> | undefined) ?? {}, problems);
   const context = mergeContext(derivedContext(principal, (options.clock ?? systemClock).now()), given);
 

@@ -178,3 +178,26 @@ export function staticCodes(t: Template): number[] {
 export function staticText(t: Template): string {
   return t.parts.map((p) => (p.kind === 'var' ? p.raw : p.text)).join('');
 }
+
+/**
+ * Splits an ARN pattern into its six components at the first five colons that stand outside a
+ * `${...}` variable, so that a colon inside a substituted value can never move a component boundary.
+ * Returns `undefined` when the pattern has fewer than six components.
+ */
+export function splitArnPattern(text: string, variables: boolean): string[] | undefined {
+  const out: string[] = [];
+  let start = 0;
+  let inVariable = false;
+  for (let i = 0; i < text.length && out.length < 5; i++) {
+    const c = text[i];
+    if (variables && !inVariable && c === '$' && text[i + 1] === '{') inVariable = true;
+    else if (inVariable && c === '}') inVariable = false;
+    else if (!inVariable && c === ':') {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (out.length < 5) return undefined;
+  out.push(text.slice(start));
+  return out;
+}

@@ -191,3 +191,42 @@ test('characters outside U+0020-U+00FF are refused', () => {
 test('a missing Version is a warning: variables would be literal', () => {
   assert.deepEqual(codes({ Statement: [base] }), ['MISSING_VERSION']);
 });
+
+test('no false positives on ordinary S3 and IAM resources', () => {
+  for (const Resource of [
+    'arn:aws:s3:::*',
+    'arn:aws:s3:::my-bucket*',
+    'arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap/object/*',
+    'arn:aws:s3::123456789012:accesspoint/x.mrap/object/*',
+    'arn:aws:s3:us-east-1:123456789012:job/*',
+  ]) {
+    assert.deepEqual(validatePolicy(stmt({ ...base, Resource }), 'identity'), [], Resource);
+  }
+  assert.deepEqual(
+    validatePolicy(
+      stmt({ ...base, Action: 'iam:GetPolicy', Resource: 'arn:aws:iam::aws:policy/*' }),
+      'identity',
+    ),
+    [],
+  );
+});
+
+test('identical statements with conditions are redundant too', () => {
+  const s = { ...base, Condition: { Bool: { 'aws:SecureTransport': 'true' } } };
+  assert.ok(codes({ Version: V, Statement: [s, { ...s }] }).includes('REDUNDANT_STATEMENT'));
+});
+
+test('a Cognito trust policy is judged by its identity pool (aud), not by sub', () => {
+  const t = (cond?: object) =>
+    stmt({
+      Effect: 'Allow',
+      Principal: { Federated: 'cognito-identity.amazonaws.com' },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      ...(cond ? { Condition: cond } : {}),
+    });
+  assert.ok(codes(t(), 'trust').includes('MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL'));
+  assert.deepEqual(
+    validatePolicy(t({ StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:pool' } }), 'trust'),
+    [],
+  );
+});

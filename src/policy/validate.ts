@@ -2,6 +2,7 @@ import { parseArn, PARTITIONS, isAccountId } from '../shared/arn.js';
 import type { ConditionEntry, Located, PolicyDocument, PrincipalBlock, Statement } from './ast.js';
 import { ACTION_RESOURCE_TYPES, ACTIONS, SERVICE_PREFIXES } from './catalog-data.js';
 import { compilePolicy } from './compile.js';
+import { jsonFromValue, jsonText } from './json.js';
 import { isMultivalued, keyType } from './condition-keys.js';
 import { globFromPattern, matchGlob } from './glob.js';
 import { awsMessages, LIMIT_EXCEEDED, MALFORMED } from './messages.js';
@@ -19,8 +20,7 @@ import { formatCidr, hasHostBits, parseCidr } from './values.js';
 export function validatePolicy(document: string | object, kind: PolicyKind): Finding[] {
   const compiled = compilePolicy(document);
   const findings: Finding[] = [...compiled.errors];
-  if (typeof document === 'string') checkText(document, kind, findings);
-  else checkText(JSON.stringify(document), kind, findings);
+  checkText(typeof document === 'string' ? document : jsonText(jsonFromValue(document)), kind, findings);
   const doc = compiled.document;
   if (!doc) return findings;
   new Checker(doc, kind, findings).run();
@@ -33,6 +33,10 @@ export function hasErrors(findings: readonly Finding[]): boolean {
 }
 
 const IAM_KINDS: ReadonlySet<PolicyKind> = new Set(['identity', 'boundary', 'trust', 'session']);
+
+/** S3 resources other than buckets and objects, which do carry a region and an account. */
+const S3_TYPED_RESOURCE =
+  /^(accesspoint|job|storage-lens|storage-lens-group|access-grants|async-request|multi-region-access-point|accessgrantsinstance)\//;
 
 /** Size quotas: IAM User Guide "IAM and AWS STS quotas"; S3 User Guide (bucket policies: 20 KB). */
 function checkText(text: string, kind: PolicyKind, findings: Finding[]): void {
@@ -453,7 +457,8 @@ class Checker {
     if (
       arn.service === 's3' &&
       !/[*?]/.test(arn.resource.split('/')[0] ?? '') &&
-      !arn.resource.includes(':')
+      !arn.resource.includes(':') &&
+      !S3_TYPED_RESOURCE.test(arn.resource)
     ) {
       if (arn.region !== '' && arn.region !== '*')
         this.add(
@@ -470,8 +475,10 @@ class Checker {
           r.path,
         );
     }
+    // `aws` is the account of AWS-managed resources (`arn:aws:iam::aws:policy/...`).
     if (
       arn.account !== '' &&
+      arn.account !== 'aws' &&
       !/[*?]/.test(arn.account) &&
       !isAccountId(arn.account) &&
       !arn.account.includes('${')
@@ -494,6 +501,10 @@ class Checker {
   /** parliament's RESOURCE_MISMATCH, for S3: bucket actions need bucket ARNs, object actions object ARNs. */
   private resourceMismatch(r: Located, service: string, resource: string, s: Statement): void {
     if (service !== 's3' || !s.action || s.resource === undefined) return;
+    // Only a plain bucket ARN (no `/`, no wildcard in the bucket name) or an object ARN (a `/` after a
+    // literal bucket name) says which kind it is: `arn:aws:s3:::*` or `arn:aws:s3:::b*` covers both.
+    const bucketName = resource.split('/')[0] ?? '';
+    if (/[*?]/.test(bucketName) || S3_TYPED_RESOURCE.test(resource)) return;
     const isObject = resource.includes('/');
     const others = s.resource.values.filter((v) => v !== r);
     if (others.length > 0) return;
@@ -745,11 +756,23 @@ class Checker {
       if (host === undefined) continue;
       const keys = (s.condition ?? []).map((c) => c.key.toLowerCase());
       const lower = host.toLowerCase();
+      if (lower === 'cognito-identity.amazonaws.com') {
+        // Cognito tokens are scoped by identity pool (`:aud`), not by subject.
+        if (!keys.includes(`${lower}:aud`)) {
+          this.add(
+            'securityWarning',
+            'MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL',
+            `no condition on \`${host}:aud\`: identities of every Cognito identity pool can assume this role`,
+            p.path,
+          );
+        }
+        continue;
+      }
       if (!keys.includes(`${lower}:sub`)) {
         this.add(
           'securityWarning',
           'MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL',
-          `no condition on \`${host}:sub\`: every identity the provider issues tokens for (every service account of the cluster) can assume this role`,
+          `no condition on \`${host}:sub\`: every identity the provider issues tokens for (for a Kubernetes issuer, every service account of the cluster) can assume this role`,
           p.path,
         );
       }
@@ -790,7 +813,8 @@ class Checker {
     for (const s of this.doc.statements) {
       const key = JSON.stringify(
         { ...s, sid: undefined, index: undefined, path: undefined },
-        (k, v: unknown) => (k === 'path' || k === 'operatorPath' || k === 'bare' ? undefined : v),
+        (k, v: unknown) =>
+          k === 'path' || k === 'operatorPath' || k === 'conditionPath' || k === 'bare' ? undefined : v,
       );
       const previous = seen.get(key);
       if (previous)

@@ -81,3 +81,10 @@ test('booleans compare as words in any case; base64 compares by bytes', () => {
   );
   assert.equal(canonicalBase64('not base64!'), undefined);
 });
+
+test('years before 100 are not read as 19xx; zone offsets are bounded; IPv6 compresses the longest zero run', () => {
+  assert.equal(new Date(parseDate('0099-01-01')!).getUTCFullYear(), 99);
+  assert.equal(parseDate('2024-05-01T00:00+99:99'), undefined);
+  assert.equal(formatCidr(parseCidr('2001:0:0:1::5/64')!), '2001:0:0:1::/64');
+  assert.equal(formatCidr(parseCidr('::/0')!), '::/0');
+});

@@ -41,14 +41,20 @@ export function parseDate(text: string): number | undefined {
   const second = s ? Number(s) : 0;
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
     return undefined;
-  // Date.UTC rolls 31 February over into March; refuse such dates.
-  if (new Date(Date.UTC(Number(y), month - 1, day)).getUTCDate() !== day) return undefined;
-  let ms = Date.UTC(Number(y), month - 1, day, hour, minute, second);
+  // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
+  const at = new Date(0);
+  at.setUTCFullYear(Number(y), month - 1, day);
+  // Date rolls 31 February over into March; refuse such dates.
+  if (at.getUTCDate() !== day) return undefined;
+  let ms = at.getTime() + ((hour * 60 + minute) * 60 + second) * 1000;
   if (frac) ms += Math.floor(Number(`0.${frac}`) * 1000);
   if (tz && tz !== 'Z') {
     const sign = tz[0] === '-' ? -1 : 1;
     const digits = tz.slice(1).replace(':', '');
-    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+    const hh = Number(digits.slice(0, 2));
+    const mm = Number(digits.slice(2));
+    if (hh > 23 || mm > 59) return undefined;
+    const offset = hh * 60 + mm;
     ms -= sign * offset * 60_000;
   }
   return ms;
@@ -115,7 +121,27 @@ export function formatCidr(c: Cidr): string {
   }
   const groups: string[] = [];
   for (let i = 7; i >= 0; i--) groups.push(((c.net >> BigInt(i * 16)) & 0xffffn).toString(16));
-  return `${groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::')}/${c.bits}`;
+  // RFC 5952: compress the longest run of two or more zero groups (the first, on a tie).
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const text =
+    best < 0
+      ? groups.join(':')
+      : `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+  return `${text}/${c.bits}`;
 }
 
 function maskV4(addr: number, bits: number): number {
