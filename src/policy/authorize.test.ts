@@ -212,10 +212,7 @@ test('a resource policy naming the role of a session is still limited by the bou
       Resource: '*',
     },
   });
-  assert.equal(
-    authorize(req({ resourcePolicy: byRole, permissionsBoundary: boundary })).reason,
-    'boundary',
-  );
+  assert.equal(authorize(req({ resourcePolicy: byRole, permissionsBoundary: boundary })).reason, 'boundary');
   assert.equal(authorize(req({ resourcePolicy: byRole })).decision, 'allowed');
   assert.equal(
     authorize(req({ resourcePolicy: bySession, permissionsBoundary: boundary })).decision,
