@@ -112,7 +112,8 @@ function matchCodes(p: Int32Array, s: string, start: number): boolean {
 
 /**
  * Matches a pattern given as text, `*` and `?` being wildcards, without compiling it: for patterns
- * built per request (substituted policy variables).
+ * built per request (substituted policy variables). The same algorithm as `matchCodes`, kept as a
+ * second copy on purpose: reading the pattern through a shared accessor would cost both hot paths.
  */
 export function matchPattern(p: string, s: string, start = 0): boolean {
   let i = start;

@@ -118,3 +118,24 @@ test('validate: findings as text or JSON; exit 1 only when IAM would refuse the 
   assert.equal(run(['policy', 'validate', join(dir, 'missing.json')]).status, 2);
   assert.equal(run(['policy', 'validate', '--kind', 'nope', bad]).status, 2);
 });
+
+test('a repeated element in a policy given inline as an object is still an error', () => {
+  const line =
+    '{"principal":"arn:aws:iam::111122223333:user/u","action":"s3:GetObject","resource":"arn:aws:s3:::b/k",' +
+    '"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}]}';
+  const r = run(['policy', 'simulate'], line);
+  const out = JSON.parse(r.stdout) as {
+    decision: string;
+    reason: string;
+    policyErrors: { code: string; path: string }[];
+  };
+  assert.equal(out.decision, 'implicitDeny');
+  assert.equal(out.reason, 'policyErrors');
+  assert.deepEqual(out.policyErrors[0], {
+    policy: 'identityPolicies/0',
+    severity: 'error',
+    code: 'DUPLICATE_KEY',
+    message: '`Effect` appears more than once',
+    path: '/Statement/0/Effect',
+  });
+});
