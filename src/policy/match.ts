@@ -143,6 +143,9 @@ export function matchResource(p: ResourcePattern, r: RequestResource, context: R
  * matches the substituted text as a pattern directly; otherwise the values are made literal codes.
  */
 function matchTemplate(t: Template, s: string, start: number, context: RequestContext): boolean {
+  // Most templates start with literal text (`home/${aws:username}/*`): reject on it before building.
+  const lead = t.lead;
+  if (lead !== '' && !s.startsWith(lead, start)) return false;
   const text = resolveText(t, context);
   if (text === undefined) return false;
   if (!variablesHoldWildcards(t, context)) return matchPattern(text, s, start);

@@ -26,6 +26,8 @@ export type TemplatePart =
 export interface Template {
   readonly parts: readonly TemplatePart[];
   readonly hasVariables: boolean;
+  /** The literal text every match must start with: the first part's text up to its first wildcard. */
+  readonly lead: string;
 }
 
 /** A problem with variable syntax, for validation. */
@@ -43,7 +45,10 @@ const SPECIAL: Record<string, string> = { '*': '*', '?': '?', $: '$' };
 
 export function parseTemplate(text: string, variables: boolean): ParsedTemplate {
   if (!variables || !text.includes('${')) {
-    return { template: { parts: [{ kind: 'text', text }], hasVariables: false }, problems: [] };
+    return {
+      template: { parts: [{ kind: 'text', text }], hasVariables: false, lead: leadOf(text) },
+      problems: [],
+    };
   }
   const parts: TemplatePart[] = [];
   const problems: TemplateProblem[] = [];
@@ -110,7 +115,16 @@ export function parseTemplate(text: string, variables: boolean): ParsedTemplate 
       ...(fallback !== undefined ? { fallback } : {}),
     });
   }
-  return { template: { parts, hasVariables }, problems };
+  const first = parts[0];
+  return {
+    template: { parts, hasVariables, lead: first?.kind === 'text' ? leadOf(first.text) : '' },
+    problems,
+  };
+}
+
+function leadOf(text: string): string {
+  const wild = text.search(/[*?]/);
+  return wild < 0 ? text : text.slice(0, wild);
 }
 
 /** The value a variable takes in this request, or `undefined` when it cannot be resolved. */
