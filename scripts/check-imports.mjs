@@ -22,8 +22,9 @@ const TIER = {
   server: 5,
   cli: 6,
 };
-// Same-tier imports DESIGN.md names explicitly.
-const EXTRA = { sts: ['iam'], s3: ['iam'] };
+// Same-tier imports DESIGN.md names explicitly, and audit's use of the policy engine's decision types
+// (an audit event records a decision; audit/event.ts imports those types only).
+const EXTRA = { sts: ['iam'], s3: ['iam'], audit: ['policy'] };
 const PURE = new Set(['policy', 'sigv4']);
 
 function* files(dir) {

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fixedClock } from '../shared/clock.js';
+import type { AuditEvent } from './event.js';
+import { JsonlFileSink } from './jsonl-file-sink.js';
+import { MemoryRing } from './memory-ring.js';
+import { teeSink } from './sink.js';
+
+function event(requestID: string, eventName = 'GetObject'): AuditEvent {
+  return {
+    eventVersion: '1.08',
+    eventTime: '2026-12-04T10:00:00Z',
+    eventSource: 's3.amazonaws.com',
+    eventName,
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '127.0.0.1',
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::111122223333:assumed-role/R/s',
+      accountId: '111122223333',
+    },
+    requestParameters: { bucketName: 'b', key: 'k' },
+    errorCode: 'AccessDenied',
+    errorMessage: 'Access Denied',
+    requestID,
+    eventID: `e-${requestID}`,
+    eventType: 'AwsApiCall',
+    recipientAccountId: '111122223333',
+    openirsa: { decision: 'implicitDeny', authorizations: [], explanation: 'why' },
+  };
+}
+
+test('the memory ring finds events by request id and forgets the oldest past capacity', () => {
+  const ring = new MemoryRing(2);
+  ring.write(event('a'));
+  ring.write(event('b'));
+  ring.write(event('c'));
+  assert.equal(ring.get('a'), undefined);
+  assert.equal(ring.get('c')?.requestID, 'c');
+  assert.deepEqual(
+    ring.recent().map((e) => e.requestID),
+    ['c', 'b'],
+  );
+  assert.throws(() => new MemoryRing(0), TypeError);
+});
+
+test('the file sink appends JSON lines, in order, to one file per UTC day, private to the owner', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'openirsa-audit-')), 'audit');
+  const clock = fixedClock(Date.UTC(2026, 11, 4, 23, 59, 59));
+  const sink = new JsonlFileSink({ dir, clock });
+  for (let i = 0; i < 50; i++) sink.write(event(`r${i}`));
+  await sink.flush();
+  clock.advance(2000);
+  sink.write(event('next-day'));
+  await sink.close();
+  sink.write(event('after-close'));
+  assert.deepEqual(readdirSync(dir).sort(), ['2026-12-04.jsonl', '2026-12-05.jsonl']);
+  const lines = readFileSync(join(dir, '2026-12-04.jsonl'), 'utf8').trim().split('\n');
+  assert.deepEqual(
+    lines.map((l) => (JSON.parse(l) as AuditEvent).requestID),
+    Array.from({ length: 50 }, (_, i) => `r${i}`),
+  );
+  assert.equal(statSync(join(dir, '2026-12-04.jsonl')).mode & 0o777, 0o600);
+  assert.equal(sink.dropped, 1);
+});
+
+test('a full queue drops events and counts them instead of blocking', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openirsa-audit-'));
+  const sink = new JsonlFileSink({ dir, clock: fixedClock(0), maxPending: 3 });
+  for (let i = 0; i < 10; i++) sink.write(event(`r${i}`));
+  await sink.close();
+  const written = readFileSync(join(dir, '1970-01-01.jsonl'), 'utf8').trim().split('\n').length;
+  assert.equal(written + sink.dropped, 10);
+  assert.ok(sink.dropped > 0);
+});
+
+test('tee writes every event to every sink', async () => {
+  const a = new MemoryRing();
+  const b = new MemoryRing();
+  const both = teeSink(a, b);
+  both.write(event('x'));
+  await both.flush();
+  assert.ok(a.get('x') && b.get('x'));
+});
