@@ -1,0 +1,174 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * Stateless temporary credentials (DESIGN.md, "Session credentials"): the session token is the
+ * session's whole context, sealed with AES-256-GCM under a server key whose id travels in the clear.
+ * Any server holding the key opens it; no session table is shared. The access key id is bound into
+ * the sealed context, so a token works only with the key id it was issued with.
+ *
+ * Wire form: base64 of `"OIS1" | keyIdLength (1 byte) | keyId | iv (12) | tag (16) | ciphertext`,
+ * with the version, key id and iv as associated data. AWS's own tokens are opaque and of no fixed
+ * size ("make no assumptions about the maximum size", STS API reference); ours stay under a few KB.
+ */
+
+/** What a session is: everything authorization needs, so requests never look it up. */
+export interface SessionContext {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly account: string;
+  readonly partition: string;
+  /** `arn:aws:iam::A:role/PATH/NAME` */
+  readonly roleArn: string;
+  /** `AROA...` */
+  readonly roleId: string;
+  readonly roleName: string;
+  readonly sessionName: string;
+  /** Milliseconds since the epoch. */
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  /** The inline session policy, as JSON text. */
+  readonly sessionPolicy?: string;
+  /** ARNs of managed session policies (`PolicyArns`). */
+  readonly policyArns?: readonly string[];
+  /** Session tags (keys as given; AWS compares them without regard to case). */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly transitiveTagKeys?: readonly string[];
+  readonly sourceIdentity?: string;
+  /** For AssumeRoleWithWebIdentity sessions: the provider and the claims that stay available as keys. */
+  readonly webIdentity?: {
+    readonly provider: string;
+    readonly sub: string;
+    readonly aud: string;
+    readonly amr?: readonly string[];
+  };
+  /** Whether this session came from another session (role chaining caps it at one hour). */
+  readonly chained?: boolean;
+}
+
+export interface SealingKey {
+  /** Short printable id, sent in the clear. */
+  readonly id: string;
+  /** 32 bytes. */
+  readonly key: Buffer;
+}
+
+export type OpenFailure =
+  | { readonly code: 'malformed'; readonly message: string }
+  | { readonly code: 'unknownKey'; readonly message: string }
+  | { readonly code: 'tampered'; readonly message: string };
+
+const MAGIC = Buffer.from('OIS1', 'ascii');
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** Larger tokens are refused before any decryption work. */
+export const MAX_TOKEN_CHARS = 16 * 1024;
+
+/** Seals a session context under `key`. */
+export function sealSession(
+  context: SessionContext,
+  key: SealingKey,
+  iv: Buffer = randomBytes(IV_BYTES),
+): string {
+  if (key.key.length !== 32) throw new TypeError('a sealing key has 32 bytes');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(key.id))
+    throw new TypeError('a sealing key id is 1-64 characters of [A-Za-z0-9_-]');
+  if (iv.length !== IV_BYTES) throw new TypeError('the iv has 12 bytes');
+  const id = Buffer.from(key.id, 'ascii');
+  const header = Buffer.concat([MAGIC, Buffer.from([id.length]), id, iv]);
+  const cipher = createCipheriv('aes-256-gcm', key.key, iv);
+  cipher.setAAD(header);
+  const body = Buffer.concat([cipher.update(JSON.stringify(context), 'utf8'), cipher.final()]);
+  return Buffer.concat([header, cipher.getAuthTag(), body]).toString('base64');
+}
+
+/** The key id a token names, without opening it (to pick the key), or `undefined` if malformed. */
+export function sealingKeyId(token: string): string | undefined {
+  const raw = decode(token);
+  if (!raw) return undefined;
+  return raw.subarray(MAGIC.length + 1, MAGIC.length + 1 + raw[MAGIC.length]!).toString('ascii');
+}
+
+/**
+ * Opens a token with whichever key it names (`keyFor` returns undefined for an unknown or retired
+ * key). Expiry is the caller's check (it has the clock); everything else is checked here.
+ */
+export function openSession(
+  token: string,
+  keyFor: (id: string) => SealingKey | undefined,
+): { ok: true; context: SessionContext } | { ok: false; failure: OpenFailure } {
+  const raw = decode(token);
+  if (!raw) return fail('malformed', 'the session token is not one this server issued');
+  const idLength = raw[MAGIC.length]!;
+  const headerLength = MAGIC.length + 1 + idLength + IV_BYTES;
+  if (raw.length < headerLength + TAG_BYTES) return fail('malformed', 'the session token is truncated');
+  const id = raw.subarray(MAGIC.length + 1, MAGIC.length + 1 + idLength).toString('ascii');
+  const key = keyFor(id);
+  if (!key)
+    return fail(
+      'unknownKey',
+      `the session token was sealed with key \`${id}\`, which this server does not hold`,
+    );
+  const header = raw.subarray(0, headerLength);
+  const iv = raw.subarray(headerLength - IV_BYTES, headerLength);
+  const tag = raw.subarray(headerLength, headerLength + TAG_BYTES);
+  const body = raw.subarray(headerLength + TAG_BYTES);
+  let plain: string;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key.key, iv);
+    decipher.setAAD(header);
+    decipher.setAuthTag(tag);
+    plain = Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+  } catch {
+    return fail('tampered', 'the session token does not verify');
+  }
+  let context: unknown;
+  try {
+    context = JSON.parse(plain);
+  } catch {
+    return fail('tampered', 'the session token does not verify');
+  }
+  if (!isContext(context)) return fail('tampered', 'the session token does not verify');
+  return { ok: true, context };
+}
+
+function decode(token: string): Buffer | undefined {
+  if (token.length === 0 || token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(token))
+    return undefined;
+  const raw = Buffer.from(token, 'base64');
+  if (raw.length < MAGIC.length + 1 || !raw.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  return raw;
+}
+
+function fail(code: OpenFailure['code'], message: string): { ok: false; failure: OpenFailure } {
+  return { ok: false, failure: { code, message } };
+}
+
+function isContext(v: unknown): v is SessionContext {
+  if (v === null || typeof v !== 'object') return false;
+  const c = v as Record<string, unknown>;
+  return (
+    typeof c.accessKeyId === 'string' &&
+    typeof c.secretAccessKey === 'string' &&
+    typeof c.account === 'string' &&
+    typeof c.roleArn === 'string' &&
+    typeof c.roleName === 'string' &&
+    typeof c.sessionName === 'string' &&
+    typeof c.issuedAt === 'number' &&
+    typeof c.expiresAt === 'number'
+  );
+}
+
+/** A temporary access key id as STS issues them: `ASIA` and 16 characters of base32. */
+export function temporaryAccessKeyId(bytes: Buffer): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  if (bytes.length < 16) throw new TypeError('need 16 random bytes');
+  let out = 'ASIA';
+  for (let i = 0; i < 16; i++) out += alphabet[bytes[i]! & 31];
+  return out;
+}
+
+/** A secret access key: 40 characters of base64, as AWS's look. */
+export function secretAccessKey(bytes: Buffer): string {
+  if (bytes.length < 30) throw new TypeError('need 30 random bytes');
+  return bytes.subarray(0, 30).toString('base64');
+}
