@@ -1,4 +1,4 @@
-import { readJson, type JsonNode } from '../policy/json.js';
+import { jsonValue, readJson, type JsonNode } from '../shared/json.js';
 
 /**
  * Reads simulation requests: one JSON value (an object, or an array of objects), or JSON Lines. A line
@@ -38,7 +38,7 @@ const POLICY_FIELDS = new Set(['resourcePolicy', 'permissionsBoundary', 'session
 
 /** The request as a value, with its policy documents replaced by their source text. */
 function toRequest(node: JsonNode, source: string): unknown {
-  const value = toValue(node);
+  const value = jsonValue(node);
   if (node.kind !== 'object' || value === null || typeof value !== 'object' || Array.isArray(value))
     return value;
   const out = value as Record<string, unknown>;
@@ -47,7 +47,7 @@ function toRequest(node: JsonNode, source: string): unknown {
     if (key === 'identityPolicies' && child.kind === 'array') {
       out[key] = child.items.map((item) => {
         if (item.kind === 'object' && item.entries.some((e) => e.key === 'document')) {
-          const named = toValue(item) as Record<string, unknown>;
+          const named = jsonValue(item) as Record<string, unknown>;
           const doc = item.entries.find((e) => e.key === 'document');
           if (doc) named.document = policyText(doc.value, source);
           return named;
@@ -60,25 +60,5 @@ function toRequest(node: JsonNode, source: string): unknown {
 }
 
 function policyText(node: JsonNode, source: string): unknown {
-  return node.kind === 'object' && node.span ? source.slice(node.span[0], node.span[1]) : toValue(node);
-}
-
-function toValue(node: JsonNode): unknown {
-  switch (node.kind) {
-    case 'object': {
-      const o: Record<string, unknown> = {};
-      for (const e of node.entries) o[e.key] = toValue(e.value);
-      return o;
-    }
-    case 'array':
-      return node.items.map(toValue);
-    case 'string':
-      return node.value;
-    case 'number':
-      return Number(node.text);
-    case 'boolean':
-      return node.value;
-    case 'null':
-      return null;
-  }
+  return node.kind === 'object' && node.span ? source.slice(node.span[0], node.span[1]) : jsonValue(node);
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readJson } from '../policy/json.js';
+import { readJson } from '../shared/json.js';
 import type { Finding, PolicyKind } from '../policy/types.js';
 import { hasErrors, validatePolicy } from '../policy/validate.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CommandIo } from './io.js';

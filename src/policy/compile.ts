@@ -3,7 +3,7 @@ import { splitArn } from '../shared/arn.js';
 import type { ConditionEntry, PolicyDocument, Statement } from './ast.js';
 import { compileGlob, exactGlob, globFromPattern, type Glob } from './glob.js';
 import { parseOperator, type ParsedOperator } from './operators.js';
-import { jsonFromValue, jsonText } from './json.js';
+import { jsonFromValue, jsonText } from '../shared/json.js';
 import { parsePolicy, syntaxError } from './parse.js';
 import { splitAction, statementMatchesAction } from './match.js';
 import { compilePrincipals, type CompiledPrincipals } from './principal.js';

@@ -1,5 +1,5 @@
 import type { ConditionEntry, Located, PolicyDocument, PrincipalBlock, Statement, ValueList } from './ast.js';
-import { jsonFromValue, readJson, type JsonNode } from './json.js';
+import { jsonFromValue, readJson, type JsonNode } from '../shared/json.js';
 import { awsMessages, MALFORMED } from './messages.js';
 import type { Finding } from './types.js';
 

@@ -2,7 +2,7 @@ import { parseArn, PARTITIONS, isAccountId } from '../shared/arn.js';
 import type { ConditionEntry, Located, PolicyDocument, PrincipalBlock, Statement } from './ast.js';
 import { ACTION_RESOURCE_TYPES, ACTIONS, SERVICE_PREFIXES } from './catalog-data.js';
 import { compilePolicy } from './compile.js';
-import { jsonFromValue, jsonText } from './json.js';
+import { jsonFromValue, jsonText } from '../shared/json.js';
 import { isMultivalued, keyType } from './condition-keys.js';
 import { globFromPattern, matchGlob } from './glob.js';
 import { awsMessages, LIMIT_EXCEEDED, MALFORMED } from './messages.js';

@@ -1,9 +1,9 @@
 /**
- * A JSON reader for policy documents. `JSON.parse` silently keeps the last of two equal keys, but IAM
- * rejects a document that repeats an element ("you cannot include the Effect block twice", IAM User
- * Guide, policy grammar), so this reader keeps every entry, reports duplicates, and gives every value
- * its JSON pointer. Numbers keep their source text: IAM compares condition values as text (`1.20` is
- * not `1.2` to `StringEquals`). It never throws.
+ * A JSON reader (RFC 8259) for documents where `JSON.parse` is not strict enough: it keeps every entry
+ * and reports repeated member names (IAM rejects a policy that repeats an element, "you cannot include
+ * the Effect block twice", IAM User Guide, policy grammar; RFC 7515 §4 lets JWS readers reject repeated
+ * header names), gives every value its JSON pointer, and keeps numbers as their source text (IAM
+ * compares condition values as text: `1.20` is not `1.2` to `StringEquals`). It never throws.
  */
 
 export type JsonNode =
@@ -296,5 +296,26 @@ class Reader {
         this.fail('expected `,` or `]` in an array');
       }
     }
+  }
+}
+
+/** The plain value of a node tree (numbers as JS numbers). */
+export function jsonValue(node: JsonNode): unknown {
+  switch (node.kind) {
+    case 'object': {
+      const o: Record<string, unknown> = {};
+      for (const e of node.entries) o[e.key] = jsonValue(e.value);
+      return o;
+    }
+    case 'array':
+      return node.items.map(jsonValue);
+    case 'string':
+      return node.value;
+    case 'number':
+      return Number(node.text);
+    case 'boolean':
+      return node.value;
+    case 'null':
+      return null;
   }
 }
