@@ -43,7 +43,15 @@ for (const file of files(src)) {
     continue;
   }
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  // Only real import/export statements, which start a line; `from '...'` inside a string or comment
+  // is not an import. Dynamic `import('...')` anywhere counts.
+  const statements = [
+    ...text.matchAll(/^import\s[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/^export\s+(?:type\s+)?(?:\*|\{[^}]*\})\s*from\s*['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/^import\s*['"]([^'"]+)['"]/gm),
+  ];
+  const dynamic = [...text.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)];
+  const specs = [...statements, ...dynamic].map((m) => m[1]);
   for (const spec of specs) {
     const where = `${relative(root, file)} imports '${spec}'`;
     if (spec.startsWith('@cloud-copilot/')) {

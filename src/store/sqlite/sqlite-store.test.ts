@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { fixedClock } from '../../shared/clock.js';
+import { runStoreContract } from '../contract.js';
+import { migrate, SCHEMA_VERSION, type Migration } from './migrations.js';
+import { openSqliteConnection, openSqliteStore } from './sqlite-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'openirsa-store-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const newFile = () => join(dir, `store-${++files}.sqlite`);
+
+runStoreContract({
+  name: 'SQLite :memory:',
+  newStore: () => Promise.resolve(openSqliteStore({ path: ':memory:' })),
+  shared: { skip: 'a `:memory:` database belongs to one connection: no second store can open it' },
+});
+
+runStoreContract({
+  name: 'SQLite file',
+  newStore: () => Promise.resolve(openSqliteStore({ path: newFile() })),
+  shared: {
+    newBacking: () => {
+      const path = newFile();
+      return Promise.resolve(() => Promise.resolve(openSqliteStore({ path })));
+    },
+  },
+});
+
+// PostgreSQL: runStoreContract({ name: 'PostgreSQL', newStore: ..., shared: { newBacking: ... } }) plugs in
+// here once src/store/postgres/ exists, skipped with its reason when no database URL is configured.
+
+describe('SQLite specifics', () => {
+  test('a connection is in WAL mode with foreign keys on, full sync and the busy timeout asked for', () => {
+    const db = openSqliteConnection({ path: newFile(), busyTimeoutMs: 1234 });
+    try {
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+      assert.equal(db.pragma('synchronous', { simple: true }), 2);
+      assert.equal(db.pragma('busy_timeout', { simple: true }), 1234);
+      assert.throws(
+        () => db.prepare("INSERT INTO role_inline_policies VALUES ('AROAGHOST', 'p', 'p', '{}')").run(),
+        { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' },
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  test("a write waits for another process's lock up to the busy timeout, then fails", async () => {
+    const path = newFile();
+    const store = openSqliteStore({ path, busyTimeoutMs: 20 });
+    const other = new Database(path);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      await assert.rejects(store.accounts.create({ id: '111122223333', createdAt: 0 }), {
+        code: 'SQLITE_BUSY',
+      });
+      other.exec('ROLLBACK');
+      await store.accounts.create({ id: '111122223333', createdAt: 0 });
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
+  test('opening records each migration once, however often the file is reopened', async () => {
+    const path = newFile();
+    for (let i = 0; i < 3; i++) await openSqliteStore({ path, clock: fixedClock(1000 + i) }).close();
+    const db = new Database(path, { readonly: true });
+    try {
+      const rows = db.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all();
+      assert.deepEqual(
+        rows,
+        Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1, applied_at: 1000 })),
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a database from a newer schema is refused with a clear message, and left untouched', async () => {
+    const path = newFile();
+    await openSqliteStore({ path }).close();
+    const db = new Database(path);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      SCHEMA_VERSION + 1,
+      'from the future',
+      0,
+    );
+    db.close();
+    assert.throws(() => openSqliteStore({ path }), {
+      message: `database \`${path}\` has schema version ${SCHEMA_VERSION + 1}, newer than the ${SCHEMA_VERSION} this openirsa knows: open it with the openirsa that wrote it, or a newer one`,
+    });
+    const check = new Database(path, { readonly: true });
+    try {
+      assert.deepEqual(check.prepare('SELECT MAX(version) AS v FROM schema_migrations').get(), {
+        v: SCHEMA_VERSION + 1,
+      });
+    } finally {
+      check.close();
+    }
+  });
+
+  test('a migration that fails applies nothing of itself or of the migrations before it', () => {
+    const db = new Database(':memory:');
+    try {
+      const migrations: Migration[] = [
+        { version: 1, name: 'good', sql: 'CREATE TABLE a (x TEXT)' },
+        { version: 2, name: 'bad', sql: 'CREATE TABLE b (x TEXT); CREATE TABLE b (y TEXT)' },
+      ];
+      assert.throws(() => migrate(db, { location: ':memory:', clock: fixedClock(0), migrations }), {
+        message: 'table b already exists',
+      });
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
+      assert.deepEqual(tables, []);
+      assert.equal(
+        migrate(db, { location: ':memory:', clock: fixedClock(0), migrations: migrations.slice(0, 1) }),
+        1,
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  test('migrations out of order are a programming error', () => {
+    const db = new Database(':memory:');
+    try {
+      assert.throws(
+        () =>
+          migrate(db, {
+            location: ':memory:',
+            clock: fixedClock(0),
+            migrations: [{ version: 2, name: 'skips one', sql: '' }],
+          }),
+        { name: 'TypeError', message: 'migration 2 is out of order' },
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a closed store refuses calls, and closing twice is harmless', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    await store.close();
+    await store.close();
+    await assert.rejects(store.accounts.get('111122223333'), { message: 'the store is closed' });
+  });
+});

@@ -1,0 +1,145 @@
+import { alreadyExists, deleteConflict, notFound } from '../errors.js';
+import { foldName } from '../names.js';
+import { decodeMarker, pageLimit, toPage } from '../paging.js';
+import type { User, UserStore } from '../users.js';
+import { requireAccount } from './accounts.js';
+import type { SqliteDatabase } from './database.js';
+import { holderPolicies, sqlitePolicyHolder, USER_TABLES } from './policy-holders.js';
+import { inAccount, mapConflict, optional, parseTags, tagsText } from './rows.js';
+
+interface UserRow {
+  id: string;
+  account_id: string;
+  name: string;
+  name_lower: string;
+  path: string;
+  arn: string;
+  permissions_boundary_arn: string | null;
+  tags: string;
+  created_at: number;
+}
+
+/** `UserStore` on SQLite. */
+export function sqliteUsers(db: SqliteDatabase): UserStore {
+  const find = (accountId: string, name: string) =>
+    db
+      .statement('SELECT * FROM users WHERE account_id = ? AND name_lower = ?')
+      .get(accountId, foldName(name)) as UserRow | undefined;
+  const existing = (accountId: string, name: string): UserRow => {
+    const row = find(accountId, name);
+    if (row === undefined) throw notFound('user', name, inAccount(accountId));
+    return row;
+  };
+
+  return {
+    ...sqlitePolicyHolder(db, USER_TABLES),
+
+    create: (user) =>
+      db.write(() => {
+        requireAccount(db, user.accountId);
+        if (find(user.accountId, user.name) !== undefined) {
+          throw alreadyExists('user', user.name, inAccount(user.accountId));
+        }
+        mapConflict('user', user.id, inAccount(user.accountId), () =>
+          db
+            .statement(
+              `INSERT INTO users (id, account_id, name, name_lower, path, arn, permissions_boundary_arn, tags, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(
+              user.id,
+              user.accountId,
+              user.name,
+              foldName(user.name),
+              user.path,
+              user.arn,
+              user.permissionsBoundaryArn ?? null,
+              tagsText(user.tags),
+              user.createdAt,
+            ),
+        );
+        return toUser(existing(user.accountId, user.name));
+      }),
+
+    get: (accountId, name) =>
+      db.read(() => {
+        const row = find(accountId, name);
+        return row === undefined ? undefined : toUser(row);
+      }),
+
+    list: (accountId, options = {}) =>
+      db.read(() => {
+        const limit = pageLimit(options.maxItems);
+        const [after] =
+          options.marker === undefined ? [''] : decodeMarker(options.marker, ['string'], 'user');
+        const prefix = options.pathPrefix ?? '/';
+        const rows = (
+          prefix === '/'
+            ? db
+                .statement(
+                  'SELECT * FROM users WHERE account_id = ? AND name_lower > ? ORDER BY name_lower LIMIT ?',
+                )
+                .all(accountId, after, limit + 1)
+            : db
+                .statement(
+                  `SELECT * FROM users WHERE account_id = ? AND name_lower > ? AND substr(path, 1, ?) = ?
+ORDER BY name_lower LIMIT ?`,
+                )
+                .all(accountId, after, prefix.length, prefix, limit + 1)
+        ) as UserRow[];
+        return toPage(rows, limit, toUser, (r) => [r.name_lower]);
+      }),
+
+    update: (accountId, name, update) =>
+      db.write(() => {
+        const row = existing(accountId, name);
+        const rename = update.rename ?? { name: row.name, path: row.path, arn: row.arn };
+        if (foldName(rename.name) !== row.name_lower && find(accountId, rename.name) !== undefined) {
+          throw alreadyExists('user', rename.name, inAccount(accountId));
+        }
+        const boundary =
+          update.permissionsBoundaryArn === undefined
+            ? row.permissions_boundary_arn
+            : update.permissionsBoundaryArn;
+        db.statement(
+          `UPDATE users SET name = ?, name_lower = ?, path = ?, arn = ?, permissions_boundary_arn = ?, tags = ?
+WHERE id = ?`,
+        ).run(
+          rename.name,
+          foldName(rename.name),
+          rename.path,
+          rename.arn,
+          boundary,
+          update.tags === undefined ? row.tags : tagsText(update.tags),
+          row.id,
+        );
+        return toUser(existing(accountId, rename.name));
+      }),
+
+    delete: (accountId, name) =>
+      db.write(() => {
+        const row = existing(accountId, name);
+        const where = inAccount(accountId);
+        if (db.statement('SELECT 1 FROM access_keys WHERE user_id = ? LIMIT 1').get(row.id) !== undefined) {
+          throw deleteConflict('user', row.name, 'accessKeys', where);
+        }
+        const policies = holderPolicies(db, USER_TABLES, row.id);
+        if (policies.inline) throw deleteConflict('user', row.name, 'inlinePolicies', where);
+        if (policies.attached) throw deleteConflict('user', row.name, 'attachedPolicies', where);
+        db.statement('DELETE FROM users WHERE id = ?').run(row.id);
+      }),
+  };
+}
+
+function toUser(row: UserRow): User {
+  return {
+    accountId: row.account_id,
+    name: row.name,
+    id: row.id,
+    path: row.path,
+    arn: row.arn,
+    ...optional('permissionsBoundaryArn', row.permissions_boundary_arn),
+    tags: parseTags(row.tags),
+    createdAt: row.created_at,
+  };
+}
