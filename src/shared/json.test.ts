@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { jsonFromValue, pointerToken, readJson } from './json.js';
+import { jsonFromValue, jsonValue, pointerToken, readJson } from './json.js';
 
 test('a repeated member is reported with its JSON pointer, and both entries are kept', () => {
   const r = readJson('{"Statement":{"Effect":"Allow","Effect":"Deny"}}');
@@ -65,4 +65,20 @@ test('values JSON cannot hold become null nodes', () => {
   assert.equal(jsonFromValue(undefined).kind, 'null');
   assert.equal(jsonFromValue(Number.NaN).kind, 'null');
   assert.equal(jsonFromValue(() => 1).kind, 'null');
+});
+
+test('a member named __proto__ becomes an own property of the plain value, never its prototype', () => {
+  const text = '{"a":[{"__proto__":{"polluted":true}}],"__proto__":null}';
+  const r = readJson(text);
+  assert.ok(r.ok);
+  const value = jsonValue(r.node) as { a: [Record<string, unknown>] };
+  assert.deepEqual(value, JSON.parse(text));
+  for (const o of [value, value.a[0]]) {
+    assert.equal(Object.getPrototypeOf(o), Object.prototype);
+    assert.ok(Object.hasOwn(o, '__proto__'));
+    assert.ok(Object.keys(o).includes('__proto__'), 'enumerable, as JSON.parse makes it');
+  }
+  assert.equal(value.a[0].polluted, undefined);
+  assert.equal(Object.getOwnPropertyDescriptor(value, '__proto__')?.value, null);
+  assert.equal(({} as { polluted?: unknown }).polluted, undefined, 'Object.prototype is untouched');
 });

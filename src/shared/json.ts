@@ -304,7 +304,14 @@ export function jsonValue(node: JsonNode): unknown {
   switch (node.kind) {
     case 'object': {
       const o: Record<string, unknown> = {};
-      for (const e of node.entries) o[e.key] = jsonValue(e.value);
+      for (const e of node.entries) {
+        const value = jsonValue(e.value);
+        // Assigning `__proto__` would call Object.prototype's setter and replace the object's prototype;
+        // defining it keeps the member an own data property, as JSON.parse makes it.
+        if (e.key === '__proto__')
+          Object.defineProperty(o, e.key, { value, enumerable: true, writable: true, configurable: true });
+        else o[e.key] = value;
+      }
       return o;
     }
     case 'array':

@@ -1,0 +1,169 @@
+import type { Clock } from '../shared/clock.js';
+import {
+  MAX_TOKEN_EXPIRATION_CAP_SECONDS,
+  MIN_TOKEN_EXPIRATION_CAP_SECONDS,
+  type TokenSigner,
+} from './mint-token.js';
+import { jwksOf, type Jwks } from './public-jwk.js';
+import type { SigningKey } from './signing-key.js';
+import { DEFAULT_LEEWAY_SECONDS, type VerificationKey } from './verify-jwt.js';
+
+export interface KeyRingOptions {
+  readonly clock: Clock;
+  /**
+   * The longest lifetime of any token this ring signs, in seconds: `mintToken` shortens longer requests
+   * to it, as kube-apiserver does with `--service-account-max-token-expiration`, and a retired key stays
+   * published this long after it stopped signing. Kube's bounds for that flag apply: 1 hour to 2^32 s.
+   */
+  readonly maxTokenLifetimeSeconds: number;
+  /**
+   * How far past `exp` verifiers still accept a token (their clock-skew leeway): a retired key stays
+   * published that much longer. Default 60 s, go-jose's `DefaultLeeway` that kube-apiserver uses.
+   */
+  readonly verificationLeewaySeconds?: number;
+}
+
+export type KeyRingFailureCode = 'noActiveKey' | 'severalActiveKeys' | 'duplicateKid';
+
+export type KeyRingResult =
+  | { readonly ok: true; readonly ring: KeyRing }
+  | { readonly ok: false; readonly code: KeyRingFailureCode; readonly message: string };
+
+/**
+ * The issuer's signing keys: exactly one active key signs; rotating makes a new key active and retires
+ * the old one, whose public half stays in the JWKS until every token it signed has expired
+ * (`retiredAt + maxTokenLifetimeSeconds + verificationLeewaySeconds`) and then drops out. That is
+ * kube-apiserver's rotation recipe (a new `--service-account-signing-key-file`, the old public key kept
+ * in `--service-account-key-file` until its tokens expire) done by one object. The ring holds no I/O: the
+ * caller persists `keys()` (as `toSigningKeyRecord`) after `rotate` and deletes what `prune` returns.
+ */
+export class KeyRing implements TokenSigner {
+  readonly maxTokenLifetimeSeconds: number;
+  readonly verificationLeewaySeconds: number;
+  private readonly clock: Clock;
+  private active: SigningKey;
+  /** Newest retirement first. */
+  private retired: SigningKey[];
+
+  private constructor(active: SigningKey, retired: SigningKey[], options: KeyRingOptions) {
+    const max = options.maxTokenLifetimeSeconds;
+    if (
+      !Number.isSafeInteger(max) ||
+      max < MIN_TOKEN_EXPIRATION_CAP_SECONDS ||
+      max > MAX_TOKEN_EXPIRATION_CAP_SECONDS
+    ) {
+      // kube-apiserver's startup check of --service-account-max-token-expiration, word for word.
+      throw new TypeError('the service-account-max-token-expiration must be between 1 hour and 2^32 seconds');
+    }
+    const leeway = options.verificationLeewaySeconds ?? DEFAULT_LEEWAY_SECONDS;
+    if (!Number.isSafeInteger(leeway) || leeway < 0) {
+      throw new TypeError(`verificationLeewaySeconds must be a non-negative integer, got ${String(leeway)}`);
+    }
+    this.clock = options.clock;
+    this.maxTokenLifetimeSeconds = max;
+    this.verificationLeewaySeconds = leeway;
+    this.active = active;
+    this.retired = [...retired].sort((a, b) => (b.retiredAt ?? 0) - (a.retiredAt ?? 0));
+  }
+
+  /** A ring whose only key is `active`: a new issuer's first key. */
+  static create(active: SigningKey, options: KeyRingOptions): KeyRing {
+    if (active.retiredAt !== undefined) throw new TypeError('the active key of a new ring cannot be retired');
+    return new KeyRing(active, [], options);
+  }
+
+  /**
+   * A ring from stored keys (`loadSigningKey` of each record): exactly one must be active (no
+   * `retiredAt`), and no `kid` may repeat. Retired keys past their publication window are kept until
+   * `prune`, but never published or used for verification.
+   */
+  static fromKeys(keys: readonly SigningKey[], options: KeyRingOptions): KeyRingResult {
+    const seen = new Set<string>();
+    for (const key of keys) {
+      if (seen.has(key.kid)) {
+        return { ok: false, code: 'duplicateKid', message: `key \`${key.kid}\` appears more than once` };
+      }
+      seen.add(key.kid);
+    }
+    const active = keys.filter((k) => k.retiredAt === undefined);
+    const [first] = active;
+    if (first === undefined) {
+      return {
+        ok: false,
+        code: 'noActiveKey',
+        message: 'no signing key is active: every key has `retiredAt`',
+      };
+    }
+    if (active.length > 1) {
+      return {
+        ok: false,
+        code: 'severalActiveKeys',
+        message: `${active.length} signing keys are active (${active.map((k) => `\`${k.kid}\``).join(', ')}); exactly one may be`,
+      };
+    }
+    const retired = keys.filter((k) => k.retiredAt !== undefined);
+    return { ok: true, ring: new KeyRing(first, retired, options) };
+  }
+
+  /** The key that signs new tokens. */
+  activeKey(): SigningKey {
+    return this.active;
+  }
+
+  /**
+   * Makes `next` the active key and retires the current one now. Returns both, as the store must write
+   * both. `next` is generated by the caller (`generateSigningKey`), so the ring stays synchronous.
+   */
+  rotate(next: SigningKey): { readonly active: SigningKey; readonly retired: SigningKey } {
+    if (next.retiredAt !== undefined) throw new TypeError('cannot activate a retired key');
+    if (this.keys().some((k) => k.kid === next.kid)) {
+      throw new TypeError(`key \`${next.kid}\` is already in the ring`);
+    }
+    const retired: SigningKey = { ...this.active, retiredAt: this.clock.now() };
+    this.retired.unshift(retired);
+    this.active = next;
+    return { active: next, retired };
+  }
+
+  /** Every key the ring holds, active first: what the store persists. */
+  keys(): readonly SigningKey[] {
+    return [this.active, ...this.retired];
+  }
+
+  /**
+   * When a retired key leaves the JWKS (milliseconds since the epoch); `undefined` for the active key.
+   * INVARIANT: a token signed by the key at or before `retiredAt` has `exp <= retiredAt + max` (mintToken
+   * clamps), and verifiers accept it until `exp + leeway`: both are inside the window.
+   */
+  publishedUntil(key: SigningKey): number | undefined {
+    if (key.retiredAt === undefined) return undefined;
+    return key.retiredAt + (this.maxTokenLifetimeSeconds + this.verificationLeewaySeconds) * 1000;
+  }
+
+  /** The keys whose public halves are published at `now`: the active key, then retired ones, newest first. */
+  publishedKeys(now: number = this.clock.now()): readonly SigningKey[] {
+    return this.keys().filter((k) => {
+      const until = this.publishedUntil(k);
+      return until === undefined || now < until;
+    });
+  }
+
+  /** The JWKS to serve at `now` (see `jwksResponse`). */
+  publicJwks(now: number = this.clock.now()): Jwks {
+    return jwksOf(this.publishedKeys(now));
+  }
+
+  /** The verification key for `kid`, if that key is published at `now`: a `keyFor` for `verifyJwt`. */
+  keyFor(kid: string, now: number = this.clock.now()): VerificationKey | undefined {
+    const key = this.publishedKeys(now).find((k) => k.kid === kid);
+    return key === undefined ? undefined : { publicKey: key.publicKey, alg: key.alg };
+  }
+
+  /** Forgets retired keys that are no longer published, and returns them so the store can delete them. */
+  prune(now: number = this.clock.now()): readonly SigningKey[] {
+    const published = new Set(this.publishedKeys(now));
+    const dropped = this.retired.filter((k) => !published.has(k));
+    this.retired = this.retired.filter((k) => published.has(k));
+    return dropped;
+  }
+}
