@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatAmzDateTime, isAmzDate, parseAmzDateTime, parseHttpDate } from './amz-date.js';
+
+const T = Date.UTC(2015, 7, 30, 12, 36, 0);
+
+test('X-Amz-Date is ISO 8601 basic format, to the second, in UTC', () => {
+  assert.equal(parseAmzDateTime('20150830T123600Z'), T);
+  assert.equal(formatAmzDateTime(T), '20150830T123600Z');
+  assert.equal(formatAmzDateTime(T + 999), '20150830T123600Z');
+});
+
+test('other spellings of the time are not X-Amz-Date', () => {
+  for (const bad of [
+    '2015-08-30T12:36:00Z',
+    '20150830T123600',
+    '20150830T123600.000Z',
+    '20150830t123600z',
+    ' 20150830T123600Z',
+    '',
+  ]) {
+    assert.equal(parseAmzDateTime(bad), undefined, bad);
+  }
+});
+
+test('an X-Amz-Date that names no real instant is refused', () => {
+  for (const bad of [
+    '20150230T123600Z',
+    '20151301T000000Z',
+    '20150830T240000Z',
+    '20150830T126000Z',
+    '20150830T123660Z',
+  ]) {
+    assert.equal(parseAmzDateTime(bad), undefined, bad);
+  }
+  assert.equal(parseAmzDateTime('20160229T000000Z'), Date.UTC(2016, 1, 29));
+});
+
+test('a Date header is an IMF-fixdate, or the ISO 8601 basic format', () => {
+  assert.equal(parseHttpDate('Sun, 30 Aug 2015 12:36:00 GMT'), T);
+  assert.equal(parseHttpDate('20150830T123600Z'), T);
+  assert.equal(parseHttpDate('Sunday, 30-Aug-15 12:36:00 GMT'), undefined); // RFC 850
+  assert.equal(parseHttpDate('Sun Aug 30 12:36:00 2015'), undefined); // asctime
+  assert.equal(parseHttpDate('Sun, 31 Sep 2015 12:36:00 GMT'), undefined);
+});
+
+test('a credential date is YYYYMMDD naming a real day', () => {
+  assert.equal(isAmzDate('20150830'), true);
+  assert.equal(isAmzDate('20150931'), false);
+  assert.equal(isAmzDate('2015083'), false);
+  assert.equal(isAmzDate('2015-08-30'), false);
+});
