@@ -7,6 +7,7 @@ import { EXIT_USAGE, UsageError, type CommandIo } from './io.js';
 import { explainHelp, policyExplain } from './policy-explain.js';
 import { policySimulate, simulateHelp } from './policy-simulate.js';
 import { policyValidate, validateHelp } from './policy-validate.js';
+import { up, upHelp } from './up.js';
 
 const VERSION = '0.1.0';
 
@@ -15,6 +16,7 @@ export const mainHelp = `openirsa ${VERSION}: IAM Roles for Service Accounts, se
 usage: openirsa COMMAND [ARGS...]
 
 Commands:
+  up                run STS and IAM on one port, state in a data directory
   policy simulate   decide IAM requests as AWS does (JSON in, JSON out)
   policy explain    say why a request is allowed or denied, for people
   policy validate   check policy documents as IAM and Access Analyzer do
@@ -48,6 +50,13 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     if (command === '--version') {
       io.stdout(`${VERSION}\n`);
       return 0;
+    }
+    if (command === 'up') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(upHelp);
+        return 0;
+      }
+      return await up(rest, io);
     }
     if (command === 'policy') {
       const [sub, ...args] = rest;

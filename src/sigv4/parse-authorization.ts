@@ -16,6 +16,7 @@ import {
   type Failed,
 } from './failures.js';
 import {
+  distinctHeaders,
   ALGORITHM,
   SCOPE_TERMINATOR,
   type AuthType,
@@ -57,9 +58,10 @@ const QUERY_PARAMS = [
  * presigned request; with an `Authorization` header too, it is ambiguous and refused, as S3 does.
  */
 export function parseAuthorization(
-  headers: HttpHeaders,
+  given: HttpHeaders,
   query: string | readonly QueryParam[],
 ): ParseAuthorizationResult {
+  const headers = distinctHeaders(given);
   const params = typeof query === 'string' ? parseQuery(query) : query;
   const header = headers['authorization'];
   const presigned = params.some(

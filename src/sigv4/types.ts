@@ -26,6 +26,21 @@ export type AuthType = 'REST-HEADER' | 'REST-QUERY-STRING';
  */
 export type HttpHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
+/**
+ * The headers with every one-element list made a plain string, so `req.headersDistinct` (where every
+ * value is a list) reads like `req.headers` for headers sent once; a repeated header stays a list.
+ */
+export function distinctHeaders(headers: HttpHeaders): HttpHeaders {
+  let out: Record<string, string | readonly string[] | undefined> | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && typeof value !== 'string' && value.length === 1) {
+      out ??= { ...headers };
+      out[name] = value[0];
+    }
+  }
+  return out ?? headers;
+}
+
 /** A request as received, before anything is decoded. */
 export interface SigV4Request {
   /** The HTTP method as sent (`GET`, `PUT`, ...). */

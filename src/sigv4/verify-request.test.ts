@@ -513,3 +513,13 @@ test('a request dated by the Date header alone verifies', () => {
   );
   assert.equal(r.requestTime, SUITE_TIME);
 });
+
+test('headers as req.headersDistinct gives them (every value a list) verify like plain ones', () => {
+  const asLists = Object.fromEntries(
+    Object.entries(GET_VANILLA.headers).map(([k, v]) => [k, typeof v === 'string' ? [v] : v]),
+  );
+  const plain = verifyRequest(GET_VANILLA, at(SUITE_TIME));
+  assert.equal(plain.ok, true);
+  assert.deepEqual(verifyRequest({ ...GET_VANILLA, headers: asLists }, at(SUITE_TIME)), plain);
+  assert.equal(parseAuthorization(asLists, '').ok, true);
+});

@@ -19,7 +19,7 @@ import { isHexDigest, resolvePayloadHash } from './payload-hash.js';
 import { buildStringToSign, computeSignature, signaturesMatch } from './signature.js';
 import { deriveSigningKey } from './signing-key.js';
 import type { SigningKeyCache } from './signing-key-cache.js';
-import type { AuthType, ParsedAuthorization, SigV4Request } from './types.js';
+import { distinctHeaders, type AuthType, type ParsedAuthorization, type SigV4Request } from './types.js';
 
 /** AWS allows 15 minutes between the request time and its own clock (S3: `MaxAllowedSkewMilliseconds` 900000). */
 export const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000;
@@ -107,7 +107,8 @@ const SIGNATURE_AND_TOKEN: ReadonlySet<string> = new Set(['X-Amz-Signature', 'X-
  * valid from its `X-Amz-Date` (less `maxSkewMs`, for clocks ahead of ours) to `X-Amz-Date + X-Amz-Expires`,
  * both ends included.
  */
-export function verifyRequest(request: SigV4Request, options: VerifyOptions): VerifyResult {
+export function verifyRequest(given: SigV4Request, options: VerifyOptions): VerifyResult {
+  const request = { ...given, headers: distinctHeaders(given.headers) };
   const params = parseQuery(request.query);
   let auth = options.auth;
   if (auth === undefined) {

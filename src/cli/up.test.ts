@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { systemClock } from '../shared/clock.js';
+import { UsageError, type CommandIo } from './io.js';
+import { main } from './main.js';
+import { parseUpArgs, up } from './up.js';
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CommandIo = {
+    stdin: () => Promise.resolve(''),
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readFile: () => Promise.reject(new Error('no files')),
+    clock: systemClock,
+  };
+  return { value, out, err };
+}
+
+test('up defaults: port 4566 on 127.0.0.1, ./.openirsa, account 000000000000, us-east-1', () => {
+  assert.deepEqual(parseUpArgs([]), {
+    port: 4566,
+    host: '127.0.0.1',
+    data: './.openirsa',
+    account: '000000000000',
+    region: 'us-east-1',
+  });
+});
+
+test('up refuses a bad port, account or region with a usage error naming the flag', () => {
+  assert.throws(
+    () => parseUpArgs(['--port', '70000']),
+    (e) => e instanceof UsageError && /`--port`/.test(e.message),
+  );
+  assert.throws(() => parseUpArgs(['--account', '12']), /`--account` expects 12 digits, got `12`/);
+  assert.throws(() => parseUpArgs(['--region', 'US East']), /`--region`/);
+});
+
+test('openirsa up --help prints usage with an example and exits 0', async () => {
+  const t = io();
+  assert.equal(await main(['up', '--help'], t.value), 0);
+  assert.match(t.out.join(''), /usage: openirsa up/);
+  assert.match(t.out.join(''), /Example:/);
+});
+
+test('up serves on port 0 until stopped, prints the endpoint and credentials path, then returns 0', async () => {
+  const tmp = await mkdtemp(join(tmpdir(), 'openirsa-up-unit-'));
+  const t = io();
+  const stop = new AbortController();
+  try {
+    const running = up(
+      ['--port', '0', '--data', join(tmp, 'd'), '--account', '123456789012'],
+      t.value,
+      stop.signal,
+    );
+    let port: number | undefined;
+    for (let i = 0; i < 200 && port === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      const m = /endpoint\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(t.out.join(''));
+      if (m) port = Number(m[1]);
+    }
+    assert.ok(port !== undefined, t.err.join(''));
+    const status = await new Promise<number>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/_openirsa/health' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    assert.equal(status, 200);
+    const text = t.out.join('');
+    assert.match(text, /account\s+123456789012/);
+    assert.match(text, new RegExp(`credentials\\s+${join(tmp, 'd', 'credentials')}`));
+    assert.match(text, /AWS_PROFILE=openirsa/);
+    stop.abort();
+    assert.equal(await running, 0);
+    assert.ok((await stat(join(tmp, 'd', 'openirsa.sqlite'))).isFile());
+  } finally {
+    stop.abort();
+    await rm(tmp, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,91 @@
+import type { Principal } from '../policy/types.js';
+
+/**
+ * Who sent a request, once SigV4 has verified it: the account root (a root access key), an IAM user
+ * (a user's access key), or a role session (`ASIA...` credentials opened from their session token).
+ * Built by the server's authentication step, read by every action; the policy engine sees it through
+ * `callerPrincipal`.
+ */
+export type Caller =
+  | {
+      readonly kind: 'root';
+      readonly accountId: string;
+      readonly partition: string;
+      /** `arn:aws:iam::ACCOUNT:root` */
+      readonly arn: string;
+      readonly accessKeyId: string;
+    }
+  | {
+      readonly kind: 'user';
+      readonly accountId: string;
+      readonly partition: string;
+      /** `arn:aws:iam::ACCOUNT:user/PATH/NAME` */
+      readonly arn: string;
+      /** `AIDA...` */
+      readonly userId: string;
+      readonly userName: string;
+      readonly accessKeyId: string;
+    }
+  | {
+      readonly kind: 'assumedRole';
+      readonly accountId: string;
+      readonly partition: string;
+      /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`: no role path (irsa-wire.md §5.9). */
+      readonly arn: string;
+      /** `arn:aws:iam::ACCOUNT:role/PATH/ROLE` */
+      readonly roleArn: string;
+      /** `AROA...` */
+      readonly roleId: string;
+      readonly roleName: string;
+      readonly sessionName: string;
+      readonly accessKeyId: string;
+      /** Milliseconds since the epoch. */
+      readonly issuedAt: number;
+      readonly expiresAt: number;
+    }
+  | { readonly kind: 'anonymous' };
+
+/** `arn:PARTITION:iam::ACCOUNT:root` */
+export function rootArn(partition: string, accountId: string): string {
+  return `arn:${partition}:iam::${accountId}:root`;
+}
+
+/** `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION` */
+export function assumedRoleArn(
+  partition: string,
+  accountId: string,
+  roleName: string,
+  sessionName: string,
+): string {
+  return `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
+}
+
+/** The caller as the policy engine's `Principal`. */
+export function callerPrincipal(caller: Caller): Principal {
+  switch (caller.kind) {
+    case 'root':
+      return { type: 'root', account: caller.accountId, partition: caller.partition };
+    case 'user':
+      return {
+        type: 'user',
+        account: caller.accountId,
+        partition: caller.partition,
+        name: caller.userName,
+        arn: caller.arn,
+        id: caller.userId,
+      };
+    case 'assumedRole':
+      return {
+        type: 'assumedRole',
+        account: caller.accountId,
+        partition: caller.partition,
+        roleName: caller.roleName,
+        sessionName: caller.sessionName,
+        arn: caller.arn,
+        roleArn: caller.roleArn,
+        roleId: caller.roleId,
+      };
+    case 'anonymous':
+      return { type: 'anonymous' };
+  }
+}

@@ -1,0 +1,126 @@
+import { AwsError } from '../shared/aws-error.js';
+import type { Clock } from '../shared/clock.js';
+import { rootArn, assumedRoleArn, type Caller } from '../iam/caller.js';
+import { parseAuthorization } from '../sigv4/parse-authorization.js';
+import type { SigningKeyCache } from '../sigv4/signing-key-cache.js';
+import type { ParsedAuthorization, SigV4Request } from '../sigv4/types.js';
+import { verifyRequest } from '../sigv4/verify-request.js';
+import type { AccessKeyStore } from '../store/access-keys.js';
+import { openSession, sealingKeyId, type SessionContext } from '../sts/session-token.js';
+import { EXPIRED_TOKEN_MESSAGE, queryAuthError } from './query-auth-error.js';
+import type { SealingKeyRing } from './sealing-keys.js';
+
+export interface AuthenticateDeps {
+  readonly accessKeys: AccessKeyStore;
+  readonly sealingKeys: SealingKeyRing;
+  readonly clock: Clock;
+  readonly signingKeys: SigningKeyCache;
+}
+
+/** The partition this server's ARNs name. */
+const PARTITION = 'aws';
+
+/** Whether the request carries SigV4 authentication at all (header or presigned query). */
+export function hasAuthentication(request: SigV4Request): boolean {
+  const parsed = parseAuthorization(request.headers, request.query);
+  return parsed.ok || parsed.failure.code !== 'MissingAuthentication';
+}
+
+/**
+ * Verifies a SigV4 request and says who sent it, or throws the awsQuery `AwsError` AWS answers with.
+ * Long-term keys (`AKIA...`) come from the store; temporary ones (`ASIA...`) are opened from their
+ * session token with the server's sealing keys, without a session table (DESIGN.md). A token that does
+ * not open, or was issued for another key id, makes the key unknown: `InvalidClientTokenId`. An
+ * expired session is `ExpiredToken`, said only once the signature has verified.
+ */
+export async function authenticate(request: SigV4Request, deps: AuthenticateDeps): Promise<Caller> {
+  const parsed = parseAuthorization(request.headers, request.query);
+  if (!parsed.ok) throw queryAuthError(parsed.failure);
+  const auth = parsed.auth;
+  const resolved = await resolveKey(auth, deps);
+  const now = deps.clock.now();
+  const verified = verifyRequest(request, {
+    auth,
+    now,
+    signingKeys: deps.signingKeys,
+    secretFor: () => resolved?.secret,
+  });
+  if (!verified.ok) throw queryAuthError(verified.failure);
+  // INVARIANT: verification succeeded, so `secretFor` returned a secret, so `resolved` is set.
+  if (resolved === undefined) throw new TypeError('verified a request without a resolved key');
+  if (resolved.caller.kind === 'assumedRole' && now >= resolved.caller.expiresAt) {
+    throw new AwsError('ExpiredToken', 400, EXPIRED_TOKEN_MESSAGE);
+  }
+  return resolved.caller;
+}
+
+interface ResolvedKey {
+  readonly secret: string;
+  readonly caller: Caller;
+}
+
+async function resolveKey(
+  auth: ParsedAuthorization,
+  deps: AuthenticateDeps,
+): Promise<ResolvedKey | undefined> {
+  if (auth.accessKeyId.startsWith('ASIA')) {
+    const context = await openSessionToken(auth, deps.sealingKeys);
+    if (context === undefined) return undefined;
+    return { secret: context.secretAccessKey, caller: sessionCaller(context) };
+  }
+  const key = await deps.accessKeys.get(auth.accessKeyId);
+  if (key === undefined || key.status !== 'Active') return undefined;
+  const caller: Caller =
+    key.user === undefined
+      ? {
+          kind: 'root',
+          accountId: key.accountId,
+          partition: PARTITION,
+          arn: rootArn(PARTITION, key.accountId),
+          accessKeyId: key.accessKeyId,
+        }
+      : {
+          kind: 'user',
+          accountId: key.accountId,
+          partition: PARTITION,
+          arn: key.user.arn,
+          userId: key.user.id,
+          userName: key.user.name,
+          accessKeyId: key.accessKeyId,
+        };
+  return { secret: key.secretAccessKey, caller };
+}
+
+async function openSessionToken(
+  auth: ParsedAuthorization,
+  ring: SealingKeyRing,
+): Promise<SessionContext | undefined> {
+  const token = auth.sessionToken;
+  if (token === undefined) return undefined;
+  const keyId = sealingKeyId(token);
+  if (keyId === undefined) return undefined;
+  const key = await ring.get(keyId);
+  if (key === undefined) return undefined;
+  const opened = openSession(token, (id) => (id === key.id ? key : undefined));
+  if (!opened.ok) return undefined;
+  // The access key id is sealed into the token: a token works only with the key it was issued with.
+  if (opened.context.accessKeyId !== auth.accessKeyId) return undefined;
+  return opened.context;
+}
+
+function sessionCaller(context: SessionContext): Caller {
+  const partition = context.partition || PARTITION;
+  return {
+    kind: 'assumedRole',
+    accountId: context.account,
+    partition,
+    arn: assumedRoleArn(partition, context.account, context.roleName, context.sessionName),
+    roleArn: context.roleArn,
+    roleId: context.roleId,
+    roleName: context.roleName,
+    sessionName: context.sessionName,
+    accessKeyId: context.accessKeyId,
+    issuedAt: context.issuedAt,
+    expiresAt: context.expiresAt,
+  };
+}

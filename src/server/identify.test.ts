@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { identifyService } from './identify.js';
+
+const owner = (action: string) => (action === 'AssumeRoleWithWebIdentity' ? 'sts' : undefined);
+
+test('a signed request goes to the service of its credential scope, whatever its host or Action', () => {
+  assert.equal(
+    identifyService({ scopeService: 'iam', action: 'AssumeRoleWithWebIdentity', host: 'sts.x' }, owner),
+    'iam',
+  );
+});
+
+test('an unsigned request goes to the service that implements its Action', () => {
+  assert.equal(
+    identifyService({ action: 'AssumeRoleWithWebIdentity', host: '127.0.0.1:4566' }, owner),
+    'sts',
+  );
+});
+
+test('then the host: sts.* and iam.*; anything else is S3', () => {
+  assert.equal(identifyService({ host: 'sts.us-west-2.amazonaws.com' }, owner), 'sts');
+  assert.equal(identifyService({ host: 'IAM.amazonaws.com' }, owner), 'iam');
+  assert.equal(identifyService({ action: 'Nope', host: '127.0.0.1' }, owner), 's3');
+  assert.equal(identifyService({ scopeService: '' }, owner), 's3');
+});

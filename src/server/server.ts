@@ -1,0 +1,310 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AuditDecision } from '../audit/event.js';
+import type { AuditSink } from '../audit/sink.js';
+import { callerPrincipal, type Caller } from '../iam/caller.js';
+import type { ActionContext, RegisteredQueryAction } from '../iam/query-action.js';
+import { authorize } from '../policy/authorize.js';
+import { validationError } from '../protocol/query-input.js';
+import { queryRequestError, readQueryRequest } from '../protocol/query-request.js';
+import {
+  encodeQueryError,
+  encodeQueryResponse,
+  IAM_NAMESPACE,
+  STS_NAMESPACE,
+  type WireResponse,
+} from '../protocol/query-response.js';
+import type { StructureShape, ValueOf } from '../protocol/shape.js';
+import { AwsError, notImplemented } from '../shared/aws-error.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
+import { parseAuthorization } from '../sigv4/parse-authorization.js';
+import { SigningKeyCache } from '../sigv4/signing-key-cache.js';
+import type { SigV4Request } from '../sigv4/types.js';
+import type { StoreScope } from '../store/types.js';
+import { STS_ACTIONS } from '../sts/actions.js';
+import { auditEvent } from './audit-event.js';
+import { authenticate, type AuthenticateDeps } from './authenticate.js';
+import { MAX_QUERY_BODY_BYTES, readBody } from './body.js';
+import { identifyService } from './identify.js';
+import { SealingKeyRing } from './sealing-keys.js';
+
+/** Where the server reports its own bugs. Never given a secret, a session token or a request body. */
+export interface Logger {
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+export interface ServerOptions {
+  readonly store: StoreScope;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  /** The region this server answers for. */
+  readonly region: string;
+  readonly audit: AuditSink;
+  /** Default: one JSON line per message on stderr. */
+  readonly logger?: Logger;
+  /** Largest awsQuery body (default `MAX_QUERY_BODY_BYTES`, 1 MiB); beyond it, 413. */
+  readonly maxBodyBytes?: number;
+}
+
+/** An awsQuery service: its names and its explicit action table. */
+interface QueryService {
+  /** As in `<Service>.<Action> is not implemented`. */
+  readonly displayName: string;
+  readonly namespace: string;
+  readonly actions: ReadonlyMap<string, RegisteredQueryAction>;
+}
+
+/** The path prefix of openirsa's own routes; no AWS API uses it. */
+export const ADMIN_PREFIX = '/_openirsa/';
+
+const stderrLogger: Logger = {
+  error: (message, fields) => {
+    process.stderr.write(`${JSON.stringify({ level: 'error', message, ...fields })}\n`);
+  },
+};
+
+/**
+ * The one HTTP listener (DESIGN.md, "The request pipeline"). Every request runs the same steps, in
+ * `runQueryPipeline`: identify service → authenticate → decode → validate → authorize → invoke →
+ * encode, and whatever is thrown becomes the awsQuery error body. Everything it holds (caches, keys)
+ * belongs to this instance: two servers run side by side in one process. Bind it with `listen`
+ * (127.0.0.1 unless told otherwise).
+ */
+export function createServer(options: ServerOptions): Server {
+  const logger = options.logger ?? stderrLogger;
+  const services = new Map<string, QueryService>([
+    ['sts', { displayName: 'STS', namespace: STS_NAMESPACE, actions: byName(STS_ACTIONS) }],
+    // No IAM action yet: every IAM request authenticates, then answers "IAM.<Action> is not implemented".
+    ['iam', { displayName: 'IAM', namespace: IAM_NAMESPACE, actions: byName([]) }],
+  ]);
+  const deps: AuthenticateDeps = {
+    accessKeys: options.store.accessKeys,
+    sealingKeys: new SealingKeyRing(options.store.sealingKeys, options.clock, options.ids),
+    clock: options.clock,
+    signingKeys: new SigningKeyCache(),
+  };
+  const pipeline: Pipeline = { options, logger, services, deps };
+  return createHttpServer((req, res) => {
+    handleRequest(pipeline, req, res).catch((error: unknown) => {
+      // INVARIANT: handleRequest answers every error itself; this only guards a failed socket write.
+      logger.error('unhandled error while answering a request', { error: describeError(error) });
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+}
+
+interface Pipeline {
+  readonly options: ServerOptions;
+  readonly logger: Logger;
+  readonly services: ReadonlyMap<string, QueryService>;
+  readonly deps: AuthenticateDeps;
+}
+
+async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = p.options.ids.requestId();
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? '' : url.slice(q + 1);
+  if (path.startsWith(ADMIN_PREFIX)) {
+    send(res, adminRoute(req.method ?? 'GET', path, requestId));
+    return;
+  }
+  const body = await readBody(req, p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES);
+  if (!body.ok) {
+    if (body.reason === 'aborted') return;
+    // Our own wording: AWS's answer to an oversized awsQuery body is unknown.
+    const error = new AwsError(
+      'RequestEntityTooLarge',
+      413,
+      `the request body is larger than ${p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES} bytes`,
+    );
+    const wire = encodeQueryError(error, { namespace: STS_NAMESPACE, requestId });
+    send(res, { ...wire, headers: { ...wire.headers, Connection: 'close' } });
+    return;
+  }
+  let namespace = '';
+  try {
+    const request: SigV4Request = {
+      method: req.method ?? 'GET',
+      path,
+      query,
+      headers: req.headersDistinct,
+      body: body.body,
+    };
+    const contentType = req.headers['content-type'];
+    const decoded = readQueryRequest({
+      query,
+      body: body.body,
+      ...(contentType !== undefined ? { contentType } : {}),
+    });
+    const parsedAuth = parseAuthorization(request.headers, query);
+    const serviceName = identifyService(
+      {
+        ...(parsedAuth.ok ? { scopeService: parsedAuth.auth.scope.service } : {}),
+        ...(decoded.ok && decoded.request.action !== undefined ? { action: decoded.request.action } : {}),
+        ...(req.headers.host !== undefined ? { host: req.headers.host } : {}),
+      },
+      (action) => {
+        for (const [name, service] of p.services) if (service.actions.has(action)) return name;
+        return undefined;
+      },
+    );
+    const service = p.services.get(serviceName);
+    if (service === undefined) {
+      // S3 and every other service are not implemented yet.
+      throw new AwsError('InternalFailure', 501, `${serviceName.toUpperCase()} is not implemented`);
+    }
+    namespace = service.namespace;
+    const actionName = decoded.ok ? decoded.request.action : undefined;
+    const action = actionName === undefined ? undefined : service.actions.get(actionName);
+
+    // authenticate (unless the action is one clients send unsigned)
+    const caller: Caller =
+      action?.authentication === 'none' ? { kind: 'anonymous' } : await authenticate(request, p.deps);
+
+    // decode
+    if (!decoded.ok) throw queryRequestError(decoded.failure);
+    if (actionName === undefined) {
+      // ⚠ AWS's wording for a Query request without Action is unconfirmed.
+      throw new AwsError('MissingAction', 400, 'Could not find operation: the request has no Action');
+    }
+    if (action === undefined) throw notImplemented(service.displayName, actionName);
+
+    // validate
+    const input = action.decode(decoded.request.params);
+    if (!input.ok) throw validationError(input.violations);
+
+    const ctx: ActionContext = {
+      store: p.options.store,
+      clock: p.options.clock,
+      ids: p.options.ids,
+      caller,
+      requestId,
+      region: p.options.region,
+    };
+    const wire = await authorizeAndInvoke(p, req, serviceName, service, action, input.value, ctx);
+    send(res, wire);
+  } catch (error) {
+    if (!(error instanceof AwsError)) {
+      p.logger.error('request failed with an internal error', { requestId, error: describeError(error) });
+    }
+    send(res, encodeQueryError(error, { namespace, requestId }));
+  }
+}
+
+/** authorize → invoke → encode, with one audit event for the decision and the outcome. */
+async function authorizeAndInvoke(
+  p: Pipeline,
+  req: IncomingMessage,
+  serviceName: string,
+  service: QueryService,
+  action: RegisteredQueryAction,
+  input: unknown,
+  ctx: ActionContext,
+): Promise<WireResponse> {
+  const needs = action.authorize(input, ctx);
+  const principal = callerPrincipal(ctx.caller);
+  const authorizations = needs.map((need) => {
+    // Identity policies are not loaded yet (no IAM actions exist to attach them): only the account
+    // root is allowed anything that needs authorization. Fail closed for everyone else.
+    const result = authorize({
+      principal,
+      action: need.action,
+      resource: need.resource,
+      context: new Map(),
+      identityPolicies: [],
+    });
+    return {
+      action: need.action,
+      resource: need.resource,
+      decision: result.decision,
+      ...(result.reason !== undefined ? { reason: result.reason } : {}),
+      matchedStatements: result.matchedStatements,
+    };
+  });
+  const denied = authorizations.find((a) => a.decision !== 'allowed');
+  const decision: AuditDecision = {
+    decision: denied?.decision ?? 'allowed',
+    authorizations,
+  };
+  const audit = (error?: AwsError | Error) => {
+    const userAgent = req.headers['user-agent'];
+    p.options.audit.write(
+      auditEvent({
+        time: p.options.clock.now(),
+        service: serviceName,
+        action: action.name,
+        region: p.options.region,
+        sourceIp: req.socket.remoteAddress ?? '',
+        ...(userAgent !== undefined ? { userAgent } : {}),
+        caller: ctx.caller,
+        requestId: ctx.requestId,
+        eventId: p.options.ids.requestId(),
+        decision,
+        ...(error !== undefined
+          ? {
+              error:
+                error instanceof AwsError
+                  ? { code: error.code, message: error.message }
+                  : { code: 'InternalFailure', message: 'internal error' },
+            }
+          : {}),
+      }),
+    );
+  };
+  try {
+    if (denied !== undefined) {
+      const who = ctx.caller.kind === 'anonymous' ? 'anonymous' : ctx.caller.arn;
+      // (confirmed wording: irsa-wire.md §5.6 "Not authorized to perform ..." family; IAM's AccessDenied)
+      throw new AwsError(
+        'AccessDenied',
+        403,
+        `User: ${who} is not authorized to perform: ${denied.action} on resource: ${denied.resource}`,
+      );
+    }
+    const output = await action.handle(input, ctx);
+    const wire = encodeQueryResponse(
+      { namespace: service.namespace, requestId: ctx.requestId, action: action.name },
+      action.output,
+      // INVARIANT: `handle` returns a value of `action.output` (registerQueryAction types it).
+      output as ValueOf<StructureShape>,
+    );
+    audit();
+    return wire;
+  } catch (error) {
+    audit(error instanceof Error ? error : new Error('non-error thrown'));
+    throw error;
+  }
+}
+
+function adminRoute(method: string, path: string, requestId: string): WireResponse {
+  const headers = { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId };
+  if (path === `${ADMIN_PREFIX}health`) {
+    if (method !== 'GET' && method !== 'HEAD') {
+      return { status: 405, headers: { ...headers, Allow: 'GET, HEAD' }, body: '{"error":"use GET"}' };
+    }
+    return { status: 200, headers, body: '{"status":"ok"}' };
+  }
+  return { status: 404, headers, body: JSON.stringify({ error: `no route \`${path.slice(0, 100)}\`` }) };
+}
+
+function send(res: ServerResponse, wire: WireResponse): void {
+  res.writeHead(wire.status, { ...wire.headers, 'Content-Length': Buffer.byteLength(wire.body) });
+  res.end(wire.body);
+}
+
+function byName(actions: readonly RegisteredQueryAction[]): ReadonlyMap<string, RegisteredQueryAction> {
+  return new Map(actions.map((a) => [a.name, a]));
+}
+
+/** For the log only: the stack of our bug. Never sent to a client. */
+function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
