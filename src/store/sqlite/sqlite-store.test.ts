@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -35,6 +35,17 @@ runStoreContract({
 // here once src/store/postgres/ exists, skipped with its reason when no database URL is configured.
 
 describe('SQLite specifics', () => {
+  test('the database file, which holds secrets, is readable by its owner only', () => {
+    const path = newFile();
+    const db = openSqliteConnection({ path });
+    try {
+      db.prepare('SELECT 1').get();
+      assert.equal(statSync(path).mode & 0o777, 0o600);
+    } finally {
+      db.close();
+    }
+  });
+
   test('a connection is in WAL mode with foreign keys on, full sync and the busy timeout asked for', () => {
     const db = openSqliteConnection({ path: newFile(), busyTimeoutMs: 1234 });
     try {

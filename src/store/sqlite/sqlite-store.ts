@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { Store, StoreScope } from '../types.js';
@@ -50,6 +51,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
 /** The connection `openSqliteStore` runs on, configured and migrated. Exported for its tests. */
 export function openSqliteConnection(options: SqliteStoreOptions): Database.Database {
+  // The database holds access-key secrets: create it readable by its owner only. SQLite gives the
+  // -wal and -shm files the database file's permissions.
+  if (options.path !== ':memory:' && !options.path.startsWith('file:')) {
+    closeSync(openSync(options.path, 'a', 0o600));
+  }
   const connection = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
   try {
     // `:memory:` answers `memory`: WAL needs a file, and a private database has no other reader anyway.
