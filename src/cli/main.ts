@@ -7,6 +7,7 @@ import { EXIT_USAGE, UsageError, type CommandIo } from './io.js';
 import { explainHelp, policyExplain } from './policy-explain.js';
 import { policySimulate, simulateHelp } from './policy-simulate.js';
 import { policyValidate, validateHelp } from './policy-validate.js';
+import { token, tokenHelp } from './token.js';
 import { up, upHelp } from './up.js';
 
 const VERSION = '0.1.0';
@@ -20,6 +21,7 @@ Commands:
   policy simulate   decide IAM requests as AWS does (JSON in, JSON out)
   policy explain    say why a request is allowed or denied, for people
   policy validate   check policy documents as IAM and Access Analyzer do
+  token             print a service-account token of the built-in issuer
 
 Run \`openirsa COMMAND --help\` for a command's options and examples.
 `;
@@ -57,6 +59,13 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return 0;
       }
       return await up(rest, io);
+    }
+    if (command === 'token') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(tokenHelp);
+        return 0;
+      }
+      return await token(rest, io);
     }
     if (command === 'policy') {
       const [sub, ...args] = rest;

@@ -1,10 +1,16 @@
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { KeyRing } from '../identity/key-ring.js';
+import { loadSigningKey } from '../identity/load-signing-key.js';
+import { generateSigningKey, type SigningKey } from '../identity/signing-key.js';
+import { toSigningKeyRecord } from '../identity/signing-key-record.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { AccessKey } from '../store/access-keys.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
-import type { Store } from '../store/types.js';
+import type { OidcProvider } from '../store/oidc-providers.js';
+import type { Store, StoreScope } from '../store/types.js';
+import { oidcProviderArn } from '../sts/oidc-provider-arn.js';
 import { secretAccessKey } from '../sts/session-token.js';
 import { ensureSealingKey } from './sealing-keys.js';
 
@@ -18,6 +24,12 @@ export interface DataDirOptions {
   readonly accountId: string;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /**
+   * The built-in issuer's URL, when known before the server listens (`--issuer`, or a fixed port):
+   * registered as an OIDC provider of the account unless one exists. Otherwise the server registers
+   * it once it knows its address (issuer-routes.ts).
+   */
+  readonly issuerUrl?: string;
 }
 
 export interface DataDir {
@@ -28,7 +40,18 @@ export interface DataDir {
   readonly accessKeyId: string;
   /** Whether this start created the account and its root key. */
   readonly created: boolean;
+  /** The built-in issuer's signing keys (created on first start). */
+  readonly keyRing: KeyRing;
 }
+
+/** The client id (audience) the built-in issuer's provider accepts: the one IRSA tokens carry. */
+export const BUILT_IN_CLIENT_ID = 'sts.amazonaws.com';
+
+/**
+ * The longest token the built-in issuer signs: 24 hours, EKS's maximum (irsa-wire.md §1.5); longer
+ * requests are shortened, as kube-apiserver does with `--service-account-max-token-expiration`.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 
 /**
  * Opens the embedded defaults in a data directory, creating on first start: the directory (0700), the
@@ -62,13 +85,66 @@ export async function openDataDir(options: DataDirOptions): Promise<DataDir> {
       return { key: fresh, created: true };
     });
     await ensureSealingKey(store.sealingKeys, options.clock, options.ids);
+    const keyRing = await loadIssuerKeyRing(store, options.clock);
+    if (options.issuerUrl !== undefined) {
+      await registerBuiltInIssuer(store, options.accountId, options.issuerUrl, options.clock);
+    }
     const credentialsPath = join(dir, CREDENTIALS_FILE_NAME);
     if (created || !(await exists(credentialsPath))) await writeCredentials(credentialsPath, key);
-    return { dir, store, credentialsPath, accessKeyId: key.accessKeyId, created };
+    return { dir, store, credentialsPath, accessKeyId: key.accessKeyId, created, keyRing };
   } catch (error) {
     await store.close();
     throw error;
   }
+}
+
+/**
+ * The built-in issuer's key ring from the store, creating its first RS256 key when there is none (the
+ * algorithm kube-apiserver signs with for an RSA key, irsa-wire.md §1.1). A stored key that does not
+ * load is a broken data directory: this throws with the reason and never replaces the key silently.
+ */
+export async function loadIssuerKeyRing(store: StoreScope, clock: Clock): Promise<KeyRing> {
+  let records = await store.signingKeys.list();
+  if (records.length === 0) {
+    const fresh = await generateSigningKey({ clock, alg: 'RS256' });
+    await store.signingKeys.create(toSigningKeyRecord(fresh));
+    records = await store.signingKeys.list();
+  }
+  const keys: SigningKey[] = [];
+  for (const record of records) {
+    const loaded = loadSigningKey(record);
+    if (!loaded.ok) throw new Error(`signing key \`${record.kid}\` does not load: ${loaded.message}`);
+    keys.push(loaded.key);
+  }
+  const ring = KeyRing.fromKeys(keys, { clock, maxTokenLifetimeSeconds: MAX_TOKEN_LIFETIME_SECONDS });
+  if (!ring.ok) throw new Error(`the issuer's signing keys do not form a key ring: ${ring.message}`);
+  return ring.ring;
+}
+
+/**
+ * Registers the built-in issuer as an IAM OIDC provider of the account (client id
+ * `sts.amazonaws.com`), unless a provider for its URL exists: an existing one is left as the user
+ * configured it. Returns the provider.
+ */
+export async function registerBuiltInIssuer(
+  store: StoreScope,
+  accountId: string,
+  issuerUrl: string,
+  clock: Clock,
+): Promise<OidcProvider> {
+  const arn = oidcProviderArn('aws', accountId, issuerUrl);
+  return store.transaction(async (tx) => {
+    const existing = await tx.oidcProviders.get(accountId, arn);
+    if (existing !== undefined) return existing;
+    return tx.oidcProviders.create({
+      accountId,
+      arn,
+      url: issuerUrl,
+      clientIds: [BUILT_IN_CLIENT_ID],
+      thumbprints: [],
+      createdAt: clock.now(),
+    });
+  });
 }
 
 /** The AWS shared-credentials file format (AWS SDKs and Tools Reference Guide, "Shared config and credentials files"). */

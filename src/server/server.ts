@@ -6,6 +6,8 @@ import {
 } from 'node:http';
 import type { AuditDecision } from '../audit/event.js';
 import type { AuditSink } from '../audit/sink.js';
+import { IAM_ACTIONS } from '../iam/actions.js';
+import { callerPolicies } from '../iam/caller-policies.js';
 import { callerPrincipal, type Caller } from '../iam/caller.js';
 import type { ActionContext, RegisteredQueryAction } from '../iam/query-action.js';
 import { authorize } from '../policy/authorize.js';
@@ -26,11 +28,13 @@ import { parseAuthorization } from '../sigv4/parse-authorization.js';
 import { SigningKeyCache } from '../sigv4/signing-key-cache.js';
 import type { SigV4Request } from '../sigv4/types.js';
 import type { StoreScope } from '../store/types.js';
-import { STS_ACTIONS } from '../sts/actions.js';
+import { stsActions } from '../sts/actions.js';
 import { auditEvent } from './audit-event.js';
 import { authenticate, type AuthenticateDeps } from './authenticate.js';
 import { MAX_QUERY_BODY_BYTES, readBody } from './body.js';
 import { identifyService } from './identify.js';
+import { BuiltInIssuer, handleIssuerRoute, takeRecordedDecision, webIdentityDeps } from './issuer-routes.js';
+import type { IssuerOptions, IssuerRouteContext } from './issuer-routes.js';
 import { SealingKeyRing } from './sealing-keys.js';
 
 /** Where the server reports its own bugs. Never given a secret, a session token or a request body. */
@@ -49,6 +53,8 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Largest awsQuery body (default `MAX_QUERY_BODY_BYTES`, 1 MiB); beyond it, 413. */
   readonly maxBodyBytes?: number;
+  /** The built-in token issuer (default URL: the server's base URL, keys from the store). */
+  readonly issuer?: IssuerOptions;
 }
 
 /** An awsQuery service: its names and its explicit action table. */
@@ -77,10 +83,12 @@ const stderrLogger: Logger = {
  */
 export function createServer(options: ServerOptions): Server {
   const logger = options.logger ?? stderrLogger;
+  const issuer = new BuiltInIssuer({ store: options.store, clock: options.clock }, options.issuer);
+  const decisions = new Map<string, AuditDecision>();
+  const sts = stsActions(webIdentityDeps(issuer, () => deps.sealingKeys, decisions));
   const services = new Map<string, QueryService>([
-    ['sts', { displayName: 'STS', namespace: STS_NAMESPACE, actions: byName(STS_ACTIONS) }],
-    // No IAM action yet: every IAM request authenticates, then answers "IAM.<Action> is not implemented".
-    ['iam', { displayName: 'IAM', namespace: IAM_NAMESPACE, actions: byName([]) }],
+    ['sts', { displayName: 'STS', namespace: STS_NAMESPACE, actions: byName(sts) }],
+    ['iam', { displayName: 'IAM', namespace: IAM_NAMESPACE, actions: byName(IAM_ACTIONS) }],
   ]);
   const deps: AuthenticateDeps = {
     accessKeys: options.store.accessKeys,
@@ -88,7 +96,8 @@ export function createServer(options: ServerOptions): Server {
     clock: options.clock,
     signingKeys: new SigningKeyCache(),
   };
-  const pipeline: Pipeline = { options, logger, services, deps };
+  const issuerRoutes: IssuerRouteContext = { ...options, issuer, logger, auth: deps };
+  const pipeline: Pipeline = { options, logger, services, deps, issuerRoutes, decisions };
   return createHttpServer((req, res) => {
     handleRequest(pipeline, req, res).catch((error: unknown) => {
       // INVARIANT: handleRequest answers every error itself; this only guards a failed socket write.
@@ -104,6 +113,8 @@ interface Pipeline {
   readonly logger: Logger;
   readonly services: ReadonlyMap<string, QueryService>;
   readonly deps: AuthenticateDeps;
+  readonly issuerRoutes: IssuerRouteContext;
+  readonly decisions: Map<string, AuditDecision>;
 }
 
 async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -112,6 +123,8 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   const query = q < 0 ? '' : url.slice(q + 1);
+  const issued = await handleIssuerRoute(p.issuerRoutes, req, path, query, requestId);
+  if (issued !== undefined) return send(res, issued);
   if (path.startsWith(ADMIN_PREFIX)) {
     send(res, adminRoute(req.method ?? 'GET', path, requestId));
     return;
@@ -211,15 +224,19 @@ async function authorizeAndInvoke(
 ): Promise<WireResponse> {
   const needs = action.authorize(input, ctx);
   const principal = callerPrincipal(ctx.caller);
+  // The caller's identity policies (IAM users; role sessions fail closed, see callerPolicies); the
+  // account root is allowed in its own account by the engine itself.
+  const policies = needs.length === 0 ? undefined : await callerPolicies(ctx.store, ctx.caller);
   const authorizations = needs.map((need) => {
-    // Identity policies are not loaded yet (no IAM actions exist to attach them): only the account
-    // root is allowed anything that needs authorization. Fail closed for everyone else.
     const result = authorize({
       principal,
       action: need.action,
       resource: need.resource,
       context: new Map(),
-      identityPolicies: [],
+      identityPolicies: policies?.identityPolicies ?? [],
+      ...(policies?.permissionsBoundary !== undefined
+        ? { permissionsBoundary: policies.permissionsBoundary }
+        : {}),
     });
     return {
       action: need.action,
@@ -247,7 +264,7 @@ async function authorizeAndInvoke(
         caller: ctx.caller,
         requestId: ctx.requestId,
         eventId: p.options.ids.requestId(),
-        decision,
+        decision: takeRecordedDecision(p.decisions, ctx.requestId) ?? decision,
         ...(error !== undefined
           ? {
               error:

@@ -1,0 +1,293 @@
+import type { AuditDecision } from '../../audit/event.js';
+import { decodeJwt } from '../../identity/decode-jwt.js';
+import { DEFAULT_LEEWAY_SECONDS, verifyJwt, type VerificationKey } from '../../identity/verify-jwt.js';
+import type { QueryAction } from '../../iam/query-action.js';
+import { authorize, type AuthorizationRequest } from '../../policy/authorize.js';
+import { compilePolicy } from '../../policy/compile.js';
+import { buildContext, derivedContext, mergeContext } from '../../policy/context.js';
+import { denialMessage, explain } from '../../policy/explain.js';
+import { integer, list, string, structure, timestamp } from '../../protocol/shape.js';
+import { parseArn } from '../../shared/arn.js';
+import { errorCatalogue } from '../../shared/aws-error.js';
+import { DEFAULT_MAX_SESSION_DURATION } from '../../store/roles.js';
+import { oidcProviderArn, oidcProviderKey } from '../oidc-provider-arn.js';
+import {
+  sealSession,
+  secretAccessKey,
+  temporaryAccessKeyId,
+  type SealingKey,
+  type SessionContext,
+} from '../session-token.js';
+
+/** What the action needs beyond the `ActionContext`: injected by the server that owns them. */
+export interface WebIdentityDeps {
+  /** The server's own issuer, whose tokens are verified in-process with its key ring. */
+  builtInIssuer(): Promise<{
+    readonly url: string;
+    readonly keyFor: (kid: string) => VerificationKey | undefined;
+  }>;
+  /** The key that seals new session tokens. */
+  sealingKey(): Promise<SealingKey>;
+  /** Hands the trust-policy decision (and its explanation) to the request's audit event. */
+  recordDecision(requestId: string, decision: AuditDecision): void;
+}
+
+const ACTION = 'sts:AssumeRoleWithWebIdentity';
+const PARTITION = 'aws';
+/** STS's `arnType` pattern (botocore `sts/2011-06-15/service-2.json`). */
+const ARN_PATTERN =
+  '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+';
+
+/** Constraints from the STS model, member by member (irsa-wire.md §5.4). */
+const input = structure({
+  RoleArn: string({ required: true, min: 20, max: 2048, pattern: ARN_PATTERN }),
+  RoleSessionName: string({ required: true, min: 2, max: 64, pattern: '[\\w+=,.@-]*' }),
+  WebIdentityToken: string({ required: true, min: 4, max: 20000, sensitive: true }),
+  ProviderId: string({ min: 4, max: 2048 }),
+  PolicyArns: list(structure({ arn: string({ min: 20, max: 2048, pattern: ARN_PATTERN }) })),
+  Policy: string({ min: 1, max: 2048, pattern: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' }),
+  DurationSeconds: integer({ min: 900, max: 43200 }),
+});
+
+/** Member order of AWS's response (irsa-wire.md §5.5). */
+const output = structure({
+  Audience: string(),
+  AssumedRoleUser: structure({
+    AssumedRoleId: string({ required: true }),
+    Arn: string({ required: true }),
+  }),
+  Provider: string(),
+  Credentials: structure({
+    AccessKeyId: string({ required: true }),
+    SecretAccessKey: string({ required: true }),
+    SessionToken: string({ required: true }),
+    Expiration: timestamp({ required: true }),
+  }),
+  SubjectFromWebIdentityToken: string(),
+  SourceIdentity: string(),
+});
+
+/** STS's error catalogue for this action, with statuses from irsa-wire.md §5.6. */
+const stsError = errorCatalogue({
+  InvalidIdentityToken: { status: 400 },
+  ExpiredTokenException: { status: 400 },
+  IDPCommunicationError: { status: 400 },
+  IDPRejectedClaim: { status: 403 },
+  MalformedPolicyDocument: { status: 400 },
+  AccessDenied: { status: 403 },
+  ValidationError: { status: 400 },
+});
+
+// AWS's wordings, as quoted in irsa-wire.md §5.6.
+const NOT_A_JWT =
+  'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)';
+const NO_KEY =
+  "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
+const INCORRECT_AUDIENCE = 'Incorrect token audience';
+const DURATION_EXCEEDS = 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.';
+/** Claim name of a source identity in a web identity token (irsa-wire.md §5.5, ⚠ unconfirmed). */
+const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
+
+/**
+ * STS AssumeRoleWithWebIdentity (irsa-wire.md §5): clients send it unsigned, so it authenticates
+ * nothing and needs no identity-policy authorization; the token and the role's trust policy decide.
+ * Checks in the order of irsa-wire.md §5.7 (shape → JWT structure → `iss` → key, signature and times →
+ * `aud` → trust policy → duration), then returns stateless session credentials (DESIGN.md).
+ */
+export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<typeof input, typeof output> {
+  return {
+    name: 'AssumeRoleWithWebIdentity',
+    input,
+    output,
+    authentication: 'none',
+    authorize: () => [],
+    handle: async (req, ctx) => {
+      // Clients send the token file's content verbatim; a trailing newline is not part of the JWT.
+      const token = req.WebIdentityToken.trim();
+      const sessionName = req.RoleSessionName;
+      const roleArn = parseArn(req.RoleArn);
+      const roleAccount = roleArn?.account ?? '';
+
+      // 3. structure
+      const decoded = decodeJwt(token);
+      if (!decoded.ok) throw stsError('InvalidIdentityToken', NOT_A_JWT);
+      const iss = decoded.claims.iss;
+      if (typeof iss !== 'string' || iss === '') {
+        throw stsError('InvalidIdentityToken', 'Missing a required claim: iss');
+      }
+
+      // 4. the provider registered for `iss` in the role's account
+      const providerArn = oidcProviderArn(PARTITION, roleAccount, iss);
+      const provider =
+        roleArn === undefined ? undefined : await ctx.store.oidcProviders.get(roleAccount, providerArn);
+      if (provider === undefined || provider.url !== iss) {
+        throw stsError('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${iss}`);
+      }
+
+      // 6-7. key, algorithm, signature, exp/nbf/iat
+      const builtIn = await deps.builtInIssuer();
+      if (provider.url !== builtIn.url) {
+        // Not implemented yet: fetching discovery + JWKS from an external issuer. Answered as
+        // InvalidIdentityToken (400), not IDPCommunicationError, because botocore retries the latter.
+        throw stsError(
+          'InvalidIdentityToken',
+          `openirsa does not fetch keys from external issuers yet: only tokens of its built-in issuer ${builtIn.url} are verified`,
+        );
+      }
+      const verified = verifyJwt(token, {
+        keyFor: builtIn.keyFor,
+        clock: ctx.clock,
+        leewaySeconds: DEFAULT_LEEWAY_SECONDS,
+      });
+      if (!verified.ok) {
+        switch (verified.code) {
+          case 'expired': {
+            const exp = decoded.claims.exp;
+            const now = Math.floor(ctx.clock.now() / 1000);
+            // Sic: no space before the second number (awslabs/aws-orbit-workbench#707).
+            throw stsError(
+              'ExpiredTokenException',
+              `Token expired: current date/time ${now} must be before the expiration date/time${typeof exp === 'number' ? exp : ''}`,
+            );
+          }
+          case 'missingKid':
+          case 'unknownKid':
+            throw stsError('InvalidIdentityToken', NO_KEY);
+          default:
+            throw stsError('InvalidIdentityToken', verified.message);
+        }
+      }
+      const claims = verified.claims;
+
+      // 5. audience
+      const audiences = audienceValues(claims.aud);
+      if (audiences.length === 0) throw stsError('InvalidIdentityToken', 'Missing a required claim: aud');
+      const audience = audiences.find((a) => provider.clientIds.includes(a));
+      if (audience === undefined) throw stsError('InvalidIdentityToken', INCORRECT_AUDIENCE);
+      const sub = claims.sub;
+      if (typeof sub !== 'string' || sub === '') {
+        throw stsError('InvalidIdentityToken', 'Missing a required claim: sub');
+      }
+      const amr = stringValues(claims.amr);
+
+      // 8. the role and its trust policy
+      const roleName = roleArn?.resource.startsWith('role/')
+        ? roleArn.resource.slice(roleArn.resource.lastIndexOf('/') + 1)
+        : undefined;
+      const role = roleName === undefined ? undefined : await ctx.store.roles.get(roleAccount, roleName);
+      const prefix = oidcProviderKey(provider.url);
+      const principal = { type: 'federated', provider: provider.arn } as const;
+      const context = mergeContext(
+        derivedContext(principal, ctx.clock.now()),
+        buildContext({
+          [`${prefix}:sub`]: sub,
+          [`${prefix}:aud`]: audience,
+          ...(amr !== undefined ? { [`${prefix}:amr`]: amr } : {}),
+          'aws:FederatedProvider': provider.arn,
+          'sts:RoleSessionName': sessionName,
+        }),
+      );
+      const authz: AuthorizationRequest = {
+        principal,
+        action: ACTION,
+        resource: req.RoleArn,
+        context,
+        identityPolicies: [],
+        ...(role !== undefined && role.arn === req.RoleArn
+          ? { resourcePolicy: compilePolicy(role.trustPolicy, { name: 'trust policy' }) }
+          : {}),
+        trace: true,
+      };
+      const result = authorize(authz);
+      const allowed = result.decision === 'allowed' && role !== undefined && role.arn === req.RoleArn;
+      deps.recordDecision(ctx.requestId, {
+        decision: allowed ? 'allowed' : result.decision === 'allowed' ? 'implicitDeny' : result.decision,
+        authorizations: [
+          {
+            action: ACTION,
+            resource: req.RoleArn,
+            decision: result.decision,
+            ...(result.reason !== undefined ? { reason: result.reason } : {}),
+            matchedStatements: result.matchedStatements,
+          },
+        ],
+        ...(allowed
+          ? {}
+          : {
+              explanation:
+                role === undefined || role.arn !== req.RoleArn
+                  ? `implicitDeny: the role \`${req.RoleArn}\` does not exist`
+                  : explain(authz, result),
+            }),
+      });
+      if (!allowed || role === undefined) {
+        throw stsError('AccessDenied', denialMessage(authz, { ...result, decision: 'implicitDeny' }));
+      }
+
+      // 9. duration
+      const duration = req.DurationSeconds ?? 3600;
+      if (duration > (role.maxSessionDuration || DEFAULT_MAX_SESSION_DURATION)) {
+        throw stsError('ValidationError', DURATION_EXCEEDS);
+      }
+      if (req.Policy !== undefined) {
+        const compiled = compilePolicy(req.Policy, { name: 'session policy' });
+        const first = compiled.errors[0];
+        if (first !== undefined) throw stsError('MalformedPolicyDocument', first.message);
+      }
+      const sourceIdentity = claims[SOURCE_IDENTITY_CLAIM];
+
+      // 10. credentials
+      const issuedAt = ctx.clock.now();
+      const expiresAt = issuedAt + duration * 1000;
+      const accessKeyId = temporaryAccessKeyId(ctx.ids.bytes(16));
+      const secret = secretAccessKey(ctx.ids.bytes(30));
+      const session: SessionContext = {
+        accessKeyId,
+        secretAccessKey: secret,
+        account: role.accountId,
+        partition: PARTITION,
+        roleArn: role.arn,
+        roleId: role.id,
+        roleName: role.name,
+        sessionName,
+        issuedAt,
+        expiresAt,
+        ...(req.Policy !== undefined ? { sessionPolicy: req.Policy } : {}),
+        ...(req.PolicyArns !== undefined && req.PolicyArns.length > 0
+          ? { policyArns: req.PolicyArns.flatMap((p) => (p.arn !== undefined ? [p.arn] : [])) }
+          : {}),
+        ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),
+        webIdentity: { provider: provider.arn, sub, aud: audience, ...(amr !== undefined ? { amr } : {}) },
+      };
+      const sessionToken = sealSession(session, await deps.sealingKey());
+      return {
+        Audience: audience,
+        AssumedRoleUser: {
+          AssumedRoleId: `${role.id}:${sessionName}`,
+          Arn: `arn:${PARTITION}:sts::${role.accountId}:assumed-role/${role.name}/${sessionName}`,
+        },
+        Provider: provider.arn,
+        Credentials: {
+          AccessKeyId: accessKeyId,
+          SecretAccessKey: secret,
+          SessionToken: sessionToken,
+          Expiration: expiresAt,
+        },
+        SubjectFromWebIdentityToken: sub,
+        ...(typeof sourceIdentity === 'string' ? { SourceIdentity: sourceIdentity } : {}),
+      };
+    },
+  };
+}
+
+/** `aud` is a string or an array of strings (RFC 7519 §4.1.3); anything else counts as absent. */
+function audienceValues(aud: unknown): readonly string[] {
+  if (typeof aud === 'string') return aud === '' ? [] : [aud];
+  return stringValues(aud) ?? [];
+}
+
+function stringValues(value: unknown): readonly string[] | undefined {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return value;
+  return undefined;
+}
