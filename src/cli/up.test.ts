@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -29,7 +29,37 @@ test('up defaults: port 4566 on 127.0.0.1, ./.openirsa, account 000000000000, us
     data: './.openirsa',
     account: '000000000000',
     region: 'us-east-1',
+    files: [],
   });
+});
+
+test('up takes -f and --file, repeatable, in the order given', () => {
+  assert.deepEqual(parseUpArgs(['-f', 'a.yaml', '--file', 'dir', '-f', 'b.yaml']).files, [
+    'a.yaml',
+    'dir',
+    'b.yaml',
+  ]);
+});
+
+test('up with a rejected manifest prints file, document and field, and exits 1 without starting', async () => {
+  const tmp = await mkdtemp(join(tmpdir(), 'openirsa-up-unit-'));
+  const t = io();
+  try {
+    const file = join(tmp, 'role.yaml');
+    await writeFile(
+      file,
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: iam.services.k8s.aws/v1alpha1\nkind: Role\nmetadata: {name: r}\nspec: {name: r}\n',
+    );
+    assert.equal(await up(['--port', '0', '--data', join(tmp, 'd'), '-f', file], t.value), 1);
+    assert.match(
+      t.err.join(''),
+      new RegExp(`${file}: document 2: spec.assumeRolePolicyDocument: a policy document is required`),
+    );
+    assert.equal(t.out.join(''), '');
+    await assert.rejects(stat(join(tmp, 'd')), { code: 'ENOENT' });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 });
 
 test('up refuses a bad port, account or region with a usage error naming the flag', () => {

@@ -8,15 +8,22 @@ import { openDataDir } from '../server/data-dir.js';
 import { close, DEFAULT_HOST, listen } from '../server/listen.js';
 import { createServer } from '../server/server.js';
 import { join } from 'node:path';
-import { UsageError, type CommandIo } from './io.js';
+import { applyManifests } from '../config/apply-manifests.js';
+import { formatManifestProblem } from '../config/format-problem.js';
+import { loadManifestPaths } from '../config/load-manifests.js';
+import type { ParsedFile } from '../config/manifests.js';
+import { EXIT_FINDINGS, UsageError, type CommandIo } from './io.js';
 
-export const upHelp = `usage: openirsa up [--port 4566] [--host 127.0.0.1] [--data DIR] [--account ID] [--region R]
+export const upHelp = `usage: openirsa up [-f FILE_OR_DIR ...] [--port 4566] [--host 127.0.0.1] [--data DIR] [--account ID] [--region R]
 
 Runs openirsa (STS and IAM over the AWS wire protocol) on one port, with its state in DIR.
 On first start it creates DIR (mode 0700), an account, and a random root access key, written to
 DIR/credentials as the AWS profile \`openirsa\` (mode 0600). Stops cleanly on Ctrl-C or SIGTERM.
 
 Options:
+  -f, --file P   apply the manifests in file or directory P before serving (repeatable; a
+                 directory is read recursively: *.yaml, *.yml, *.json); a file with an error
+                 stops the start, and nothing of it is applied
   --port N       port to listen on (default 4566; 0 picks a free port and prints it)
   --host H       address to bind (default 127.0.0.1: loopback only)
   --data DIR     data directory (default ./.openirsa)
@@ -24,7 +31,7 @@ Options:
   --region R     the region to answer for (default us-east-1)
 
 Example:
-  openirsa up --data ./.openirsa
+  openirsa up --data ./.openirsa -f ./manifests
   AWS_SHARED_CREDENTIALS_FILE=./.openirsa/credentials AWS_PROFILE=openirsa \\
     aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity
 `;
@@ -48,6 +55,8 @@ interface UpOptions {
   readonly data: string;
   readonly account: string;
   readonly region: string;
+  /** `-f` paths, in the order given. */
+  readonly files: readonly string[];
 }
 
 export function parseUpArgs(args: string[]): UpOptions {
@@ -61,6 +70,7 @@ export function parseUpArgs(args: string[]): UpOptions {
       data: { type: 'string', default: './.openirsa' },
       account: { type: 'string', default: '000000000000' },
       region: { type: 'string', default: 'us-east-1' },
+      file: { type: 'string', short: 'f', multiple: true, default: [] },
     },
   });
   if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
@@ -76,17 +86,49 @@ export function parseUpArgs(args: string[]): UpOptions {
   }
   if (values.host === '') throw new UsageError('`--host` expects an address, got an empty string');
   if (values.data === '') throw new UsageError('`--data` expects a directory, got an empty string');
+  if (values.file.some((f) => f === '')) {
+    throw new UsageError('`-f` expects a file or directory, got an empty string');
+  }
   return {
     port: Number(values.port),
     host: values.host,
     data: values.data,
     account: values.account,
     region: values.region,
+    files: values.file,
   };
 }
 
 /**
- * `openirsa up`: opens (or creates) the data directory, serves until `stop` aborts, then closes the
+ * Reads the `-f` manifests and prints their problems (errors and warnings) on stderr. Returns
+ * `undefined` when a path cannot be read or any file is rejected: `up` then exits 1 without starting.
+ */
+async function loadManifests(paths: readonly string[], io: CommandIo): Promise<ParsedFile[] | undefined> {
+  let files: ParsedFile[];
+  try {
+    files = await loadManifestPaths(paths);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const path = (e as NodeJS.ErrnoException).path;
+    io.stderr(
+      `openirsa: cannot read manifests${path !== undefined ? ` \`${path}\`` : ''}: ${code ?? String(e)}\n`,
+    );
+    return undefined;
+  }
+  for (const f of files) for (const p of f.problems) io.stderr(`${formatManifestProblem(p)}\n`);
+  const rejected = files.filter((f) => f.rejected);
+  if (rejected.length > 0) {
+    io.stderr(
+      `openirsa: not starting: ${rejected.length} manifest file${rejected.length === 1 ? '' : 's'} rejected (${rejected.map((f) => f.file).join(', ')})\n`,
+    );
+    return undefined;
+  }
+  return files;
+}
+
+/**
+ * `openirsa up`: reads the `-f` manifests (refusing to start when any file is rejected), opens (or
+ * creates) the data directory, applies the manifests, serves until `stop` aborts, then closes the
  * listener, the audit sink and the store, and returns 0.
  */
 export async function up(
@@ -96,7 +138,33 @@ export async function up(
 ): Promise<number> {
   const options = parseUpArgs(args);
   const ids = randomIds;
+  const manifests = options.files.length > 0 ? await loadManifests(options.files, io) : [];
+  if (manifests === undefined) return EXIT_FINDINGS;
   const data = await openDataDir({ dir: options.data, accountId: options.account, clock: io.clock, ids });
+  const summary: string[] = [];
+  if (manifests.length > 0) {
+    try {
+      const result = await applyManifests(data.store, manifests, {
+        accountId: options.account,
+        partition: 'aws',
+        clock: io.clock,
+        ids,
+      });
+      // Load problems were printed already; these are the ones applying found.
+      const known = new Set(manifests.flatMap((f) => f.problems));
+      const found = result.problems.filter((p) => !known.has(p));
+      for (const p of found) io.stderr(`${formatManifestProblem(p)}\n`);
+      if (found.some((p) => p.severity === 'error')) {
+        io.stderr('openirsa: not starting: the manifests could not be applied; nothing was changed\n');
+        await data.store.close();
+        return EXIT_FINDINGS;
+      }
+      for (const a of result.applied) summary.push(`  ${a.kind} ${a.name}: ${a.action}`);
+    } catch (e) {
+      await data.store.close();
+      throw e;
+    }
+  }
   const audit = teeSink(
     new MemoryRing(),
     new JsonlFileSink({ dir: join(data.dir, 'audit'), clock: io.clock }),
@@ -124,6 +192,7 @@ export async function up(
         `  account      ${options.account}`,
         `  credentials  ${data.credentialsPath} (profile openirsa)`,
         `  health       ${endpoint}/_openirsa/health`,
+        ...(summary.length > 0 ? [`  manifests    ${summary.length} applied`, ...summary] : []),
         '',
         'Try it:',
         `  AWS_SHARED_CREDENTIALS_FILE=${data.credentialsPath} AWS_PROFILE=openirsa AWS_DEFAULT_REGION=${options.region} \\`,
