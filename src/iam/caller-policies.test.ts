@@ -107,21 +107,93 @@ test('the account root is allowed in its own account without any policy', async 
   await store.close();
 });
 
-test('a role session is denied until its session policy can be evaluated (fail closed)', async () => {
-  const { store } = await rootContext();
-  const session: Caller = {
-    kind: 'assumedRole',
+const session = (over: Partial<Caller & { kind: 'assumedRole' }> = {}): Caller => ({
+  kind: 'assumedRole',
+  accountId: ACCOUNT,
+  partition: 'aws',
+  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app/s`,
+  roleArn: ROLE,
+  roleId: 'AROAAPP',
+  roleName: 'app',
+  sessionName: 's',
+  accessKeyId: 'ASIAX',
+  issuedAt: 0,
+  expiresAt: 1,
+  ...over,
+});
+
+async function withRole() {
+  const { ctx, store } = await rootContext();
+  await store.roles.create({
     accountId: ACCOUNT,
-    partition: 'aws',
-    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app/s`,
-    roleArn: ROLE,
-    roleId: 'AROAX',
-    roleName: 'app',
-    sessionName: 's',
-    accessKeyId: 'ASIAX',
-    issuedAt: 0,
-    expiresAt: 1,
-  };
-  assert.equal(await decide(session, 'iam:GetRole', ROLE, store), 'implicitDeny');
+    name: 'app',
+    id: 'AROAAPP',
+    path: '/',
+    arn: ROLE,
+    trustPolicy: '{"Version":"2012-10-17","Statement":[]}',
+    createdAt: 0,
+  });
+  await store.roles.putPolicy(ACCOUNT, 'app', { name: 'read', document: allow('iam:Get*', '*') });
+  return { ctx, store };
+}
+
+async function decideWithSession(
+  caller: Caller,
+  action: string,
+  store: Parameters<typeof callerPolicies>[0],
+) {
+  const p = await callerPolicies(store, caller);
+  return authorize({
+    principal: callerPrincipal(caller),
+    action,
+    resource: ROLE,
+    context: new Map(),
+    identityPolicies: p.identityPolicies,
+    ...(p.permissionsBoundary !== undefined ? { permissionsBoundary: p.permissionsBoundary } : {}),
+    ...(p.sessionPolicy !== undefined ? { sessionPolicy: p.sessionPolicy } : {}),
+  }).decision;
+}
+
+test("a role session is allowed what its role's policies allow", async () => {
+  const { store } = await withRole();
+  assert.equal(await decideWithSession(session(), 'iam:GetRole', store), 'allowed');
+  assert.equal(await decideWithSession(session(), 'iam:DeleteRole', store), 'implicitDeny');
+  await store.close();
+});
+
+test('a session policy limits a role session to what both allow', async () => {
+  const { store } = await withRole();
+  const limited = session({ sessionPolicy: allow('iam:GetRolePolicy', '*') });
+  assert.equal(await decideWithSession(limited, 'iam:GetRolePolicy', store), 'allowed');
+  assert.equal(await decideWithSession(limited, 'iam:GetRole', store), 'implicitDeny');
+  await store.close();
+});
+
+test('managed session policies join the inline one; one that is gone allows nothing', async () => {
+  const { store } = await withRole();
+  const arn = `arn:aws:iam::${ACCOUNT}:policy/get-role`;
+  await store.managedPolicies.create({
+    accountId: ACCOUNT,
+    name: 'get-role',
+    id: 'ANPAGETROLE',
+    path: '/',
+    arn,
+    document: allow('iam:GetRole', '*'),
+    createdAt: 0,
+  });
+  const both = session({ sessionPolicy: allow('iam:GetRolePolicy', '*'), policyArns: [arn] });
+  assert.equal(await decideWithSession(both, 'iam:GetRole', store), 'allowed');
+  assert.equal(await decideWithSession(both, 'iam:GetRolePolicy', store), 'allowed');
+  const gone = session({ policyArns: [`arn:aws:iam::${ACCOUNT}:policy/deleted`] });
+  assert.equal(await decideWithSession(gone, 'iam:GetRole', store), 'implicitDeny');
+  await store.close();
+});
+
+test('a session of a role deleted and created again gets nothing from the new role', async () => {
+  const { store } = await withRole();
+  assert.equal(
+    await decideWithSession(session({ roleId: 'AROAOLDROLE' }), 'iam:GetRole', store),
+    'implicitDeny',
+  );
   await store.close();
 });

@@ -7,32 +7,93 @@ import type { Caller } from './caller.js';
 export interface CallerPolicies {
   readonly identityPolicies: readonly CompiledPolicy[];
   readonly permissionsBoundary?: CompiledPolicy;
+  /** For role sessions created with session policies: all of them as one policy. */
+  readonly sessionPolicy?: CompiledPolicy;
 }
 
 const NONE: CallerPolicies = { identityPolicies: [] };
 
 /**
  * Loads the identity side of a caller: for an IAM user its inline and attached policies and its
- * permissions boundary; the account root needs none (the engine allows it in its own account).
- *
- * Role sessions get nothing yet, so they fail closed: a session may carry a session policy (sealed in
- * its token), which `Caller` does not expose, and evaluating the role's policies without it would grant
- * a session more than AWS does.
+ * permissions boundary; for a role session its role's policies and boundary, and the session policies
+ * it was created with; the account root needs none (the engine allows it in its own account). What
+ * cannot be read fails closed: a boundary or session policy that is gone allows nothing.
  */
 export async function callerPolicies(store: StoreScope, caller: Caller): Promise<CallerPolicies> {
-  if (caller.kind !== 'user') return NONE;
-  const user = await store.users.get(caller.accountId, caller.userName);
-  if (user === undefined) return NONE;
-  const documents = await store.users.getPolicyDocuments(caller.accountId, caller.userName);
-  const boundary =
-    user.permissionsBoundaryArn === undefined
-      ? undefined
-      : await boundaryPolicy(store, caller.accountId, user.permissionsBoundaryArn);
-  return {
-    identityPolicies: documents === undefined ? [] : compileAll(documents),
-    ...(boundary !== undefined ? { permissionsBoundary: boundary } : {}),
-  };
+  if (caller.kind === 'user') {
+    const user = await store.users.get(caller.accountId, caller.userName);
+    if (user === undefined) return NONE;
+    const documents = await store.users.getPolicyDocuments(caller.accountId, caller.userName);
+    const boundary =
+      user.permissionsBoundaryArn === undefined
+        ? undefined
+        : await boundaryPolicy(store, caller.accountId, user.permissionsBoundaryArn);
+    return {
+      identityPolicies: documents === undefined ? [] : compileAll(documents),
+      ...(boundary !== undefined ? { permissionsBoundary: boundary } : {}),
+    };
+  }
+  if (caller.kind === 'assumedRole') {
+    const role = await store.roles.get(caller.accountId, caller.roleName);
+    // A session outlives a deleted role only as a name: the role's permissions are gone with it.
+    if (role === undefined || role.id !== caller.roleId) return NONE;
+    const documents = await store.roles.getPolicyDocuments(caller.accountId, caller.roleName);
+    const boundary =
+      role.permissionsBoundaryArn === undefined
+        ? undefined
+        : await boundaryPolicy(store, caller.accountId, role.permissionsBoundaryArn);
+    const session = await sessionPolicy(store, caller);
+    return {
+      identityPolicies: documents === undefined ? [] : compileAll(documents),
+      ...(boundary !== undefined ? { permissionsBoundary: boundary } : {}),
+      ...(session !== undefined ? { sessionPolicy: session } : {}),
+    };
+  }
+  return NONE;
 }
+
+/**
+ * The session policies of a role session (the inline `Policy` and the managed `PolicyArns`) as one
+ * policy: a session may do what any of them allows (IAM User Guide, "Session policies": the session's
+ * permissions are the intersection of the role's policies and the session policies). Their statements
+ * are joined into one document; when the documents differ in `Version` (variables would change
+ * meaning) or one cannot be read, the result allows nothing.
+ */
+async function sessionPolicy(
+  store: StoreScope,
+  caller: Caller & { kind: 'assumedRole' },
+): Promise<CompiledPolicy | undefined> {
+  const texts: string[] = [];
+  if (caller.sessionPolicy !== undefined) texts.push(caller.sessionPolicy);
+  for (const arn of caller.policyArns ?? []) {
+    const policy = await store.managedPolicies.get(caller.accountId, arn);
+    const version =
+      policy === undefined
+        ? undefined
+        : await store.managedPolicies.getVersion(caller.accountId, arn, policy.defaultVersionId);
+    if (version === undefined) return compilePolicy(ALLOW_NOTHING, { name: 'session policies' });
+    texts.push(version.document);
+  }
+  if (texts.length === 0) return undefined;
+  if (texts.length === 1) return compilePolicy(texts[0]!, { name: 'session policy' });
+  const docs = texts.map((t) => {
+    try {
+      return JSON.parse(t) as { Version?: unknown; Statement?: unknown };
+    } catch {
+      return undefined;
+    }
+  });
+  const versions = new Set(docs.map((d) => d?.Version));
+  if (docs.some((d) => d === undefined) || versions.size !== 1) {
+    return compilePolicy(ALLOW_NOTHING, { name: 'session policies' });
+  }
+  const statements = docs.flatMap((d) =>
+    Array.isArray(d!.Statement) ? (d!.Statement as unknown[]) : [d!.Statement],
+  );
+  return compilePolicy({ Version: [...versions][0], Statement: statements }, { name: 'session policies' });
+}
+
+const ALLOW_NOTHING = '{"Version":"2012-10-17","Statement":[]}';
 
 function compileAll(documents: PolicyDocuments): CompiledPolicy[] {
   return [
@@ -51,5 +112,5 @@ async function boundaryPolicy(store: StoreScope, accountId: string, arn: string)
     policy === undefined
       ? undefined
       : await store.managedPolicies.getVersion(accountId, arn, policy.defaultVersionId);
-  return compilePolicy(version?.document ?? '{"Version":"2012-10-17","Statement":[]}', { name: arn });
+  return compilePolicy(version?.document ?? ALLOW_NOTHING, { name: arn });
 }

@@ -42,6 +42,10 @@ export type Caller =
       /** Milliseconds since the epoch. */
       readonly issuedAt: number;
       readonly expiresAt: number;
+      /** The inline session policy passed when the session was created, as JSON text. */
+      readonly sessionPolicy?: string;
+      /** The managed session policies passed when the session was created (`PolicyArns`). */
+      readonly policyArns?: readonly string[];
     }
   | { readonly kind: 'anonymous' };
 

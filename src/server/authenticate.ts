@@ -122,5 +122,9 @@ function sessionCaller(context: SessionContext): Caller {
     accessKeyId: context.accessKeyId,
     issuedAt: context.issuedAt,
     expiresAt: context.expiresAt,
+    ...(context.sessionPolicy !== undefined ? { sessionPolicy: context.sessionPolicy } : {}),
+    ...(context.policyArns !== undefined && context.policyArns.length > 0
+      ? { policyArns: context.policyArns }
+      : {}),
   };
 }

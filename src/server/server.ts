@@ -11,6 +11,7 @@ import { callerPolicies } from '../iam/caller-policies.js';
 import { callerPrincipal, type Caller } from '../iam/caller.js';
 import type { ActionContext, RegisteredQueryAction } from '../iam/query-action.js';
 import { authorize } from '../policy/authorize.js';
+import { derivedContext } from '../policy/context.js';
 import { validationError } from '../protocol/query-input.js';
 import { queryRequestError, readQueryRequest } from '../protocol/query-request.js';
 import {
@@ -227,16 +228,25 @@ async function authorizeAndInvoke(
   // The caller's identity policies (IAM users; role sessions fail closed, see callerPolicies); the
   // account root is allowed in its own account by the engine itself.
   const policies = needs.length === 0 ? undefined : await callerPolicies(ctx.store, ctx.caller);
+  // The keys AWS sets for every request (IAM User Guide, global condition keys): what the principal
+  // implies, the time, the region; plain HTTP, so aws:SecureTransport is false.
+  const context = new Map(derivedContext(principal, ctx.clock.now()));
+  // Node reports IPv4 peers of a dual-stack socket as `::ffff:a.b.c.d`; AWS's aws:SourceIp is the IPv4.
+  const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+  context.set('aws:requestedregion', ctx.region);
+  context.set('aws:securetransport', 'false');
+  if (sourceIp) context.set('aws:sourceip', sourceIp);
   const authorizations = needs.map((need) => {
     const result = authorize({
       principal,
       action: need.action,
       resource: need.resource,
-      context: new Map(),
+      context,
       identityPolicies: policies?.identityPolicies ?? [],
       ...(policies?.permissionsBoundary !== undefined
         ? { permissionsBoundary: policies.permissionsBoundary }
         : {}),
+      ...(policies?.sessionPolicy !== undefined ? { sessionPolicy: policies.sessionPolicy } : {}),
     });
     return {
       action: need.action,
