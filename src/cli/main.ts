@@ -8,6 +8,7 @@ import { explainHelp, policyExplain } from './policy-explain.js';
 import { policySimulate, simulateHelp } from './policy-simulate.js';
 import { policyValidate, validateHelp } from './policy-validate.js';
 import { token, tokenHelp } from './token.js';
+import { explainRequest, explainRequestHelp } from './explain.js';
 import { up, upHelp } from './up.js';
 
 const VERSION = '0.1.0';
@@ -22,6 +23,7 @@ Commands:
   policy explain    say why a request is allowed or denied, for people
   policy validate   check policy documents as IAM and Access Analyzer do
   token             print a service-account token of the built-in issuer
+  explain ID        say why the server allowed or denied a request (from its audit log)
 
 Run \`openirsa COMMAND --help\` for a command's options and examples.
 `;
@@ -59,6 +61,13 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return 0;
       }
       return await up(rest, io);
+    }
+    if (command === 'explain') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(explainRequestHelp);
+        return 0;
+      }
+      return await explainRequest(rest, io);
     }
     if (command === 'token') {
       if (rest.includes('--help') || rest.includes('-h')) {
