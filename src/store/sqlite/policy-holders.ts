@@ -2,6 +2,7 @@ import { notFound } from '../errors.js';
 import { foldName } from '../names.js';
 import { decodeMarker, pageLimit, toPage } from '../paging.js';
 import type { AttachedPolicyDocument, InlinePolicy, PolicyHolderStore } from '../principal-policies.js';
+import type { Page, PathPageRequest } from '../types.js';
 import type { SqliteDatabase } from './database.js';
 import { inAccount } from './rows.js';
 
@@ -31,6 +32,38 @@ export const USER_TABLES: HolderTables = {
   attachments: 'user_policy_attachments',
   column: 'user_id',
 };
+
+/**
+ * One page of a holder table (users or roles) in name order, optionally under a path prefix: the
+ * listing both ListUsers and ListRoles share. Costs O(page) through the (account, name) index.
+ */
+export function holderPage<R extends { readonly name_lower: string }, T>(
+  db: SqliteDatabase,
+  tables: HolderTables,
+  accountId: string,
+  options: PathPageRequest,
+  toItem: (row: R) => T,
+): Page<T> {
+  const limit = pageLimit(options.maxItems);
+  const [after] =
+    options.marker === undefined ? [''] : decodeMarker(options.marker, ['string'], tables.entity);
+  const prefix = options.pathPrefix ?? '/';
+  const rows = (
+    prefix === '/'
+      ? db
+          .statement(
+            `SELECT * FROM ${tables.table} WHERE account_id = ? AND name_lower > ? ORDER BY name_lower LIMIT ?`,
+          )
+          .all(accountId, after, limit + 1)
+      : db
+          .statement(
+            `SELECT * FROM ${tables.table} WHERE account_id = ? AND name_lower > ? AND substr(path, 1, ?) = ?
+ORDER BY name_lower LIMIT ?`,
+          )
+          .all(accountId, after, prefix.length, prefix, limit + 1)
+  ) as R[];
+  return toPage(rows, limit, toItem, (r) => [r.name_lower]);
+}
 
 /** The id of holder `name` (any case) in the account, or `undefined`. */
 export function findHolderId(

@@ -1,10 +1,9 @@
 import { alreadyExists, deleteConflict, notFound } from '../errors.js';
 import { foldName } from '../names.js';
-import { decodeMarker, pageLimit, toPage } from '../paging.js';
 import { DEFAULT_MAX_SESSION_DURATION, type Role, type RoleStore } from '../roles.js';
 import { requireAccount } from './accounts.js';
 import type { SqliteDatabase } from './database.js';
-import { holderPolicies, ROLE_TABLES, sqlitePolicyHolder } from './policy-holders.js';
+import { holderPage, holderPolicies, ROLE_TABLES, sqlitePolicyHolder } from './policy-holders.js';
 import { inAccount, mapConflict, optional, parseTags, tagsText } from './rows.js';
 
 interface RoleRow {
@@ -74,28 +73,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         return row === undefined ? undefined : toRole(row);
       }),
 
-    list: (accountId, options = {}) =>
-      db.read(() => {
-        const limit = pageLimit(options.maxItems);
-        const [after] =
-          options.marker === undefined ? [''] : decodeMarker(options.marker, ['string'], 'role');
-        const prefix = options.pathPrefix ?? '/';
-        const rows = (
-          prefix === '/'
-            ? db
-                .statement(
-                  'SELECT * FROM roles WHERE account_id = ? AND name_lower > ? ORDER BY name_lower LIMIT ?',
-                )
-                .all(accountId, after, limit + 1)
-            : db
-                .statement(
-                  `SELECT * FROM roles WHERE account_id = ? AND name_lower > ? AND substr(path, 1, ?) = ?
-ORDER BY name_lower LIMIT ?`,
-                )
-                .all(accountId, after, prefix.length, prefix, limit + 1)
-        ) as RoleRow[];
-        return toPage(rows, limit, toRole, (r) => [r.name_lower]);
-      }),
+    list: (accountId, options = {}) => db.read(() => holderPage(db, ROLE_TABLES, accountId, options, toRole)),
 
     update: (accountId, name, update) =>
       db.write(() => {

@@ -1,10 +1,9 @@
 import { alreadyExists, deleteConflict, notFound } from '../errors.js';
 import { foldName } from '../names.js';
-import { decodeMarker, pageLimit, toPage } from '../paging.js';
 import type { User, UserStore } from '../users.js';
 import { requireAccount } from './accounts.js';
 import type { SqliteDatabase } from './database.js';
-import { holderPolicies, sqlitePolicyHolder, USER_TABLES } from './policy-holders.js';
+import { holderPage, holderPolicies, sqlitePolicyHolder, USER_TABLES } from './policy-holders.js';
 import { inAccount, mapConflict, optional, parseTags, tagsText } from './rows.js';
 
 interface UserRow {
@@ -67,28 +66,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         return row === undefined ? undefined : toUser(row);
       }),
 
-    list: (accountId, options = {}) =>
-      db.read(() => {
-        const limit = pageLimit(options.maxItems);
-        const [after] =
-          options.marker === undefined ? [''] : decodeMarker(options.marker, ['string'], 'user');
-        const prefix = options.pathPrefix ?? '/';
-        const rows = (
-          prefix === '/'
-            ? db
-                .statement(
-                  'SELECT * FROM users WHERE account_id = ? AND name_lower > ? ORDER BY name_lower LIMIT ?',
-                )
-                .all(accountId, after, limit + 1)
-            : db
-                .statement(
-                  `SELECT * FROM users WHERE account_id = ? AND name_lower > ? AND substr(path, 1, ?) = ?
-ORDER BY name_lower LIMIT ?`,
-                )
-                .all(accountId, after, prefix.length, prefix, limit + 1)
-        ) as UserRow[];
-        return toPage(rows, limit, toUser, (r) => [r.name_lower]);
-      }),
+    list: (accountId, options = {}) => db.read(() => holderPage(db, USER_TABLES, accountId, options, toUser)),
 
     update: (accountId, name, update) =>
       db.write(() => {
