@@ -1,4 +1,4 @@
-import { compilePolicy, type CompiledPolicy } from '../policy/compile.js';
+import { PolicyCache, type CompiledPolicy } from '../policy/compile.js';
 import type { StoreScope } from '../store/types.js';
 import type { PolicyDocuments } from '../store/principal-policies.js';
 import type { Caller } from './caller.js';
@@ -19,7 +19,11 @@ const NONE: CallerPolicies = { identityPolicies: [] };
  * it was created with; the account root needs none (the engine allows it in its own account). What
  * cannot be read fails closed: a boundary or session policy that is gone allows nothing.
  */
-export async function callerPolicies(store: StoreScope, caller: Caller): Promise<CallerPolicies> {
+export async function callerPolicies(
+  store: StoreScope,
+  caller: Caller,
+  cache: PolicyCache = new PolicyCache(64),
+): Promise<CallerPolicies> {
   if (caller.kind === 'user') {
     const user = await store.users.get(caller.accountId, caller.userName);
     if (user === undefined) return NONE;
@@ -27,9 +31,9 @@ export async function callerPolicies(store: StoreScope, caller: Caller): Promise
     const boundary =
       user.permissionsBoundaryArn === undefined
         ? undefined
-        : await boundaryPolicy(store, caller.accountId, user.permissionsBoundaryArn);
+        : await boundaryPolicy(cache, store, caller.accountId, user.permissionsBoundaryArn);
     return {
-      identityPolicies: documents === undefined ? [] : compileAll(documents),
+      identityPolicies: documents === undefined ? [] : compileAll(cache, documents),
       ...(boundary !== undefined ? { permissionsBoundary: boundary } : {}),
     };
   }
@@ -41,10 +45,10 @@ export async function callerPolicies(store: StoreScope, caller: Caller): Promise
     const boundary =
       role.permissionsBoundaryArn === undefined
         ? undefined
-        : await boundaryPolicy(store, caller.accountId, role.permissionsBoundaryArn);
-    const session = await sessionPolicy(store, caller);
+        : await boundaryPolicy(cache, store, caller.accountId, role.permissionsBoundaryArn);
+    const session = await sessionPolicy(cache, store, caller);
     return {
-      identityPolicies: documents === undefined ? [] : compileAll(documents),
+      identityPolicies: documents === undefined ? [] : compileAll(cache, documents),
       ...(boundary !== undefined ? { permissionsBoundary: boundary } : {}),
       ...(session !== undefined ? { sessionPolicy: session } : {}),
     };
@@ -60,6 +64,7 @@ export async function callerPolicies(store: StoreScope, caller: Caller): Promise
  * meaning) or one cannot be read, the result allows nothing.
  */
 async function sessionPolicy(
+  cache: PolicyCache,
   store: StoreScope,
   caller: Caller & { kind: 'assumedRole' },
 ): Promise<CompiledPolicy | undefined> {
@@ -71,11 +76,11 @@ async function sessionPolicy(
       policy === undefined
         ? undefined
         : await store.managedPolicies.getVersion(caller.accountId, arn, policy.defaultVersionId);
-    if (version === undefined) return compilePolicy(ALLOW_NOTHING, { name: 'session policies' });
+    if (version === undefined) return cache.compile(ALLOW_NOTHING, { name: 'session policies' });
     texts.push(version.document);
   }
   if (texts.length === 0) return undefined;
-  if (texts.length === 1) return compilePolicy(texts[0]!, { name: 'session policy' });
+  if (texts.length === 1) return cache.compile(texts[0]!, { name: 'session policy' });
   const docs = texts.map((t) => {
     try {
       return JSON.parse(t) as { Version?: unknown; Statement?: unknown };
@@ -85,20 +90,20 @@ async function sessionPolicy(
   });
   const versions = new Set(docs.map((d) => d?.Version));
   if (docs.some((d) => d === undefined) || versions.size !== 1) {
-    return compilePolicy(ALLOW_NOTHING, { name: 'session policies' });
+    return cache.compile(ALLOW_NOTHING, { name: 'session policies' });
   }
   const statements = docs.flatMap((d) =>
     Array.isArray(d!.Statement) ? (d!.Statement as unknown[]) : [d!.Statement],
   );
-  return compilePolicy({ Version: [...versions][0], Statement: statements }, { name: 'session policies' });
+  return cache.compile({ Version: [...versions][0], Statement: statements }, { name: 'session policies' });
 }
 
 const ALLOW_NOTHING = '{"Version":"2012-10-17","Statement":[]}';
 
-function compileAll(documents: PolicyDocuments): CompiledPolicy[] {
+function compileAll(cache: PolicyCache, documents: PolicyDocuments): CompiledPolicy[] {
   return [
-    ...documents.inline.map((p) => compilePolicy(p.document, { name: p.name })),
-    ...documents.attached.map((p) => compilePolicy(p.document, { name: p.arn })),
+    ...documents.inline.map((p) => cache.compile(p.document, { name: p.name })),
+    ...documents.attached.map((p) => cache.compile(p.document, { name: p.arn })),
   ];
 }
 
@@ -106,11 +111,16 @@ function compileAll(documents: PolicyDocuments): CompiledPolicy[] {
  * The default version of the boundary policy. A boundary that cannot be read (deleted meanwhile)
  * compiles to a policy that allows nothing, so the boundary still limits: fail closed.
  */
-async function boundaryPolicy(store: StoreScope, accountId: string, arn: string): Promise<CompiledPolicy> {
+async function boundaryPolicy(
+  cache: PolicyCache,
+  store: StoreScope,
+  accountId: string,
+  arn: string,
+): Promise<CompiledPolicy> {
   const policy = await store.managedPolicies.get(accountId, arn);
   const version =
     policy === undefined
       ? undefined
       : await store.managedPolicies.getVersion(accountId, arn, policy.defaultVersionId);
-  return compilePolicy(version?.document ?? ALLOW_NOTHING, { name: arn });
+  return cache.compile(version?.document ?? ALLOW_NOTHING, { name: arn });
 }

@@ -3,6 +3,7 @@ import type { IdGenerator } from '../shared/ids.js';
 import type { InputResult } from '../protocol/query-input.js';
 import { readQueryInput } from '../protocol/query-input.js';
 import type { StructureShape, ValueOf } from '../protocol/shape.js';
+import type { PolicyCache } from '../policy/compile.js';
 import type { StoreScope } from '../store/types.js';
 import type { Caller } from './caller.js';
 
@@ -15,6 +16,8 @@ export interface ActionContext {
   readonly requestId: string;
   /** The region this server answers for (`--region`). */
   readonly region: string;
+  /** The server's compiled-policy cache: documents are compiled once, not per request. */
+  readonly policies: PolicyCache;
 }
 
 /**

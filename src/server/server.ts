@@ -11,6 +11,7 @@ import { callerPolicies } from '../iam/caller-policies.js';
 import { callerPrincipal, type Caller } from '../iam/caller.js';
 import type { ActionContext, RegisteredQueryAction } from '../iam/query-action.js';
 import { authorize } from '../policy/authorize.js';
+import { PolicyCache } from '../policy/compile.js';
 import { derivedContext } from '../policy/context.js';
 import { validationError } from '../protocol/query-input.js';
 import { queryRequestError, readQueryRequest } from '../protocol/query-request.js';
@@ -98,7 +99,9 @@ export function createServer(options: ServerOptions): Server {
     signingKeys: new SigningKeyCache(),
   };
   const issuerRoutes: IssuerRouteContext = { ...options, issuer, logger, auth: deps };
-  const pipeline: Pipeline = { options, logger, services, deps, issuerRoutes, decisions };
+  // Bounded, per server; PolicyCache keys by document text, so an edited policy compiles anew.
+  const policies = new PolicyCache(4096);
+  const pipeline: Pipeline = { options, logger, services, deps, issuerRoutes, decisions, policies };
   return createHttpServer((req, res) => {
     handleRequest(pipeline, req, res).catch((error: unknown) => {
       // INVARIANT: handleRequest answers every error itself; this only guards a failed socket write.
@@ -116,6 +119,7 @@ interface Pipeline {
   readonly deps: AuthenticateDeps;
   readonly issuerRoutes: IssuerRouteContext;
   readonly decisions: Map<string, AuditDecision>;
+  readonly policies: PolicyCache;
 }
 
 async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -202,6 +206,7 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
       caller,
       requestId,
       region: p.options.region,
+      policies: p.policies,
     };
     const wire = await authorizeAndInvoke(p, req, serviceName, service, action, input.value, ctx);
     send(res, wire);
@@ -227,7 +232,7 @@ async function authorizeAndInvoke(
   const principal = callerPrincipal(ctx.caller);
   // The caller's identity policies (IAM users; role sessions fail closed, see callerPolicies); the
   // account root is allowed in its own account by the engine itself.
-  const policies = needs.length === 0 ? undefined : await callerPolicies(ctx.store, ctx.caller);
+  const policies = needs.length === 0 ? undefined : await callerPolicies(ctx.store, ctx.caller, ctx.policies);
   // The keys AWS sets for every request (IAM User Guide, global condition keys): what the principal
   // implies, the time, the region; plain HTTP, so aws:SecureTransport is false.
   const context = new Map(derivedContext(principal, ctx.clock.now()));

@@ -1,3 +1,4 @@
+import { PolicyCache } from '../../policy/compile.js';
 import { readQueryInput, validationError } from '../../protocol/query-input.js';
 import type { StructureShape, ValueOf } from '../../protocol/shape.js';
 import { fixedClock } from '../../shared/clock.js';
@@ -43,6 +44,7 @@ export async function rootContext(): Promise<{ ctx: ActionContext; store: Store 
     },
     requestId: 'req-1',
     region: 'us-east-1',
+    policies: new PolicyCache(),
   };
   return { ctx, store };
 }

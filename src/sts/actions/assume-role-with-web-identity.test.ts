@@ -1,3 +1,4 @@
+import { PolicyCache } from '../../policy/compile.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AuditDecision } from '../../audit/event.js';
@@ -72,6 +73,7 @@ async function setup() {
     caller: { kind: 'anonymous' },
     requestId: 'req-1',
     region: 'us-east-1',
+    policies: new PolicyCache(),
   };
   const token = (name: string, namespace = 'team') => {
     const minted = mintToken(

@@ -194,7 +194,7 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         context,
         identityPolicies: [],
         ...(role !== undefined && role.arn === req.RoleArn
-          ? { resourcePolicy: compilePolicy(role.trustPolicy, { name: 'trust policy' }) }
+          ? { resourcePolicy: ctx.policies.compile(role.trustPolicy, { name: 'trust policy' }) }
           : {}),
         trace: true,
       };

@@ -1,3 +1,4 @@
+import { PolicyCache } from '../../policy/compile.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Caller } from '../../iam/caller.js';
@@ -15,6 +16,7 @@ function ctx(caller: Caller): ActionContext {
     caller,
     requestId: 'r',
     region: 'us-east-1',
+    policies: new PolicyCache(),
   };
 }
 
