@@ -19,6 +19,28 @@ import { listRolePolicies } from './actions/list-role-policies.js';
 import { listRoles } from './actions/list-roles.js';
 import { putRolePolicy } from './actions/put-role-policy.js';
 import { updateAssumeRolePolicy } from './actions/update-assume-role-policy.js';
+import { updateRole } from './actions/update-role.js';
+import { updateRoleDescription } from './actions/update-role-description.js';
+import { tagRole } from './actions/tag-role.js';
+import { untagRole } from './actions/untag-role.js';
+import { listRoleTags } from './actions/list-role-tags.js';
+import { putRolePermissionsBoundary } from './actions/put-role-permissions-boundary.js';
+import { deleteRolePermissionsBoundary } from './actions/delete-role-permissions-boundary.js';
+import { addClientIDToOpenIDConnectProvider } from './actions/add-client-id-to-open-id-connect-provider.js';
+import { removeClientIDFromOpenIDConnectProvider } from './actions/remove-client-id-from-open-id-connect-provider.js';
+import { updateOpenIDConnectProviderThumbprint } from './actions/update-open-id-connect-provider-thumbprint.js';
+import { tagOpenIDConnectProvider } from './actions/tag-open-id-connect-provider.js';
+import { untagOpenIDConnectProvider } from './actions/untag-open-id-connect-provider.js';
+import { listOpenIDConnectProviderTags } from './actions/list-open-id-connect-provider-tags.js';
+import { listPolicies } from './actions/list-policies.js';
+import { createPolicyVersion } from './actions/create-policy-version.js';
+import { listPolicyVersions } from './actions/list-policy-versions.js';
+import { deletePolicyVersion } from './actions/delete-policy-version.js';
+import { setDefaultPolicyVersion } from './actions/set-default-policy-version.js';
+import { listEntitiesForPolicy } from './actions/list-entities-for-policy.js';
+import { tagPolicy } from './actions/tag-policy.js';
+import { untagPolicy } from './actions/untag-policy.js';
+import { listPolicyTags } from './actions/list-policy-tags.js';
 
 /**
  * Every IAM action this server implements (version 2010-05-08, awsQuery), listed explicitly (DESIGN.md:
@@ -45,4 +67,26 @@ export const IAM_ACTIONS: readonly RegisteredQueryAction[] = [
   registerQueryAction(getOpenIDConnectProvider),
   registerQueryAction(listOpenIDConnectProviders),
   registerQueryAction(deleteOpenIDConnectProvider),
+  registerQueryAction(updateRole),
+  registerQueryAction(updateRoleDescription),
+  registerQueryAction(tagRole),
+  registerQueryAction(untagRole),
+  registerQueryAction(listRoleTags),
+  registerQueryAction(putRolePermissionsBoundary),
+  registerQueryAction(deleteRolePermissionsBoundary),
+  registerQueryAction(addClientIDToOpenIDConnectProvider),
+  registerQueryAction(removeClientIDFromOpenIDConnectProvider),
+  registerQueryAction(updateOpenIDConnectProviderThumbprint),
+  registerQueryAction(tagOpenIDConnectProvider),
+  registerQueryAction(untagOpenIDConnectProvider),
+  registerQueryAction(listOpenIDConnectProviderTags),
+  registerQueryAction(listPolicies),
+  registerQueryAction(createPolicyVersion),
+  registerQueryAction(listPolicyVersions),
+  registerQueryAction(deletePolicyVersion),
+  registerQueryAction(setDefaultPolicyVersion),
+  registerQueryAction(listEntitiesForPolicy),
+  registerQueryAction(tagPolicy),
+  registerQueryAction(untagPolicy),
+  registerQueryAction(listPolicyTags),
 ];

@@ -36,3 +36,11 @@ export function noSuchRole(name: string): AwsError {
 export function noSuchPolicy(arn: string): AwsError {
   return iamError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`);
 }
+
+/**
+ * `NoSuchEntity` for a permissions boundary that is not a managed policy of the account.
+ * ⚠ wording from public reports of CreateRole/PutRolePermissionsBoundary answers ("Scope ARN: ...").
+ */
+export function noSuchBoundary(arn: string): AwsError {
+  return iamError('NoSuchEntity', `Scope ARN: ${arn} does not exist or is not attachable.`);
+}

@@ -1,6 +1,8 @@
 import { boolean, integer, list, string, structure, timestamp, type ValueOf } from '../protocol/shape.js';
-import type { ManagedPolicy } from '../store/managed-policies.js';
-import { tagShape, tagToWire } from './wire.js';
+import type { ManagedPolicy, PolicyVersion } from '../store/managed-policies.js';
+import type { AwsError } from '../shared/aws-error.js';
+import { iamError } from './errors.js';
+import { encodeDocument, tagShape, tagToWire } from './wire.js';
 
 /** IAM's `Policy` structure, members in the model's order. */
 export const policyShape = structure(
@@ -36,4 +38,39 @@ export function policyToWire(p: ManagedPolicy): ValueOf<typeof policyShape> {
     UpdateDate: p.updatedAt,
     ...(p.tags.length > 0 ? { Tags: p.tags.map(tagToWire) } : {}),
   };
+}
+
+/** IAM's `policyVersionIdType` (botocore iam model). */
+export const versionIdType = () => string({ required: true, pattern: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?' });
+
+/** IAM's `PolicyVersion` structure, members in the model's order. */
+export const policyVersionShape = structure({
+  Document: string(),
+  VersionId: string(),
+  IsDefaultVersion: boolean(),
+  CreateDate: timestamp(),
+});
+
+/**
+ * A version as IAM sends it: with its document percent-encoded (GetPolicyVersion), or without it
+ * (CreatePolicyVersion, ListPolicyVersions: AWS leaves `Document` out of those answers).
+ */
+export function policyVersionToWire(
+  v: PolicyVersion,
+  options: { document: boolean },
+): ValueOf<typeof policyVersionShape> {
+  return {
+    ...(options.document ? { Document: encodeDocument(v.document) } : {}),
+    VersionId: v.versionId,
+    IsDefaultVersion: v.isDefault,
+    CreateDate: v.createdAt,
+  };
+}
+
+/** At most five versions per managed policy (IAM User Guide, "Versioning IAM policies"). */
+export const MAX_POLICY_VERSIONS = 5;
+
+/** `NoSuchEntity` for a version of an existing policy. ⚠ wording unconfirmed (as in GetPolicyVersion). */
+export function noSuchPolicyVersion(arn: string, versionId: string): AwsError {
+  return iamError('NoSuchEntity', `Policy ${arn} version ${versionId} does not exist.`);
 }

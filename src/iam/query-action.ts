@@ -31,6 +31,9 @@ export interface AuthorizationNeed {
   readonly resource: string;
 }
 
+/** What `authorize` answers: the needs, or a promise of them when it must read the store first. */
+export type Authorization = readonly AuthorizationNeed[] | Promise<readonly AuthorizationNeed[]>;
+
 /**
  * One awsQuery operation, in one file: its wire shapes (the input shape also produces AWS's
  * `ValidationError` messages), whether it needs SigV4, what it must be authorized for, and `handle`.
@@ -42,7 +45,8 @@ export interface QueryAction<I extends StructureShape, O extends StructureShape>
   readonly output: O;
   /** `none` for the actions clients send unsigned (AssumeRoleWithWebIdentity, irsa-wire.md §5.3). */
   readonly authentication: 'sigv4' | 'none';
-  authorize(input: ValueOf<I>, ctx: ActionContext): readonly AuthorizationNeed[];
+  /** May read the store (a role's path is part of its ARN): a promise is awaited before `handle`. */
+  authorize(input: ValueOf<I>, ctx: ActionContext): Authorization;
   handle(input: ValueOf<I>, ctx: ActionContext): Promise<ValueOf<O>>;
 }
 
@@ -56,7 +60,7 @@ export interface RegisteredQueryAction {
   readonly authentication: 'sigv4' | 'none';
   readonly output: StructureShape;
   decode(params: ReadonlyMap<string, string>): InputResult<unknown>;
-  authorize(input: unknown, ctx: ActionContext): readonly AuthorizationNeed[];
+  authorize(input: unknown, ctx: ActionContext): Authorization;
   handle(input: unknown, ctx: ActionContext): Promise<unknown>;
 }
 

@@ -110,9 +110,8 @@ export function policyArn(ctx: ActionContext, path: string, name: string): strin
 }
 
 /**
- * The ARN a role action is authorized against before the role is read: the path is not known from
- * the name alone, so the root path is assumed. ⚠ AWS authorizes against the role's real ARN; policies
- * that name roles with a path by ARN need `role/*` (or the path) until the role is looked up first.
+ * The root-path ARN of a role name. Role actions authorize on the stored role's real ARN instead
+ * (`roleNeed` in role-resource.ts); this is its fallback for a role that does not exist.
  */
 export function roleResource(ctx: ActionContext, name: string): string {
   return roleArn(ctx, '/', name);

@@ -3,6 +3,7 @@ import { isStoreError } from '../../store/errors.js';
 import { iamError } from '../errors.js';
 import { oidcProviderArn } from '../oidc-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { checkRequestTags } from '../tags.js';
 import { callerAccount, tagListType, tagShape, tagsFromWire } from '../wire.js';
 
 const input = structure({
@@ -32,6 +33,7 @@ export const createOpenIDConnectProvider: QueryAction<typeof input, typeof outpu
     }
     const arn = oidcProviderArn(ctx, i.Url);
     const tags = tagsFromWire(i.Tags);
+    checkRequestTags(tags);
     try {
       await ctx.store.oidcProviders.create({
         accountId: callerAccount(ctx).accountId,

@@ -3,6 +3,7 @@ import { isStoreError } from '../../store/errors.js';
 import { checkPolicyDocument, iamError } from '../errors.js';
 import { policyShape, policyToWire } from '../policy-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { checkRequestTags } from '../tags.js';
 import {
   callerAccount,
   policyArn,
@@ -32,6 +33,8 @@ export const createPolicy: QueryAction<typeof input, typeof output> = {
   ],
   handle: async (i, ctx) => {
     checkPolicyDocument(i.PolicyDocument, 'identity');
+    const tags = tagsFromWire(i.Tags);
+    checkRequestTags(tags);
     const path = i.Path ?? '/';
     try {
       const policy = await ctx.store.managedPolicies.create({
@@ -41,7 +44,7 @@ export const createPolicy: QueryAction<typeof input, typeof output> = {
         path,
         arn: policyArn(ctx, path, i.PolicyName),
         ...(i.Description !== undefined ? { description: i.Description } : {}),
-        tags: tagsFromWire(i.Tags),
+        tags,
         document: i.PolicyDocument,
         createdAt: ctx.clock.now(),
       });

@@ -60,3 +60,59 @@ test('CreateRole authorizes iam:CreateRole on the ARN of the role it creates', a
   assert.deepEqual(needs, [{ action: 'iam:CreateRole', resource: `arn:aws:iam::${ACCOUNT}:role/p/app` }]);
   await store.close();
 });
+
+test('CreateRole with a PermissionsBoundary that is no managed policy is NoSuchEntity "Scope ARN: ..."', async () => {
+  const { ctx, store } = await rootContext();
+  const arn = `arn:aws:iam::${ACCOUNT}:policy/none`;
+  await assert.rejects(
+    invoke(createRole, ctx, {
+      RoleName: 'app',
+      AssumeRolePolicyDocument: IRSA_TRUST,
+      PermissionsBoundary: arn,
+    }),
+    { code: 'NoSuchEntity', status: 404, message: `Scope ARN: ${arn} does not exist or is not attachable.` },
+  );
+  await store.close();
+});
+
+test('CreateRole with tag keys that differ only in case is InvalidInput and creates nothing', async () => {
+  const { ctx, store } = await rootContext();
+  await assert.rejects(
+    invoke(createRole, ctx, {
+      RoleName: 'app',
+      AssumeRolePolicyDocument: IRSA_TRUST,
+      'Tags.member.1.Key': 'Team',
+      'Tags.member.1.Value': 'a',
+      'Tags.member.2.Key': 'team',
+      'Tags.member.2.Value': 'b',
+    }),
+    { code: 'InvalidInput', status: 400 },
+  );
+  assert.equal(await store.roles.get(ACCOUNT, 'app'), undefined);
+  await store.close();
+});
+
+test('CreateRole keeps Description, MaxSessionDuration and PermissionsBoundary', async () => {
+  const { ctx, store } = await rootContext();
+  const arn = `arn:aws:iam::${ACCOUNT}:policy/b`;
+  await store.managedPolicies.create({
+    accountId: ACCOUNT,
+    name: 'b',
+    id: 'ANPAEXAMPLEBOUNDARY01',
+    path: '/',
+    arn,
+    document: '{"Version":"2012-10-17","Statement":[]}',
+    createdAt: 0,
+  });
+  const out = await invoke(createRole, ctx, {
+    RoleName: 'app',
+    AssumeRolePolicyDocument: IRSA_TRUST,
+    Description: 'd',
+    MaxSessionDuration: '7200',
+    PermissionsBoundary: arn,
+  });
+  assert.equal(out.Role.Description, 'd');
+  assert.equal(out.Role.MaxSessionDuration, 7200);
+  assert.equal(out.Role.PermissionsBoundary?.PermissionsBoundaryArn, arn);
+  await store.close();
+});

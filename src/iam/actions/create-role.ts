@@ -1,8 +1,9 @@
 import { integer, string, structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { DEFAULT_MAX_SESSION_DURATION } from '../../store/roles.js';
-import { checkPolicyDocument, iamError, noSuchPolicy } from '../errors.js';
+import { checkPolicyDocument, iamError, noSuchBoundary } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
+import { checkRequestTags } from '../tags.js';
 import {
   optionalArnType,
   callerAccount,
@@ -41,11 +42,12 @@ export const createRole: QueryAction<typeof input, typeof output> = {
   handle: async (i, ctx) => {
     const { accountId } = callerAccount(ctx);
     checkPolicyDocument(i.AssumeRolePolicyDocument, 'trust');
+    const tags = tagsFromWire(i.Tags);
+    checkRequestTags(tags);
     const path = i.Path ?? '/';
     if (i.PermissionsBoundary !== undefined) {
       const boundary = await ctx.store.managedPolicies.get(accountId, i.PermissionsBoundary);
-      // ⚠ AWS's wording for a missing boundary policy is unconfirmed.
-      if (boundary === undefined) throw noSuchPolicy(i.PermissionsBoundary);
+      if (boundary === undefined) throw noSuchBoundary(i.PermissionsBoundary);
     }
     try {
       const role = await ctx.store.roles.create({
@@ -58,7 +60,7 @@ export const createRole: QueryAction<typeof input, typeof output> = {
         ...(i.Description !== undefined ? { description: i.Description } : {}),
         maxSessionDuration: i.MaxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
         ...(i.PermissionsBoundary !== undefined ? { permissionsBoundaryArn: i.PermissionsBoundary } : {}),
-        tags: tagsFromWire(i.Tags),
+        tags,
         createdAt: ctx.clock.now(),
       });
       return { Role: roleToWire(role) };

@@ -2,7 +2,8 @@ import { structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { iamError, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { callerAccount, policyNameType, roleNameType, roleResource } from '../wire.js';
+import { roleNeed } from '../role-resource.js';
+import { callerAccount, policyNameType, roleNameType } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType(), PolicyName: policyNameType() });
 const output = structure({});
@@ -13,7 +14,7 @@ export const deleteRolePolicy: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [{ action: 'iam:DeleteRolePolicy', resource: roleResource(ctx, i.RoleName) }],
+  authorize: (i, ctx) => roleNeed(ctx, 'iam:DeleteRolePolicy', i.RoleName),
   handle: async (i, ctx) => {
     try {
       await ctx.store.roles.deletePolicy(callerAccount(ctx).accountId, i.RoleName, i.PolicyName);

@@ -2,7 +2,8 @@ import { structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { iamError, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { callerAccount, roleNameType, roleResource } from '../wire.js';
+import { roleNeed } from '../role-resource.js';
+import { callerAccount, roleNameType } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType() });
 const output = structure({});
@@ -13,7 +14,7 @@ export const deleteRole: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [{ action: 'iam:DeleteRole', resource: roleResource(ctx, i.RoleName) }],
+  authorize: (i, ctx) => roleNeed(ctx, 'iam:DeleteRole', i.RoleName),
   handle: async (i, ctx) => {
     try {
       await ctx.store.roles.delete(callerAccount(ctx).accountId, i.RoleName);

@@ -2,7 +2,8 @@ import { structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { iamError, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { arnType, callerAccount, roleNameType, roleResource } from '../wire.js';
+import { roleNeed } from '../role-resource.js';
+import { arnType, callerAccount, roleNameType } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType(), PolicyArn: arnType() });
 const output = structure({});
@@ -13,7 +14,7 @@ export const detachRolePolicy: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [{ action: 'iam:DetachRolePolicy', resource: roleResource(ctx, i.RoleName) }],
+  authorize: (i, ctx) => roleNeed(ctx, 'iam:DetachRolePolicy', i.RoleName),
   handle: async (i, ctx) => {
     try {
       await ctx.store.roles.detachPolicy(callerAccount(ctx).accountId, i.RoleName, i.PolicyArn);

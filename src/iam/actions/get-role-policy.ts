@@ -1,7 +1,8 @@
 import { string, structure } from '../../protocol/shape.js';
 import { iamError, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { callerAccount, encodeDocument, policyNameType, roleNameType, roleResource } from '../wire.js';
+import { roleNeed } from '../role-resource.js';
+import { callerAccount, encodeDocument, policyNameType, roleNameType } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType(), PolicyName: policyNameType() });
 const output = structure({
@@ -16,7 +17,7 @@ export const getRolePolicy: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [{ action: 'iam:GetRolePolicy', resource: roleResource(ctx, i.RoleName) }],
+  authorize: (i, ctx) => roleNeed(ctx, 'iam:GetRolePolicy', i.RoleName),
   handle: async (i, ctx) => {
     const accountId = callerAccount(ctx).accountId;
     const role = await ctx.store.roles.get(accountId, i.RoleName);

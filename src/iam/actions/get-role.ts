@@ -1,7 +1,8 @@
 import { structure } from '../../protocol/shape.js';
 import { noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { callerAccount, roleNameType, roleResource, roleShape, roleToWire } from '../wire.js';
+import { roleNeed } from '../role-resource.js';
+import { callerAccount, roleNameType, roleShape, roleToWire } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType() });
 const output = structure({ Role: roleShape });
@@ -12,7 +13,7 @@ export const getRole: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [{ action: 'iam:GetRole', resource: roleResource(ctx, i.RoleName) }],
+  authorize: (i, ctx) => roleNeed(ctx, 'iam:GetRole', i.RoleName),
   handle: async (i, ctx) => {
     const role = await ctx.store.roles.get(callerAccount(ctx).accountId, i.RoleName);
     if (role === undefined) throw noSuchRole(i.RoleName);

@@ -2,14 +2,8 @@ import { boolean, list, string, structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { iamError, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import {
-  callerAccount,
-  markerType,
-  maxItemsType,
-  pathPrefixType,
-  roleNameType,
-  roleResource,
-} from '../wire.js';
+import { roleNeed } from '../role-resource.js';
+import { callerAccount, markerType, maxItemsType, pathPrefixType, roleNameType } from '../wire.js';
 
 const input = structure({
   RoleName: roleNameType(),
@@ -29,9 +23,7 @@ export const listAttachedRolePolicies: QueryAction<typeof input, typeof output> 
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [
-    { action: 'iam:ListAttachedRolePolicies', resource: roleResource(ctx, i.RoleName) },
-  ],
+  authorize: (i, ctx) => roleNeed(ctx, 'iam:ListAttachedRolePolicies', i.RoleName),
   handle: async (i, ctx) => {
     try {
       const page = await ctx.store.roles.listAttachedPolicies(callerAccount(ctx).accountId, i.RoleName, {

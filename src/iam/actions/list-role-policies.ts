@@ -2,7 +2,8 @@ import { boolean, list, string, structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { iamError, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { callerAccount, markerType, maxItemsType, roleNameType, roleResource } from '../wire.js';
+import { roleNeed } from '../role-resource.js';
+import { callerAccount, markerType, maxItemsType, roleNameType } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType(), Marker: markerType(), MaxItems: maxItemsType() });
 const output = structure({
@@ -17,7 +18,7 @@ export const listRolePolicies: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [{ action: 'iam:ListRolePolicies', resource: roleResource(ctx, i.RoleName) }],
+  authorize: (i, ctx) => roleNeed(ctx, 'iam:ListRolePolicies', i.RoleName),
   handle: async (i, ctx) => {
     try {
       const page = await ctx.store.roles.listPolicies(callerAccount(ctx).accountId, i.RoleName, {

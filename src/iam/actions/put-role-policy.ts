@@ -2,7 +2,8 @@ import { structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { checkPolicyDocument, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { callerAccount, policyDocumentType, policyNameType, roleNameType, roleResource } from '../wire.js';
+import { roleNeed } from '../role-resource.js';
+import { callerAccount, policyDocumentType, policyNameType, roleNameType } from '../wire.js';
 
 const input = structure({
   RoleName: roleNameType(),
@@ -17,7 +18,7 @@ export const putRolePolicy: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [{ action: 'iam:PutRolePolicy', resource: roleResource(ctx, i.RoleName) }],
+  authorize: (i, ctx) => roleNeed(ctx, 'iam:PutRolePolicy', i.RoleName),
   handle: async (i, ctx) => {
     checkPolicyDocument(i.PolicyDocument, 'identity');
     try {

@@ -2,7 +2,8 @@ import { structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { checkPolicyDocument, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { callerAccount, policyDocumentType, roleNameType, roleResource } from '../wire.js';
+import { roleNeed } from '../role-resource.js';
+import { callerAccount, policyDocumentType, roleNameType } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType(), PolicyDocument: policyDocumentType() });
 const output = structure({});
@@ -13,7 +14,7 @@ export const updateAssumeRolePolicy: QueryAction<typeof input, typeof output> = 
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [{ action: 'iam:UpdateAssumeRolePolicy', resource: roleResource(ctx, i.RoleName) }],
+  authorize: (i, ctx) => roleNeed(ctx, 'iam:UpdateAssumeRolePolicy', i.RoleName),
   handle: async (i, ctx) => {
     checkPolicyDocument(i.PolicyDocument, 'trust');
     try {
