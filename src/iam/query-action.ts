@@ -42,7 +42,14 @@ export interface QueryAction<I extends StructureShape, O extends StructureShape>
   readonly output: O;
   /** `none` for the actions clients send unsigned (AssumeRoleWithWebIdentity, irsa-wire.md §5.3). */
   readonly authentication: 'sigv4' | 'none';
-  authorize(input: ValueOf<I>, ctx: ActionContext): readonly AuthorizationNeed[];
+  /**
+   * May read the store (a promise) when the resource's ARN holds more than the input names: a user's
+   * ARN includes its path.
+   */
+  authorize(
+    input: ValueOf<I>,
+    ctx: ActionContext,
+  ): readonly AuthorizationNeed[] | Promise<readonly AuthorizationNeed[]>;
   handle(input: ValueOf<I>, ctx: ActionContext): Promise<ValueOf<O>>;
 }
 
@@ -56,7 +63,7 @@ export interface RegisteredQueryAction {
   readonly authentication: 'sigv4' | 'none';
   readonly output: StructureShape;
   decode(params: ReadonlyMap<string, string>): InputResult<unknown>;
-  authorize(input: unknown, ctx: ActionContext): readonly AuthorizationNeed[];
+  authorize(input: unknown, ctx: ActionContext): Promise<readonly AuthorizationNeed[]>;
   handle(input: unknown, ctx: ActionContext): Promise<unknown>;
 }
 
@@ -69,7 +76,7 @@ export function registerQueryAction<I extends StructureShape, O extends Structur
     output: action.output,
     decode: (params) => readQueryInput(action.input, params),
     // INVARIANT: the pipeline passes `decode`'s value, which is a `ValueOf<I>`.
-    authorize: (input, ctx) => action.authorize(input as ValueOf<I>, ctx),
+    authorize: async (input, ctx) => action.authorize(input as ValueOf<I>, ctx),
     handle: (input, ctx) => action.handle(input as ValueOf<I>, ctx),
   };
 }

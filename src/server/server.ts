@@ -228,7 +228,7 @@ async function authorizeAndInvoke(
   input: unknown,
   ctx: ActionContext,
 ): Promise<WireResponse> {
-  const needs = action.authorize(input, ctx);
+  const needs = await action.authorize(input, ctx);
   const principal = callerPrincipal(ctx.caller);
   // The caller's identity policies (IAM users; role sessions fail closed, see callerPolicies); the
   // account root is allowed in its own account by the engine itself.
