@@ -41,6 +41,28 @@ import { listEntitiesForPolicy } from './actions/list-entities-for-policy.js';
 import { tagPolicy } from './actions/tag-policy.js';
 import { untagPolicy } from './actions/untag-policy.js';
 import { listPolicyTags } from './actions/list-policy-tags.js';
+import { createUser } from './actions/create-user.js';
+import { getUser } from './actions/get-user.js';
+import { listUsers } from './actions/list-users.js';
+import { updateUser } from './actions/update-user.js';
+import { deleteUser } from './actions/delete-user.js';
+import { tagUser } from './actions/tag-user.js';
+import { untagUser } from './actions/untag-user.js';
+import { listUserTags } from './actions/list-user-tags.js';
+import { createAccessKey } from './actions/create-access-key.js';
+import { listAccessKeys } from './actions/list-access-keys.js';
+import { updateAccessKey } from './actions/update-access-key.js';
+import { deleteAccessKey } from './actions/delete-access-key.js';
+import { getAccessKeyLastUsed } from './actions/get-access-key-last-used.js';
+import { putUserPolicy } from './actions/put-user-policy.js';
+import { getUserPolicy } from './actions/get-user-policy.js';
+import { listUserPolicies } from './actions/list-user-policies.js';
+import { deleteUserPolicy } from './actions/delete-user-policy.js';
+import { attachUserPolicy } from './actions/attach-user-policy.js';
+import { detachUserPolicy } from './actions/detach-user-policy.js';
+import { listAttachedUserPolicies } from './actions/list-attached-user-policies.js';
+import { putUserPermissionsBoundary } from './actions/put-user-permissions-boundary.js';
+import { deleteUserPermissionsBoundary } from './actions/delete-user-permissions-boundary.js';
 
 /**
  * Every IAM action this server implements (version 2010-05-08, awsQuery), listed explicitly (DESIGN.md:
@@ -89,4 +111,26 @@ export const IAM_ACTIONS: readonly RegisteredQueryAction[] = [
   registerQueryAction(tagPolicy),
   registerQueryAction(untagPolicy),
   registerQueryAction(listPolicyTags),
+  registerQueryAction(createUser),
+  registerQueryAction(getUser),
+  registerQueryAction(listUsers),
+  registerQueryAction(updateUser),
+  registerQueryAction(deleteUser),
+  registerQueryAction(tagUser),
+  registerQueryAction(untagUser),
+  registerQueryAction(listUserTags),
+  registerQueryAction(createAccessKey),
+  registerQueryAction(listAccessKeys),
+  registerQueryAction(updateAccessKey),
+  registerQueryAction(deleteAccessKey),
+  registerQueryAction(getAccessKeyLastUsed),
+  registerQueryAction(putUserPolicy),
+  registerQueryAction(getUserPolicy),
+  registerQueryAction(listUserPolicies),
+  registerQueryAction(deleteUserPolicy),
+  registerQueryAction(attachUserPolicy),
+  registerQueryAction(detachUserPolicy),
+  registerQueryAction(listAttachedUserPolicies),
+  registerQueryAction(putUserPermissionsBoundary),
+  registerQueryAction(deleteUserPermissionsBoundary),
 ];

@@ -73,7 +73,7 @@ export function registerQueryAction<I extends StructureShape, O extends Structur
     output: action.output,
     decode: (params) => readQueryInput(action.input, params),
     // INVARIANT: the pipeline passes `decode`'s value, which is a `ValueOf<I>`.
-    authorize: (input, ctx) => action.authorize(input as ValueOf<I>, ctx),
+    authorize: async (input, ctx) => action.authorize(input as ValueOf<I>, ctx),
     handle: (input, ctx) => action.handle(input as ValueOf<I>, ctx),
   };
 }

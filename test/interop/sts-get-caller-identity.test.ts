@@ -232,12 +232,12 @@ describe('STS GetCallerIdentity over the wire', () => {
     assert.match(r.body, /^<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/">/);
   });
 
-  test('an IAM action is authenticated, then answers "IAM.ListUsers is not implemented"', async () => {
-    const r = await signedQuery(server.port, 'Action=ListUsers&Version=2010-05-08', server.root, {
+  test('an IAM action is authenticated, then answers "IAM.ListGroups is not implemented"', async () => {
+    const r = await signedQuery(server.port, 'Action=ListGroups&Version=2010-05-08', server.root, {
       service: 'iam',
     });
     assert.equal(r.status, 501);
-    assert.equal(xmlText(r.body, 'Message'), 'IAM.ListUsers is not implemented');
+    assert.equal(xmlText(r.body, 'Message'), 'IAM.ListGroups is not implemented');
     assert.match(r.body, /xmlns="https:\/\/iam\.amazonaws\.com\/doc\/2010-05-08\/"/);
   });
 });
