@@ -8,6 +8,8 @@ import { deletePolicy } from './actions/delete-policy.js';
 import { deleteRolePolicy } from './actions/delete-role-policy.js';
 import { deleteRole } from './actions/delete-role.js';
 import { detachRolePolicy } from './actions/detach-role-policy.js';
+import { getContextKeysForCustomPolicy } from './actions/get-context-keys-for-custom-policy.js';
+import { getContextKeysForPrincipalPolicy } from './actions/get-context-keys-for-principal-policy.js';
 import { getOpenIDConnectProvider } from './actions/get-open-id-connect-provider.js';
 import { getPolicyVersion } from './actions/get-policy-version.js';
 import { getPolicy } from './actions/get-policy.js';
@@ -18,6 +20,8 @@ import { listOpenIDConnectProviders } from './actions/list-open-id-connect-provi
 import { listRolePolicies } from './actions/list-role-policies.js';
 import { listRoles } from './actions/list-roles.js';
 import { putRolePolicy } from './actions/put-role-policy.js';
+import { simulateCustomPolicy } from './actions/simulate-custom-policy.js';
+import { simulatePrincipalPolicy } from './actions/simulate-principal-policy.js';
 import { updateAssumeRolePolicy } from './actions/update-assume-role-policy.js';
 import { updateRole } from './actions/update-role.js';
 import { updateRoleDescription } from './actions/update-role-description.js';
@@ -133,4 +137,8 @@ export const IAM_ACTIONS: readonly RegisteredQueryAction[] = [
   registerQueryAction(listAttachedUserPolicies),
   registerQueryAction(putUserPermissionsBoundary),
   registerQueryAction(deleteUserPermissionsBoundary),
+  registerQueryAction(simulateCustomPolicy),
+  registerQueryAction(simulatePrincipalPolicy),
+  registerQueryAction(getContextKeysForCustomPolicy),
+  registerQueryAction(getContextKeysForPrincipalPolicy),
 ];

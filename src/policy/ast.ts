@@ -49,6 +49,11 @@ export interface Statement {
   readonly notResource?: ValueList;
   readonly condition?: readonly ConditionEntry[];
   readonly conditionPath?: string;
+  /**
+   * Where the statement object stands in the policy text: the offset of its `{` and the offset just
+   * past its `}`. Present when the document was read from text (IAM's simulator reports positions).
+   */
+  readonly span?: readonly [number, number];
 }
 
 export interface PolicyDocument {

@@ -120,6 +120,7 @@ function parseStatement(node: JsonNode & { kind: 'object' }, index: number, find
   const s: {
     -readonly [K in keyof Statement]: Statement[K];
   } = { index, path: node.pointer };
+  if (node.span !== undefined) s.span = node.span;
   for (const { key, value } of node.entries) {
     switch (key) {
       case 'Sid':

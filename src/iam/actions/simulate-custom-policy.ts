@@ -1,0 +1,101 @@
+import { structure, type ValueOf } from '../../protocol/shape.js';
+import type { Principal } from '../../policy/types.js';
+import { iamError } from '../errors.js';
+import type { ActionContext, QueryAction } from '../query-action.js';
+import { inputPolicies, inputPolicy } from '../simulation-policy.js';
+import {
+  callerPrincipalOf,
+  checkActionNames,
+  checkResourceHandlingOption,
+  checkSize,
+  pageResults,
+  resourceOwnerOf,
+  resourcePolicyKind,
+  simulationContext,
+} from '../simulation-request.js';
+import { runSimulation } from '../simulation-run.js';
+import {
+  contextFromEntries,
+  policyInputListType,
+  simulatePolicyResponse,
+  simulationMembers,
+} from '../simulate-wire.js';
+import { callerAccount } from '../wire.js';
+
+const input = structure({
+  PolicyInputList: { ...policyInputListType(), required: true as const },
+  ...simulationMembers(),
+});
+
+/**
+ * IAM SimulateCustomPolicy: decides each of `ActionNames` on each of `ResourceArns` (default `*`) for the
+ * policies given as strings, with openirsa's own engine — the one that authorizes real requests. A
+ * `ResourcePolicy` needs a `CallerArn` for its `Principal` to match ("CallerArn is required if you
+ * include a ResourcePolicy", API reference); without one, the caller is nobody in particular, and only
+ * the `ContextEntries` make up the request context.
+ */
+export const simulateCustomPolicy: QueryAction<typeof input, typeof simulatePolicyResponse> = {
+  name: 'SimulateCustomPolicy',
+  input,
+  output: simulatePolicyResponse,
+  authentication: 'sigv4',
+  authorize: () => [{ action: 'iam:SimulateCustomPolicy', resource: '*' }],
+  // A Promise built around the synchronous work, so that each of its errors is a rejection.
+  handle: (i, ctx) => new Promise((resolve) => resolve(simulate(i, ctx))),
+};
+
+function simulate(i: ValueOf<typeof input>, ctx: ActionContext): ValueOf<typeof simulatePolicyResponse> {
+  const { accountId, partition } = callerAccount(ctx);
+  checkResourceHandlingOption(i.ResourceHandlingOption);
+  checkActionNames(i.ActionNames);
+  checkSize(i.ActionNames.length, i.ResourceArns?.length);
+  const identity = inputPolicies(i.PolicyInputList, 'PolicyInputList', 'identity');
+  const boundaries = inputPolicies(
+    i.PermissionsBoundaryPolicyInputList,
+    'PermissionsBoundaryPolicyInputList',
+    'boundary',
+  );
+  if (boundaries.length > 1) throw onlyOneBoundary();
+  if (i.ResourcePolicy !== undefined && i.CallerArn === undefined) throw callerArnRequired();
+  const resourcePolicy =
+    i.ResourcePolicy === undefined
+      ? undefined
+      : inputPolicy(
+          i.ResourcePolicy,
+          'ResourcePolicy',
+          resourcePolicyKind(i.ActionNames, i.ResourceArns),
+          'resource',
+        );
+  const caller = i.CallerArn === undefined ? undefined : callerPrincipalOf(i.CallerArn);
+  // INVARIANT: without CallerArn no resource policy takes part, so this stand-in is matched by no
+  // Principal element; it only carries the account the identity policies are evaluated in.
+  const principal: Principal = caller ?? {
+    type: 'user',
+    account: accountId,
+    partition,
+    name: 'SimulatedUser',
+    arn: `arn:${partition}:iam::${accountId}:user/SimulatedUser`,
+  };
+  const owner = resourceOwnerOf(i.ResourceOwner);
+  const results = runSimulation({
+    principal,
+    actions: i.ActionNames,
+    resources: i.ResourceArns,
+    ...(owner !== undefined ? { resourceOwner: owner } : {}),
+    context: simulationContext(caller, contextFromEntries(i.ContextEntries)),
+    identity,
+    ...(boundaries[0] !== undefined ? { boundary: boundaries[0] } : {}),
+    ...(resourcePolicy !== undefined ? { resourcePolicy } : {}),
+  });
+  return pageResults(results, i.Marker, i.MaxItems);
+}
+
+/** "You can input only one permissions boundary" (API reference). ⚠ wording ours. */
+export function onlyOneBoundary() {
+  return iamError('InvalidInput', 'PermissionsBoundaryPolicyInputList may hold only one policy.');
+}
+
+/** ⚠ wording ours; the rule is the API reference's (CallerArn). */
+export function callerArnRequired() {
+  return iamError('InvalidInput', 'CallerArn is required when a ResourcePolicy is given.');
+}
