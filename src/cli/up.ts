@@ -8,6 +8,8 @@ import { openDataDir } from '../server/data-dir.js';
 import { close, DEFAULT_HOST, listen } from '../server/listen.js';
 import { createServer } from '../server/server.js';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { parseCaBundle } from '../sts/ca-bundle.js';
 import { applyManifests } from '../config/apply-manifests.js';
 import { formatManifestProblem } from '../config/format-problem.js';
 import { loadManifestPaths } from '../config/load-manifests.js';
@@ -29,6 +31,11 @@ Options:
   --data DIR     data directory (default ./.openirsa)
   --account ID   the 12-digit account id (default 000000000000)
   --region R     the region to answer for (default us-east-1)
+  --oidc-ca-file FILE
+                 also trust the CA certificates (PEM) in FILE for external OIDC issuers' https
+  --allow-insecure-issuers
+                 fetch plain-http external issuers that are not loopback (default: https only,
+                 plain http for 127.0.0.0/8, ::1 and localhost)
 
 Example:
   openirsa up --data ./.openirsa -f ./manifests
@@ -57,6 +64,9 @@ interface UpOptions {
   readonly region: string;
   /** `-f` paths, in the order given. */
   readonly files: readonly string[];
+  /** `--oidc-ca-file`: extra CA certificates for external issuers. */
+  readonly oidcCaFile?: string;
+  readonly allowInsecureIssuers?: boolean;
 }
 
 export function parseUpArgs(args: string[]): UpOptions {
@@ -71,6 +81,8 @@ export function parseUpArgs(args: string[]): UpOptions {
       account: { type: 'string', default: '000000000000' },
       region: { type: 'string', default: 'us-east-1' },
       file: { type: 'string', short: 'f', multiple: true, default: [] },
+      'oidc-ca-file': { type: 'string' },
+      'allow-insecure-issuers': { type: 'boolean', default: false },
     },
   });
   if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
@@ -86,6 +98,9 @@ export function parseUpArgs(args: string[]): UpOptions {
   }
   if (values.host === '') throw new UsageError('`--host` expects an address, got an empty string');
   if (values.data === '') throw new UsageError('`--data` expects a directory, got an empty string');
+  if (values['oidc-ca-file'] === '') {
+    throw new UsageError('`--oidc-ca-file` expects a file, got an empty string');
+  }
   if (values.file.some((f) => f === '')) {
     throw new UsageError('`-f` expects a file or directory, got an empty string');
   }
@@ -96,6 +111,8 @@ export function parseUpArgs(args: string[]): UpOptions {
     account: values.account,
     region: values.region,
     files: values.file,
+    ...(values['oidc-ca-file'] !== undefined ? { oidcCaFile: values['oidc-ca-file'] } : {}),
+    ...(values['allow-insecure-issuers'] ? { allowInsecureIssuers: true } : {}),
   };
 }
 
@@ -140,6 +157,8 @@ export async function up(
   const ids = randomIds;
   const manifests = options.files.length > 0 ? await loadManifests(options.files, io) : [];
   if (manifests === undefined) return EXIT_FINDINGS;
+  const caCertificates = options.oidcCaFile !== undefined ? await readCaFile(options.oidcCaFile, io) : [];
+  if (caCertificates === undefined) return EXIT_FINDINGS;
   const data = await openDataDir({ dir: options.data, accountId: options.account, clock: io.clock, ids });
   const summary: string[] = [];
   if (manifests.length > 0) {
@@ -178,6 +197,7 @@ export async function up(
     logger: {
       error: (message, fields) => io.stderr(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
     },
+    externalIssuers: { caCertificates, allowInsecureIssuers: options.allowInsecureIssuers === true },
   });
   try {
     const address = await listen(server, options.port, options.host);
@@ -212,4 +232,23 @@ export async function up(
     await data.store.close();
   }
   return 0;
+}
+
+/** The `--oidc-ca-file` certificates, or `undefined` (after saying why on stderr) when unusable. */
+async function readCaFile(path: string, io: CommandIo): Promise<readonly string[] | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    io.stderr(
+      `openirsa: cannot read \`--oidc-ca-file\` \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`,
+    );
+    return undefined;
+  }
+  const bundle = parseCaBundle(text);
+  if (!bundle.ok) {
+    io.stderr(`openirsa: \`--oidc-ca-file\` \`${path}\`: ${bundle.message}\n`);
+    return undefined;
+  }
+  return bundle.certificates;
 }

@@ -11,6 +11,7 @@ import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { StoreScope } from '../store/types.js';
 import type { WebIdentityDeps } from '../sts/actions/assume-role-with-web-identity.js';
+import type { JwksCache } from '../sts/jwks-cache.js';
 import { authenticate, type AuthenticateDeps } from './authenticate.js';
 import { readBody } from './body.js';
 import { loadIssuerKeyRing, registerBuiltInIssuer } from './data-dir.js';
@@ -107,11 +108,15 @@ export class BuiltInIssuer {
   }
 }
 
-/** What AssumeRoleWithWebIdentity needs from the server: its issuer, sealing keys and audit. */
+/**
+ * What AssumeRoleWithWebIdentity needs from the server: its issuer, sealing keys and audit, and the
+ * cache of external issuers' keys (without it, only the built-in issuer's tokens verify).
+ */
 export function webIdentityDeps(
   issuer: BuiltInIssuer,
   sealingKeys: () => SealingKeyRing,
   decisions: Map<string, AuditDecision>,
+  externalKeys?: JwksCache,
 ): WebIdentityDeps {
   return {
     builtInIssuer: async () => {
@@ -120,6 +125,9 @@ export function webIdentityDeps(
     },
     sealingKey: () => sealingKeys().current(),
     recordDecision: (requestId, decision) => decisions.set(requestId, decision),
+    ...(externalKeys !== undefined
+      ? { externalIssuerKey: (iss: string, kid: string) => externalKeys.keyFor(iss, kid) }
+      : {}),
   };
 }
 

@@ -31,6 +31,7 @@ import { SigningKeyCache } from '../sigv4/signing-key-cache.js';
 import type { SigV4Request } from '../sigv4/types.js';
 import type { StoreScope } from '../store/types.js';
 import { stsActions } from '../sts/actions.js';
+import { JwksCache, type JwksCacheOptions } from '../sts/jwks-cache.js';
 import { auditEvent } from './audit-event.js';
 import { authenticate, type AuthenticateDeps } from './authenticate.js';
 import { MAX_QUERY_BODY_BYTES, readBody } from './body.js';
@@ -57,7 +58,15 @@ export interface ServerOptions {
   readonly maxBodyBytes?: number;
   /** The built-in token issuer (default URL: the server's base URL, keys from the store). */
   readonly issuer?: IssuerOptions;
+  /** How external issuers' discovery documents and JWKS are fetched (sts/jwks-cache.ts). */
+  readonly externalIssuers?: ExternalIssuerOptions;
 }
+
+/** `--oidc-ca-file` and `--allow-insecure-issuers`, plus the fetch timeout. */
+export type ExternalIssuerOptions = Pick<
+  JwksCacheOptions,
+  'allowInsecureIssuers' | 'caCertificates' | 'timeoutMs'
+>;
 
 /** An awsQuery service: its names and its explicit action table. */
 interface QueryService {
@@ -87,7 +96,8 @@ export function createServer(options: ServerOptions): Server {
   const logger = options.logger ?? stderrLogger;
   const issuer = new BuiltInIssuer({ store: options.store, clock: options.clock }, options.issuer);
   const decisions = new Map<string, AuditDecision>();
-  const sts = stsActions(webIdentityDeps(issuer, () => deps.sealingKeys, decisions));
+  const externalKeys = new JwksCache({ clock: options.clock, ...options.externalIssuers });
+  const sts = stsActions(webIdentityDeps(issuer, () => deps.sealingKeys, decisions, externalKeys));
   const services = new Map<string, QueryService>([
     ['sts', { displayName: 'STS', namespace: STS_NAMESPACE, actions: byName(sts) }],
     ['iam', { displayName: 'IAM', namespace: IAM_NAMESPACE, actions: byName(IAM_ACTIONS) }],

@@ -1,5 +1,6 @@
 import type { AuditDecision } from '../../audit/event.js';
 import { decodeJwt } from '../../identity/decode-jwt.js';
+import { isJwsAlgorithm } from '../../identity/jws-algorithms.js';
 import { DEFAULT_LEEWAY_SECONDS, verifyJwt, type VerificationKey } from '../../identity/verify-jwt.js';
 import type { QueryAction } from '../../iam/query-action.js';
 import { authorize, type AuthorizationRequest } from '../../policy/authorize.js';
@@ -10,6 +11,7 @@ import { integer, list, string, structure, timestamp } from '../../protocol/shap
 import { parseArn } from '../../shared/arn.js';
 import { errorCatalogue } from '../../shared/aws-error.js';
 import { DEFAULT_MAX_SESSION_DURATION } from '../../store/roles.js';
+import type { IssuerKeyResult } from '../jwks-cache.js';
 import { oidcProviderArn, oidcProviderKey } from '../oidc-provider-arn.js';
 import {
   sealSession,
@@ -28,6 +30,12 @@ export interface WebIdentityDeps {
   }>;
   /** The key that seals new session tokens. */
   sealingKey(): Promise<SealingKey>;
+  /**
+   * The key an external issuer (any registered OIDC provider but the built-in one) publishes under a
+   * `kid`, from its discovery document and JWKS (`JwksCache.keyFor`). Absent: external issuers' tokens
+   * are refused (InvalidIdentityToken), as nothing can verify them.
+   */
+  externalIssuerKey?(issuer: string, kid: string): Promise<IssuerKeyResult>;
   /** Hands the trust-policy decision (and its explanation) to the request's audit event. */
   recordDecision(requestId: string, decision: AuditDecision): void;
 }
@@ -126,16 +134,40 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
 
       // 6-7. key, algorithm, signature, exp/nbf/iat
       const builtIn = await deps.builtInIssuer();
+      let keyFor = builtIn.keyFor;
       if (provider.url !== builtIn.url) {
-        // Not implemented yet: fetching discovery + JWKS from an external issuer. Answered as
-        // InvalidIdentityToken (400), not IDPCommunicationError, because botocore retries the latter.
-        throw stsError(
-          'InvalidIdentityToken',
-          `openirsa does not fetch keys from external issuers yet: only tokens of its built-in issuer ${builtIn.url} are verified`,
-        );
+        // An external issuer, registered in the role's account (step 4): its key for the token's `kid`
+        // from its discovery document and JWKS (sts/jwks-cache.ts). A header verifyJwt refuses before
+        // it needs a key (`crit`, an algorithm STS does not accept, no `kid`) fetches nothing: that is
+        // the token's fault, and must not become IDPCommunicationError, which botocore retries.
+        if (deps.externalIssuerKey === undefined) {
+          throw stsError(
+            'InvalidIdentityToken',
+            `no key source for external issuers is configured, so tokens of ${provider.url} cannot be verified`,
+          );
+        }
+        const kid = decoded.header.kid;
+        keyFor = () => undefined;
+        if (kid !== undefined && decoded.header.crit === undefined && isJwsAlgorithm(decoded.header.alg)) {
+          const found = await deps.externalIssuerKey(provider.url, kid);
+          if (!found.ok) {
+            // ⚠ AWS's message for IDPCommunicationError is not on record; its code for "discovery or JWKS
+            // could not be fetched" is (irsa-wire.md §5.6), and this is the one sentence AWS is known to
+            // use for keys it could not retrieve (§5.6, with InvalidIdentityToken). Why it failed goes to
+            // the audit event, for `openirsa explain`.
+            deps.recordDecision(ctx.requestId, {
+              decision: 'implicitDeny',
+              authorizations: [],
+              explanation: `implicitDeny: the keys of issuer \`${provider.url}\` could not be retrieved: ${found.message}`,
+            });
+            throw stsError('IDPCommunicationError', NO_KEY);
+          }
+          const key = found.key;
+          keyFor = (k) => (k === kid ? key : undefined);
+        }
       }
       const verified = verifyJwt(token, {
-        keyFor: builtIn.keyFor,
+        keyFor,
         clock: ctx.clock,
         leewaySeconds: DEFAULT_LEEWAY_SECONDS,
       });
