@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -111,6 +111,71 @@ test('up serves on port 0 until stopped, prints the endpoint and credentials pat
     stop.abort();
     assert.equal(await running, 0);
     assert.ok((await stat(join(tmp, 'd', 'openirsa.sqlite'))).isFile());
+  } finally {
+    stop.abort();
+    await rm(tmp, { recursive: true, force: true });
+  }
+});
+
+test('up --issuer takes an issuer URL and refuses one with a query, naming the flag', () => {
+  assert.equal(
+    parseUpArgs(['--issuer', 'https://oidc.example.test/id/ABC']).issuer,
+    'https://oidc.example.test/id/ABC',
+  );
+  assert.equal(parseUpArgs([]).issuer, undefined);
+  assert.throws(
+    () => parseUpArgs(['--issuer', 'https://oidc.example.test/?x=1']),
+    (e) => e instanceof UsageError && /`--issuer` expects an issuer URL/.test(e.message),
+  );
+  assert.throws(() => parseUpArgs(['--issuer', 'not a url']), /`--issuer`/);
+});
+
+test('up --issuer: discovery is served under the issuer path, and minted tokens carry that iss', async () => {
+  const tmp = await mkdtemp(join(tmpdir(), 'openirsa-up-unit-'));
+  const t = io();
+  const stop = new AbortController();
+  const issuer = 'https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+  try {
+    const sa = join(tmp, 'sa.yaml');
+    await writeFile(sa, 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app, namespace: team-a}\n');
+    const running = up(
+      ['--port', '0', '--data', join(tmp, 'd'), '--issuer', issuer, '-f', sa],
+      t.value,
+      stop.signal,
+    );
+    let port: number | undefined;
+    for (let i = 0; i < 200 && port === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      const m = /endpoint\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(t.out.join(''));
+      if (m) port = Number(m[1]);
+    }
+    assert.ok(port !== undefined, t.err.join(''));
+    assert.match(t.out.join(''), new RegExp(`issuer\\s+${issuer.replace(/[./]/g, '\\$&')}`));
+    const path = '/id/EXAMPLED539D4633E53DE1B71EXAMPLE/.well-known/openid-configuration';
+    const discovery = await fetch(`http://127.0.0.1:${port}${path}`);
+    assert.equal(discovery.status, 200);
+    const doc = (await discovery.json()) as { issuer: string; jwks_uri: string };
+    assert.equal(doc.issuer, issuer);
+    assert.equal(doc.jwks_uri, `${issuer}/openid/v1/jwks`);
+    const tok = io();
+    const withFiles: CommandIo = { ...tok.value, readFile: (f) => readFile(f, 'utf8') };
+    const endpoint = `http://127.0.0.1:${port}`;
+    const args = [
+      'token',
+      '--service-account',
+      'team-a/app',
+      '--endpoint',
+      endpoint,
+      '--data',
+      join(tmp, 'd'),
+    ];
+    assert.equal(await main(args, withFiles), 0, tok.err.join(''));
+    const payload = tok.out.join('').trim().split('.')[1] ?? '';
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss: string; sub: string };
+    assert.equal(claims.iss, issuer);
+    assert.equal(claims.sub, 'system:serviceaccount:team-a:app');
+    stop.abort();
+    assert.equal(await running, 0);
   } finally {
     stop.abort();
     await rm(tmp, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { MemoryRing } from '../audit/memory-ring.js';
 import { JsonlFileSink } from '../audit/jsonl-file-sink.js';
 import { teeSink } from '../audit/sink.js';
+import { parseIssuer } from '../identity/issuer.js';
 import { isAccountId } from '../shared/arn.js';
 import { randomIds } from '../shared/ids.js';
 import { openDataDir } from '../server/data-dir.js';
@@ -16,7 +17,7 @@ import { loadManifestPaths } from '../config/load-manifests.js';
 import type { ParsedFile } from '../config/manifests.js';
 import { EXIT_FINDINGS, UsageError, type CommandIo } from './io.js';
 
-export const upHelp = `usage: openirsa up [-f FILE_OR_DIR ...] [--port 4566] [--host 127.0.0.1] [--data DIR] [--account ID] [--region R]
+export const upHelp = `usage: openirsa up [-f FILE_OR_DIR ...] [--port 4566] [--host 127.0.0.1] [--data DIR] [--account ID] [--region R] [--issuer URL]
 
 Runs openirsa (STS and IAM over the AWS wire protocol) on one port, with its state in DIR.
 On first start it creates DIR (mode 0700), an account, and a random root access key, written to
@@ -36,6 +37,10 @@ Options:
   --allow-insecure-issuers
                  fetch plain-http external issuers that are not loopback (default: https only,
                  plain http for 127.0.0.0/8, ::1 and localhost)
+  --issuer URL   the issuer (\`iss\`) of the service-account tokens this server mints, e.g. your
+                 cluster's real issuer URL so that production trust policies work unchanged
+                 (default: the server's own base URL, http://HOST:PORT); its discovery document and
+                 JWKS are served under the URL's path too
 
 Example:
   openirsa up --data ./.openirsa -f ./manifests
@@ -67,6 +72,8 @@ interface UpOptions {
   /** `--oidc-ca-file`: extra CA certificates for external issuers. */
   readonly oidcCaFile?: string;
   readonly allowInsecureIssuers?: boolean;
+  /** `--issuer`: the `iss` of the built-in issuer's tokens, instead of the server's own base URL. */
+  readonly issuer?: string;
 }
 
 export function parseUpArgs(args: string[]): UpOptions {
@@ -83,6 +90,7 @@ export function parseUpArgs(args: string[]): UpOptions {
       file: { type: 'string', short: 'f', multiple: true, default: [] },
       'oidc-ca-file': { type: 'string' },
       'allow-insecure-issuers': { type: 'boolean', default: false },
+      issuer: { type: 'string' },
     },
   });
   if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
@@ -104,7 +112,12 @@ export function parseUpArgs(args: string[]): UpOptions {
   if (values.file.some((f) => f === '')) {
     throw new UsageError('`-f` expects a file or directory, got an empty string');
   }
+  if (values.issuer !== undefined) {
+    const parsed = parseIssuer(values.issuer);
+    if (!parsed.ok) throw new UsageError(`\`--issuer\` expects an issuer URL: ${parsed.message}`);
+  }
   return {
+    ...(values.issuer !== undefined ? { issuer: values.issuer } : {}),
     port: Number(values.port),
     host: values.host,
     data: values.data,
@@ -194,6 +207,7 @@ export async function up(
     ids,
     region: options.region,
     audit,
+    issuer: { keyRing: data.keyRing, ...(options.issuer !== undefined ? { url: options.issuer } : {}) },
     logger: {
       error: (message, fields) => io.stderr(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
     },
@@ -211,6 +225,7 @@ export async function up(
         `  region       ${options.region}`,
         `  account      ${options.account}`,
         `  credentials  ${data.credentialsPath} (profile openirsa)`,
+        `  issuer       ${options.issuer ?? endpoint}`,
         `  health       ${endpoint}/_openirsa/health`,
         ...(summary.length > 0 ? [`  manifests    ${summary.length} applied`, ...summary] : []),
         '',
