@@ -28,7 +28,7 @@ export function discoveryUrl(issuer: string, allowInsecure: boolean): CheckedFet
 /**
  * Reads a discovery document: a JSON object whose `issuer` is exactly the token's `iss` (OpenID Connect
  * Discovery 1.0 §4.3: "MUST be identical", so a document served for another issuer is never trusted),
- * with a `jwks_uri` that may be fetched under the same rules as the issuer.
+ * with a `jwks_uri` that may be fetched under the same rules as the issuer, and is https if the issuer is.
  */
 export function readDiscovery(body: string, issuer: string, allowInsecure: boolean): DocumentResult<URL> {
   const doc = readObject(body, 'discovery document');
@@ -47,9 +47,13 @@ export function readDiscovery(body: string, issuer: string, allowInsecure: boole
   if (typeof uri !== 'string')
     return { ok: false, message: 'the discovery document has no `jwks_uri` string' };
   const checked = checkFetchUrl(uri, allowInsecure);
-  return checked.ok
-    ? { ok: true, value: checked.url }
-    : { ok: false, message: `\`jwks_uri\` ${checked.message}` };
+  if (!checked.ok) return { ok: false, message: `\`jwks_uri\` ${checked.message}` };
+  // No downgrade: an https issuer's keys come over https too (kube-apiserver requires an https
+  // `jwks_uri`, irsa-wire.md §1.6), so its document cannot point openirsa at a plain-http loopback service.
+  if (issuer.startsWith('https:') && checked.url.protocol !== 'https:' && !allowInsecure) {
+    return { ok: false, message: `\`jwks_uri\` \`${clip(uri)}\` is plain http, but the issuer is https` };
+  }
+  return { ok: true, value: checked.url };
 }
 
 /**

@@ -4,6 +4,7 @@ import { fixedClock } from '../shared/clock.js';
 import { fetchIssuerDocument, type Fetcher } from './issuer-fetch.js';
 import { JwksCache, type JwksCacheOptions } from './jwks-cache.js';
 import { ISSUER_PATH, newIssuerKey, startFakeIssuer, type FakeIssuer } from './testdata/fake-issuer.js';
+import { makeTestCa } from './testdata/test-ca.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const DISCOVERY = `${ISSUER_PATH}/.well-known/openid-configuration`;
@@ -254,4 +255,44 @@ test('a fetcher that throws is a failed fetch, never a thrown lookup', async () 
     ok: false,
     message: 'discovery document https://oidc.example.test/id/A/.well-known/openid-configuration: boom',
   });
+});
+
+test('past maxIssuers the issuer fetched longest ago is forgotten and fetched again when asked', async () => {
+  const fetched: string[] = [];
+  const fetch: Fetcher = (url) => {
+    fetched.push(url.host);
+    return Promise.resolve({ ok: false, message: 'spy' });
+  };
+  const clock = fixedClock(NOW);
+  const cache = new JwksCache({ clock, fetch, maxIssuers: 2 });
+  await cache.keyFor('https://a.example.test', 'k');
+  await cache.keyFor('https://b.example.test', 'k');
+  await cache.keyFor('https://a.example.test', 'k'); // remembered failure: no fetch
+  await cache.keyFor('https://c.example.test', 'k'); // forgets a
+  await cache.keyFor('https://a.example.test', 'k');
+  assert.deepEqual(fetched, ['a.example.test', 'b.example.test', 'c.example.test', 'a.example.test']);
+});
+
+test('an https issuer verifies with the extra CA, and cannot be reached without it', async (t) => {
+  const ca = await makeTestCa();
+  if (ca === undefined) {
+    t.skip('openssl is not installed: cannot make a test CA');
+    return;
+  }
+  const issuer = await startFakeIssuer({ key: ca.serverKey, cert: ca.serverCert });
+  try {
+    issuer.jwks = { keys: [newIssuerKey('k1').jwk] };
+    const trusting = new JwksCache({ clock: fixedClock(NOW), caCertificates: [ca.caPem] });
+    assert.ok(keyOf(issuer, await trusting.keyFor(issuer.url, 'k1')));
+    const plain = new JwksCache({ clock: fixedClock(NOW) });
+    const r = await plain.keyFor(issuer.url, 'k1');
+    assert.equal(r.ok, false);
+    assert.match(
+      r.ok ? '' : r.message,
+      /^discovery document https:\/\/127\.0\.0\.1:\d+\/id\/test\/\.well-known\/openid-configuration: UNABLE_TO_VERIFY_LEAF_SIGNATURE: /,
+    );
+  } finally {
+    await issuer.close();
+    await ca.remove();
+  }
 });

@@ -12,7 +12,7 @@ import {
 
 /** At most one refetch per issuer in this window when tokens name a `kid` the cached JWKS lacks. */
 export const DEFAULT_REFETCH_INTERVAL_MS = 30_000;
-/** Issuers kept; past it the least recently fetched is forgotten (issuers are registered providers). */
+/** Issuers kept; past it the one fetched longest ago is forgotten (issuers are registered providers). */
 export const DEFAULT_MAX_ISSUERS = 256;
 
 export interface JwksCacheOptions {
@@ -123,6 +123,11 @@ export class JwksCache {
     entry.attemptedAt = this.options.clock.now();
     const run = this.load(issuer).then((loaded) => {
       if (loaded.ok) {
+        // Most recently fetched last, so the issuer forgotten first is the one fetched longest ago.
+        if (this.entries.get(issuer) === entry) {
+          this.entries.delete(issuer);
+          this.entries.set(issuer, entry);
+        }
         entry.keys = loaded.keys;
         entry.expiresAt = this.options.clock.now() + loaded.lifetimeMs;
         delete entry.failure;
