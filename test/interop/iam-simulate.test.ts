@@ -259,6 +259,68 @@ describe('IAM policy simulator over the wire', () => {
     assert.deepEqual(keys.ContextKeyNames, ['aws:SourceIp']);
   });
 
+  test('an IAM user may simulate only the principals its policies name: iam:SimulatePrincipalPolicy on the ARN', async () => {
+    await server.store.users.create({
+      accountId: ACCOUNT,
+      name: 'auditor',
+      id: 'AIDAAUDITOREXAMPLE1',
+      path: '/',
+      arn: `arn:aws:iam::${ACCOUNT}:user/auditor`,
+      createdAt: Date.now(),
+    });
+    await server.store.users.putPolicy(ACCOUNT, 'auditor', {
+      name: 'simulate-one',
+      document: doc({
+        Effect: 'Allow',
+        Action: 'iam:SimulatePrincipalPolicy',
+        Resource: `arn:aws:iam::${ACCOUNT}:role/audited`,
+      }),
+    });
+    const key = {
+      accessKeyId: 'AKIAAUDITOREXAMPLE01',
+      secretAccessKey: 'auditor-secret-key-for-tests-only-00000',
+    };
+    await server.store.accessKeys.create({
+      ...key,
+      accountId: ACCOUNT,
+      userName: 'auditor',
+      createdAt: Date.now(),
+    });
+    await iam.send(new CreateRoleCommand({ RoleName: 'audited', AssumeRolePolicyDocument: TRUST }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'private', AssumeRolePolicyDocument: TRUST }));
+    const auditor = new IAMClient({
+      endpoint: server.endpoint,
+      region: REGION,
+      credentials: key,
+      maxAttempts: 1,
+    });
+    try {
+      const ok = await auditor.send(
+        new SimulatePrincipalPolicyCommand({
+          PolicySourceArn: `arn:aws:iam::${ACCOUNT}:role/audited`,
+          ActionNames: ['s3:GetObject'],
+        }),
+      );
+      assert.equal(ok.EvaluationResults?.[0]?.EvalDecision, 'implicitDeny');
+      const denied = await serviceError(() =>
+        auditor.send(
+          new SimulatePrincipalPolicyCommand({
+            PolicySourceArn: `arn:aws:iam::${ACCOUNT}:role/private`,
+            ActionNames: ['s3:GetObject'],
+          }),
+        ),
+      );
+      assert.equal(denied.name, 'AccessDenied');
+      assert.equal(denied.$metadata.httpStatusCode, 403);
+      assert.equal(
+        denied.message,
+        `User: arn:aws:iam::${ACCOUNT}:user/auditor is not authorized to perform: iam:SimulatePrincipalPolicy on resource: arn:aws:iam::${ACCOUNT}:role/private`,
+      );
+    } finally {
+      auditor.destroy();
+    }
+  });
+
   test('errors: an unknown principal is NoSuchEntity 404, a malformed policy InvalidInput 400', async () => {
     const missing = await serviceError(() =>
       iam.send(
