@@ -135,3 +135,13 @@ export function pageResults(
   const more = end < results.length;
   return { EvaluationResults: page, IsTruncated: more, ...(more ? { Marker: `r${end}` } : {}) };
 }
+
+/** "You can input only one permissions boundary" (API reference). ⚠ wording ours. */
+export function onlyOneBoundary() {
+  return iamError('InvalidInput', 'PermissionsBoundaryPolicyInputList may hold only one policy.');
+}
+
+/** ⚠ wording ours; the rule is the API reference's (CallerArn). */
+export function callerArnRequired() {
+  return iamError('InvalidInput', 'CallerArn is required when a ResourcePolicy is given.');
+}

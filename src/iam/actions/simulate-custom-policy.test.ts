@@ -326,3 +326,45 @@ test('SimulateCustomPolicy is authorized as iam:SimulateCustomPolicy on *', asyn
   ]);
   await store.close();
 });
+
+test('a Deny in the permissions boundary is an explicit deny, and the boundary does not allow', async () => {
+  const { ctx, store } = await rootContext();
+  const boundary = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+      { Effect: 'Deny', Action: 's3:GetObject', Resource: '*' },
+    ],
+  });
+  const out = await invoke(simulateCustomPolicy, ctx, {
+    'PolicyInputList.member.1': MULTILINE,
+    'PermissionsBoundaryPolicyInputList.member.1': boundary,
+    'ActionNames.member.1': 's3:GetObject',
+  });
+  const r = out.EvaluationResults?.[0];
+  assert.equal(r?.EvalDecision, 'explicitDeny');
+  assert.deepEqual(r?.PermissionsBoundaryDecisionDetail, { AllowedByPermissionsBoundary: false });
+  assert.deepEqual(
+    r?.MatchedStatements?.map((s) => s.SourcePolicyId),
+    ['PermissionsBoundaryPolicyInputList.1'],
+  );
+  await store.close();
+});
+
+test('two permissions boundaries are InvalidInput 400: "You can input only one permissions boundary"', async () => {
+  const { ctx, store } = await rootContext();
+  await assert.rejects(
+    invoke(simulateCustomPolicy, ctx, {
+      'PolicyInputList.member.1': MULTILINE,
+      'PermissionsBoundaryPolicyInputList.member.1': MULTILINE,
+      'PermissionsBoundaryPolicyInputList.member.2': MULTILINE,
+      'ActionNames.member.1': 's3:GetObject',
+    }),
+    {
+      code: 'InvalidInput',
+      status: 400,
+      message: 'PermissionsBoundaryPolicyInputList may hold only one policy.',
+    },
+  );
+  await store.close();
+});

@@ -1,13 +1,14 @@
 import { structure, type ValueOf } from '../../protocol/shape.js';
 import type { Principal } from '../../policy/types.js';
-import { iamError } from '../errors.js';
 import type { ActionContext, QueryAction } from '../query-action.js';
 import { inputPolicies, inputPolicy } from '../simulation-policy.js';
 import {
+  callerArnRequired,
   callerPrincipalOf,
   checkActionNames,
   checkResourceHandlingOption,
   checkSize,
+  onlyOneBoundary,
   pageResults,
   resourceOwnerOf,
   resourcePolicyKind,
@@ -88,14 +89,4 @@ function simulate(i: ValueOf<typeof input>, ctx: ActionContext): ValueOf<typeof 
     ...(resourcePolicy !== undefined ? { resourcePolicy } : {}),
   });
   return pageResults(results, i.Marker, i.MaxItems);
-}
-
-/** "You can input only one permissions boundary" (API reference). ⚠ wording ours. */
-export function onlyOneBoundary() {
-  return iamError('InvalidInput', 'PermissionsBoundaryPolicyInputList may hold only one policy.');
-}
-
-/** ⚠ wording ours; the rule is the API reference's (CallerArn). */
-export function callerArnRequired() {
-  return iamError('InvalidInput', 'CallerArn is required when a ResourcePolicy is given.');
 }

@@ -206,3 +206,55 @@ test('attached role policies count; a bucket-scoped grant does not match the res
   );
   await store.close();
 });
+
+test("CallerArn makes another user the caller with the source user's policies: aws:username is theirs", async () => {
+  const { ctx, store } = await rootContext();
+  await withAlice(ctx, store, false);
+  const out = await invoke(simulatePrincipalPolicy, ctx, {
+    PolicySourceArn: USER_ARN,
+    CallerArn: `arn:aws:iam::${ACCOUNT}:user/bob`,
+    'ActionNames.member.1': 's3:PutObject',
+    'ResourceArns.member.1': 'arn:aws:s3:::home/alice/x',
+    'ResourceArns.member.2': 'arn:aws:s3:::home/bob/x',
+  });
+  assert.deepEqual(
+    out.EvaluationResults?.map((r) => r.EvalDecision),
+    ['implicitDeny', 'allowed'],
+  );
+  await store.close();
+});
+
+test('a service principal as CallerArn is decided by the trust policy alone', async () => {
+  const { ctx, store } = await rootContext();
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  });
+  await invoke(createRole, ctx, { RoleName: 'app', AssumeRolePolicyDocument: trust });
+  const ask = (caller: string) =>
+    invoke(simulatePrincipalPolicy, ctx, {
+      PolicySourceArn: ROLE_ARN,
+      CallerArn: caller,
+      'ActionNames.member.1': 'sts:AssumeRole',
+      'ResourceArns.member.1': ROLE_ARN,
+    });
+  assert.equal((await ask('ec2.amazonaws.com')).EvaluationResults?.[0]?.EvalDecision, 'allowed');
+  assert.equal((await ask('lambda.amazonaws.com')).EvaluationResults?.[0]?.EvalDecision, 'implicitDeny');
+  await store.close();
+});
+
+test('more than 10000 action and resource combinations is InvalidInput 400', async () => {
+  const { ctx, store } = await rootContext();
+  await invoke(createRole, ctx, { RoleName: 'app', AssumeRolePolicyDocument: IRSA_TRUST });
+  const params: Record<string, string> = { PolicySourceArn: ROLE_ARN };
+  for (let i = 1; i <= 101; i++) {
+    params[`ActionNames.member.${i}`] = `s3:Get${i}`;
+    params[`ResourceArns.member.${i}`] = `arn:aws:s3:::b/${i}`;
+  }
+  await assert.rejects(invoke(simulatePrincipalPolicy, ctx, params), {
+    code: 'InvalidInput',
+    status: 400,
+    message: 'A simulation may evaluate at most 10000 combinations of action and resource.',
+  });
+  await store.close();
+});

@@ -4,10 +4,12 @@ import { parseArn } from '../../shared/arn.js';
 import type { ActionContext, QueryAction } from '../query-action.js';
 import { inputPolicies, inputPolicy, storedPolicy, type SimulationPolicy } from '../simulation-policy.js';
 import {
+  callerArnRequired,
   callerPrincipalOf,
   checkActionNames,
   checkResourceHandlingOption,
   checkSize,
+  onlyOneBoundary,
   pageResults,
   resourceOwnerOf,
   resourcePolicyKind,
@@ -22,7 +24,6 @@ import {
   simulationMembers,
 } from '../simulate-wire.js';
 import { arnType, callerAccount } from '../wire.js';
-import { callerArnRequired, onlyOneBoundary } from './simulate-custom-policy.js';
 
 const input = structure({
   PolicySourceArn: arnType(),
