@@ -101,6 +101,14 @@ test('a permissions boundary limits what an IAM user is allowed', async () => {
   await store.close();
 });
 
+test('a user caller whose name now belongs to another user (another id) gets none of its policies', async () => {
+  const { store } = await withAlice();
+  await store.users.putPolicy(ACCOUNT, 'alice', { name: 'all', document: allow('iam:*', '*') });
+  assert.equal(await decide(alice, 'iam:GetRole', ROLE, store), 'allowed');
+  assert.equal(await decide({ ...alice, userId: 'AIDAOTHER' }, 'iam:GetRole', ROLE, store), 'implicitDeny');
+  await store.close();
+});
+
 test('the account root is allowed in its own account without any policy', async () => {
   const { ctx, store } = await rootContext();
   assert.equal(await decide(ctx.caller, 'iam:DeleteRole', ROLE, store), 'allowed');

@@ -16,9 +16,9 @@ const output = structure({
 /**
  * IAM GetAccessKeyLastUsed. openirsa does not record when a key was last used (that would be a write
  * on every authenticated request), so every key answers as AWS answers for a key that has never been
- * used: ServiceName and Region `N/A` and no LastUsedDate (IAM API Reference, AccessKeyLastUsed: "N/A
- * ... if the access key has not been used"). DECISION, documented: AWS itself reports last use only
- * hours late, so no client may rely on it being current.
+ * used: ServiceName and Region `N/A` and no LastUsedDate (IAM API Reference, AccessKeyLastUsed: the
+ * fields hold N/A for a key not used since IAM started tracking). DECISION: recording last use needs a
+ * schema migration (a column on access_keys) and a write per request; left for later.
  *
  * Authorized on the ARN of the key's owner (the user, or the root for a root key). A key this account
  * does not have is authorized on `*` and then answers NoSuchEntity. ⚠ AWS's answer for an unknown key

@@ -15,10 +15,9 @@ const input = structure({ UserName: optionalUserNameType() });
 const output = structure({ User: userShape });
 
 /**
- * IAM GetUser: the named user, or without `UserName` the caller itself ("If you do not specify a user
- * name, IAM determines the user name implicitly based on the AWS access key ID used to sign the
- * request", IAM API Reference). With root credentials that is the root: its ARN, the account id as
- * UserId and the account's creation date, and no UserName or Path.
+ * IAM GetUser: the named user, or without `UserName` the caller itself (IAM API Reference, GetUser:
+ * the user is then the one whose access key signed the request). With root credentials that is the
+ * root: its ARN, the account id as UserId and the account's creation date, and no UserName or Path.
  */
 export const getUser: QueryAction<typeof input, typeof output> = {
   name: 'GetUser',

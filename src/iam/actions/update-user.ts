@@ -14,8 +14,8 @@ const output = structure({});
 
 /**
  * IAM UpdateUser: renames a user and/or moves it to a new path; its id, policies and access keys stay
- * with it. IAM authorizes the call on both the old and the new ARN ("the principal making the request
- * must have permission on both the source object and the target object", UpdateUser).
+ * with it. IAM authorizes the call on both the old and the new ARN (IAM API Reference, UpdateUser: a
+ * rename needs permission on the source and on the target).
  */
 export const updateUser: QueryAction<typeof input, typeof output> = {
   name: 'UpdateUser',
