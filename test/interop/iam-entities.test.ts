@@ -34,6 +34,7 @@ import {
   ListRolesCommand,
   ListRoleTagsCommand,
   PutRolePermissionsBoundaryCommand,
+  PutRolePolicyCommand,
   RemoveClientIDFromOpenIDConnectProviderCommand,
   SetDefaultPolicyVersionCommand,
   TagOpenIDConnectProviderCommand,
@@ -489,6 +490,95 @@ describe('IAM roles, OIDC providers and managed policies over the wire', () => {
       }),
     );
     (await sessionIam(roleArn)).destroy();
+  });
+
+  test('a session is authorized with aws:RequestTag, aws:ResourceTag and iam:PermissionsBoundary', async () => {
+    const boundary =
+      (
+        await iam.send(
+          new CreatePolicyCommand({
+            PolicyName: 'delegated-boundary',
+            PolicyDocument: doc([{ Action: 's3:*', Resource: '*' }]),
+          }),
+        )
+      ).Policy?.Arn ?? '';
+    const other =
+      (
+        await iam.send(
+          new CreatePolicyCommand({
+            PolicyName: 'other-boundary',
+            PolicyDocument: doc([{ Action: '*', Resource: '*' }]),
+          }),
+        )
+      ).Policy?.Arn ?? '';
+    const delegate = await iam.send(
+      new CreateRoleCommand({ RoleName: 'delegate', AssumeRolePolicyDocument: trust }),
+    );
+    await iam.send(new CreateRoleCommand({ RoleName: 'target', AssumeRolePolicyDocument: trust }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'delegate',
+        PolicyName: 'delegation',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'iam:TagRole',
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:RequestTag/team': 'a' } },
+            },
+            {
+              Effect: 'Allow',
+              Action: 'iam:ListRoleTags',
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:ResourceTag/team': 'a' } },
+            },
+            {
+              Effect: 'Allow',
+              Action: 'iam:PutRolePermissionsBoundary',
+              Resource: '*',
+              Condition: { ArnEquals: { 'iam:PermissionsBoundary': boundary } },
+            },
+          ],
+        }),
+      }),
+    );
+    const session = await sessionIam(delegate.Role?.Arn ?? '');
+    try {
+      const target = `arn:aws:iam::${ACCOUNT}:role/target`;
+      const denied = async (fn: () => Promise<unknown>, action: string) => {
+        const e = await serviceError(fn);
+        assert.equal(e.name, 'AccessDenied');
+        assert.equal(
+          e.message,
+          `User: arn:aws:sts::${ACCOUNT}:assumed-role/delegate/entities is not authorized to perform: ${action} on resource: ${target}`,
+        );
+      };
+      await denied(() => session.send(new ListRoleTagsCommand({ RoleName: 'target' })), 'iam:ListRoleTags');
+      await denied(
+        () => session.send(new TagRoleCommand({ RoleName: 'target', Tags: [{ Key: 'team', Value: 'b' }] })),
+        'iam:TagRole',
+      );
+      await session.send(new TagRoleCommand({ RoleName: 'target', Tags: [{ Key: 'team', Value: 'a' }] }));
+      assert.deepEqual((await session.send(new ListRoleTagsCommand({ RoleName: 'target' }))).Tags, [
+        { Key: 'team', Value: 'a' },
+      ]);
+      await denied(
+        () =>
+          session.send(
+            new PutRolePermissionsBoundaryCommand({ RoleName: 'target', PermissionsBoundary: other }),
+          ),
+        'iam:PutRolePermissionsBoundary',
+      );
+      await session.send(
+        new PutRolePermissionsBoundaryCommand({ RoleName: 'target', PermissionsBoundary: boundary }),
+      );
+      const got = await iam.send(new GetRoleCommand({ RoleName: 'target' }));
+      assert.equal(got.Role?.PermissionsBoundary?.PermissionsBoundaryArn, boundary);
+    } finally {
+      session.destroy();
+    }
   });
 
   test('boto3: list_role_tags, list_policy_versions, list_entities_for_policy and a DeleteConflict parse', async (t) => {
