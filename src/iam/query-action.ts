@@ -4,6 +4,7 @@ import type { InputResult } from '../protocol/query-input.js';
 import { readQueryInput } from '../protocol/query-input.js';
 import type { StructureShape, ValueOf } from '../protocol/shape.js';
 import type { PolicyCache } from '../policy/compile.js';
+import type { RequestContext } from '../policy/types.js';
 import type { StoreScope } from '../store/types.js';
 import type { Caller } from './caller.js';
 
@@ -29,6 +30,11 @@ export interface AuthorizationNeed {
   readonly action: string;
   /** The resource ARN, or `*`. */
   readonly resource: string;
+  /**
+   * Condition keys this request sets beyond the ones every request has (`aws:RequestTag/...`,
+   * `aws:TagKeys`, `aws:ResourceTag/...`, `iam:PermissionsBoundary`), lower-cased as the engine keys them.
+   */
+  readonly context?: RequestContext;
 }
 
 /** What `authorize` answers: the needs, or a promise of them when it must read the store first. */

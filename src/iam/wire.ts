@@ -111,7 +111,7 @@ export function policyArn(ctx: ActionContext, path: string, name: string): strin
 
 /**
  * The root-path ARN of a role name. Role actions authorize on the stored role's real ARN instead
- * (`roleNeed` in role-resource.ts); this is its fallback for a role that does not exist.
+ * (`roleNeed` in authorization-needs.ts); this is its fallback for a role that does not exist.
  */
 export function roleResource(ctx: ActionContext, name: string): string {
   return roleArn(ctx, '/', name);

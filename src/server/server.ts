@@ -256,7 +256,7 @@ async function authorizeAndInvoke(
       principal,
       action: need.action,
       resource: need.resource,
-      context,
+      context: need.context === undefined ? context : new Map([...context, ...need.context]),
       identityPolicies: policies?.identityPolicies ?? [],
       ...(policies?.permissionsBoundary !== undefined
         ? { permissionsBoundary: policies.permissionsBoundary }

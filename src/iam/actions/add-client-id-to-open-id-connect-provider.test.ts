@@ -45,7 +45,7 @@ test('AddClientIDToOpenIDConnectProvider on a missing provider is NoSuchEntity; 
     { code: 'ValidationError', status: 400 },
   );
   assert.deepEqual(
-    addClientIDToOpenIDConnectProvider.authorize({ OpenIDConnectProviderArn: ARN, ClientID: 'a' }, ctx),
+    await addClientIDToOpenIDConnectProvider.authorize({ OpenIDConnectProviderArn: ARN, ClientID: 'a' }, ctx),
     [{ action: 'iam:AddClientIDToOpenIDConnectProvider', resource: ARN }],
   );
   await store.close();

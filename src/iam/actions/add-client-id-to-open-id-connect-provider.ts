@@ -2,6 +2,7 @@ import { structure } from '../../protocol/shape.js';
 import { iamError } from '../errors.js';
 import { clientIdType, MAX_CLIENT_IDS, updateOidcProvider } from '../oidc-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { oidcProviderNeed } from '../authorization-needs.js';
 import { arnType } from '../wire.js';
 
 const input = structure({ OpenIDConnectProviderArn: arnType(), ClientID: clientIdType() });
@@ -16,9 +17,8 @@ export const addClientIDToOpenIDConnectProvider: QueryAction<typeof input, typeo
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [
-    { action: 'iam:AddClientIDToOpenIDConnectProvider', resource: i.OpenIDConnectProviderArn },
-  ],
+  authorize: (i, ctx) =>
+    oidcProviderNeed(ctx, 'iam:AddClientIDToOpenIDConnectProvider', i.OpenIDConnectProviderArn),
   handle: async (i, ctx) => {
     await updateOidcProvider(ctx, i.OpenIDConnectProviderArn, (p) => {
       if (p.clientIds.includes(i.ClientID)) return {};

@@ -3,6 +3,7 @@ import { isStoreError } from '../../store/errors.js';
 import { iamError } from '../errors.js';
 import { oidcProviderArn } from '../oidc-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { requestTagContext } from '../request-context.js';
 import { checkRequestTags } from '../tags.js';
 import { callerAccount, tagListType, tagShape, tagsFromWire } from '../wire.js';
 
@@ -23,9 +24,16 @@ export const createOpenIDConnectProvider: QueryAction<typeof input, typeof outpu
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [
-    { action: 'iam:CreateOpenIDConnectProvider', resource: oidcProviderArn(ctx, i.Url) },
-  ],
+  authorize: (i, ctx) => {
+    const context = requestTagContext(tagsFromWire(i.Tags));
+    return [
+      {
+        action: 'iam:CreateOpenIDConnectProvider',
+        resource: oidcProviderArn(ctx, i.Url),
+        ...(context.length > 0 ? { context: new Map(context) } : {}),
+      },
+    ];
+  },
   handle: async (i, ctx) => {
     if (!/^https:\/\/[^?#]+$/.test(i.Url)) {
       // ⚠ wording unconfirmed.

@@ -64,7 +64,7 @@ test('CreatePolicyVersion with a bad document is MalformedPolicyDocument; on a m
     status: 404,
     message: `Policy ${missing} does not exist or is not attachable.`,
   });
-  assert.deepEqual(createPolicyVersion.authorize({ PolicyArn: arn, PolicyDocument: V2 }, ctx), [
+  assert.deepEqual(await createPolicyVersion.authorize({ PolicyArn: arn, PolicyDocument: V2 }, ctx), [
     { action: 'iam:CreatePolicyVersion', resource: arn },
   ]);
   await store.close();

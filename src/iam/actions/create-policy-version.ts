@@ -2,6 +2,7 @@ import { boolean, structure } from '../../protocol/shape.js';
 import { checkPolicyDocument, iamError, noSuchPolicy } from '../errors.js';
 import { MAX_POLICY_VERSIONS, policyVersionShape, policyVersionToWire } from '../policy-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { policyNeed } from '../authorization-needs.js';
 import { arnType, callerAccount, policyDocumentType } from '../wire.js';
 
 const input = structure({
@@ -21,7 +22,7 @@ export const createPolicyVersion: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:CreatePolicyVersion', resource: i.PolicyArn }],
+  authorize: (i, ctx) => policyNeed(ctx, 'iam:CreatePolicyVersion', i.PolicyArn),
   handle: async (i, ctx) => {
     checkPolicyDocument(i.PolicyDocument, 'identity');
     const { accountId } = callerAccount(ctx);

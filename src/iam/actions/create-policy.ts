@@ -3,6 +3,7 @@ import { isStoreError } from '../../store/errors.js';
 import { checkPolicyDocument, iamError } from '../errors.js';
 import { policyShape, policyToWire } from '../policy-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { requestTagContext } from '../request-context.js';
 import { checkRequestTags } from '../tags.js';
 import {
   callerAccount,
@@ -28,9 +29,16 @@ export const createPolicy: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [
-    { action: 'iam:CreatePolicy', resource: policyArn(ctx, i.Path ?? '/', i.PolicyName) },
-  ],
+  authorize: (i, ctx) => {
+    const context = requestTagContext(tagsFromWire(i.Tags));
+    return [
+      {
+        action: 'iam:CreatePolicy',
+        resource: policyArn(ctx, i.Path ?? '/', i.PolicyName),
+        ...(context.length > 0 ? { context: new Map(context) } : {}),
+      },
+    ];
+  },
   handle: async (i, ctx) => {
     checkPolicyDocument(i.PolicyDocument, 'identity');
     const tags = tagsFromWire(i.Tags);

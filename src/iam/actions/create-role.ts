@@ -3,6 +3,7 @@ import { isStoreError } from '../../store/errors.js';
 import { DEFAULT_MAX_SESSION_DURATION } from '../../store/roles.js';
 import { checkPolicyDocument, iamError, noSuchBoundary } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
+import { boundaryContext, requestTagContext } from '../request-context.js';
 import { checkRequestTags } from '../tags.js';
 import {
   optionalArnType,
@@ -38,7 +39,16 @@ export const createRole: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => [{ action: 'iam:CreateRole', resource: roleArn(ctx, i.Path ?? '/', i.RoleName) }],
+  authorize: (i, ctx) => {
+    const context = [...requestTagContext(tagsFromWire(i.Tags)), ...boundaryContext(i.PermissionsBoundary)];
+    return [
+      {
+        action: 'iam:CreateRole',
+        resource: roleArn(ctx, i.Path ?? '/', i.RoleName),
+        ...(context.length > 0 ? { context: new Map(context) } : {}),
+      },
+    ];
+  },
   handle: async (i, ctx) => {
     const { accountId } = callerAccount(ctx);
     checkPolicyDocument(i.AssumeRolePolicyDocument, 'trust');

@@ -2,6 +2,7 @@ import { structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { noSuchOidcProvider } from '../oidc-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { oidcProviderNeed } from '../authorization-needs.js';
 import { arnType, callerAccount } from '../wire.js';
 
 const input = structure({ OpenIDConnectProviderArn: arnType() });
@@ -13,7 +14,7 @@ export const deleteOpenIDConnectProvider: QueryAction<typeof input, typeof outpu
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:DeleteOpenIDConnectProvider', resource: i.OpenIDConnectProviderArn }],
+  authorize: (i, ctx) => oidcProviderNeed(ctx, 'iam:DeleteOpenIDConnectProvider', i.OpenIDConnectProviderArn),
   handle: async (i, ctx) => {
     try {
       await ctx.store.oidcProviders.delete(callerAccount(ctx).accountId, i.OpenIDConnectProviderArn);

@@ -3,6 +3,7 @@ import { isStoreError } from '../../store/errors.js';
 import { iamError, noSuchPolicy } from '../errors.js';
 import { noSuchPolicyVersion, versionIdType } from '../policy-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { policyNeed } from '../authorization-needs.js';
 import { arnType, callerAccount } from '../wire.js';
 
 const input = structure({ PolicyArn: arnType(), VersionId: versionIdType() });
@@ -14,7 +15,7 @@ export const deletePolicyVersion: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:DeletePolicyVersion', resource: i.PolicyArn }],
+  authorize: (i, ctx) => policyNeed(ctx, 'iam:DeletePolicyVersion', i.PolicyArn),
   handle: async (i, ctx) => {
     try {
       await ctx.store.managedPolicies.deleteVersion(callerAccount(ctx).accountId, i.PolicyArn, i.VersionId);

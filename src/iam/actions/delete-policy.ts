@@ -2,6 +2,7 @@ import { structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { iamError, noSuchPolicy } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
+import { policyNeed } from '../authorization-needs.js';
 import { arnType, callerAccount } from '../wire.js';
 
 const input = structure({ PolicyArn: arnType() });
@@ -13,7 +14,7 @@ export const deletePolicy: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:DeletePolicy', resource: i.PolicyArn }],
+  authorize: (i, ctx) => policyNeed(ctx, 'iam:DeletePolicy', i.PolicyArn),
   handle: async (i, ctx) => {
     try {
       await ctx.store.managedPolicies.delete(callerAccount(ctx).accountId, i.PolicyArn);

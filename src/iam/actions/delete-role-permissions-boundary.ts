@@ -2,7 +2,8 @@ import { structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { roleNeed } from '../role-resource.js';
+import { boundaryContext } from '../request-context.js';
+import { roleNeed } from '../authorization-needs.js';
 import { callerAccount, roleNameType } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType() });
@@ -17,7 +18,11 @@ export const deleteRolePermissionsBoundary: QueryAction<typeof input, typeof out
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => roleNeed(ctx, 'iam:DeleteRolePermissionsBoundary', i.RoleName),
+  authorize: (i, ctx) =>
+    roleNeed(ctx, 'iam:DeleteRolePermissionsBoundary', i.RoleName, (role) =>
+      // ⚠ AWS's value of iam:PermissionsBoundary when removing one is unconfirmed: the boundary in place.
+      boundaryContext(role?.permissionsBoundaryArn),
+    ),
   handle: async (i, ctx) => {
     try {
       await ctx.store.roles.update(callerAccount(ctx).accountId, i.RoleName, {

@@ -2,7 +2,7 @@ import { structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { iamError, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { roleNeed } from '../role-resource.js';
+import { roleNeed } from '../authorization-needs.js';
 import { callerAccount, roleNameType } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType() });

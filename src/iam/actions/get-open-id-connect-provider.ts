@@ -1,6 +1,7 @@
 import { list, string, structure, timestamp } from '../../protocol/shape.js';
 import { noSuchOidcProvider } from '../oidc-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { oidcProviderNeed } from '../authorization-needs.js';
 import { arnType, callerAccount, tagShape, tagToWire } from '../wire.js';
 
 const input = structure({ OpenIDConnectProviderArn: arnType() });
@@ -18,7 +19,7 @@ export const getOpenIDConnectProvider: QueryAction<typeof input, typeof output> 
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:GetOpenIDConnectProvider', resource: i.OpenIDConnectProviderArn }],
+  authorize: (i, ctx) => oidcProviderNeed(ctx, 'iam:GetOpenIDConnectProvider', i.OpenIDConnectProviderArn),
   handle: async (i, ctx) => {
     const p = await ctx.store.oidcProviders.get(callerAccount(ctx).accountId, i.OpenIDConnectProviderArn);
     if (p === undefined) throw noSuchOidcProvider(i.OpenIDConnectProviderArn);

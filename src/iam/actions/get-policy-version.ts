@@ -1,6 +1,7 @@
 import { boolean, string, structure, timestamp } from '../../protocol/shape.js';
 import { iamError } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
+import { policyNeed } from '../authorization-needs.js';
 import { arnType, callerAccount, encodeDocument } from '../wire.js';
 
 const input = structure({
@@ -22,7 +23,7 @@ export const getPolicyVersion: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:GetPolicyVersion', resource: i.PolicyArn }],
+  authorize: (i, ctx) => policyNeed(ctx, 'iam:GetPolicyVersion', i.PolicyArn),
   handle: async (i, ctx) => {
     const version = await ctx.store.managedPolicies.getVersion(
       callerAccount(ctx).accountId,

@@ -1,7 +1,7 @@
 import { string, structure } from '../../protocol/shape.js';
 import { iamError, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { roleNeed } from '../role-resource.js';
+import { roleNeed } from '../authorization-needs.js';
 import { callerAccount, encodeDocument, policyNameType, roleNameType } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType(), PolicyName: policyNameType() });

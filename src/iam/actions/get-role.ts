@@ -1,7 +1,7 @@
 import { structure } from '../../protocol/shape.js';
 import { noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { roleNeed } from '../role-resource.js';
+import { roleNeed } from '../authorization-needs.js';
 import { callerAccount, roleNameType, roleShape, roleToWire } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType() });

@@ -4,6 +4,7 @@ import { isStoreError } from '../../store/errors.js';
 import { iamError, noSuchPolicy } from '../errors.js';
 import { policyEntities, type EntityQuery } from '../policy-entities.js';
 import type { QueryAction } from '../query-action.js';
+import { policyNeed } from '../authorization-needs.js';
 import { arnType, callerAccount, markerType, maxItemsType, pathPrefixType } from '../wire.js';
 
 const input = structure({
@@ -34,7 +35,7 @@ export const listEntitiesForPolicy: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:ListEntitiesForPolicy', resource: i.PolicyArn }],
+  authorize: (i, ctx) => policyNeed(ctx, 'iam:ListEntitiesForPolicy', i.PolicyArn),
   handle: async (i, ctx) => {
     const policy = await ctx.store.managedPolicies.get(callerAccount(ctx).accountId, i.PolicyArn);
     if (policy === undefined) throw noSuchPolicy(i.PolicyArn);

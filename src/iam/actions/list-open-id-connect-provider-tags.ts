@@ -2,6 +2,7 @@ import { structure } from '../../protocol/shape.js';
 import { pageList } from '../list-page.js';
 import { noSuchOidcProvider } from '../oidc-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { oidcProviderNeed } from '../authorization-needs.js';
 import { tagPageOutput } from '../tags.js';
 import { arnType, callerAccount, markerType, maxItemsType, tagToWire } from '../wire.js';
 
@@ -18,7 +19,8 @@ export const listOpenIDConnectProviderTags: QueryAction<typeof input, typeof out
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:ListOpenIDConnectProviderTags', resource: i.OpenIDConnectProviderArn }],
+  authorize: (i, ctx) =>
+    oidcProviderNeed(ctx, 'iam:ListOpenIDConnectProviderTags', i.OpenIDConnectProviderArn),
   handle: async (i, ctx) => {
     const p = await ctx.store.oidcProviders.get(callerAccount(ctx).accountId, i.OpenIDConnectProviderArn);
     if (p === undefined) throw noSuchOidcProvider(i.OpenIDConnectProviderArn);

@@ -2,6 +2,7 @@ import { structure } from '../../protocol/shape.js';
 import { noSuchPolicy } from '../errors.js';
 import { pageList } from '../list-page.js';
 import type { QueryAction } from '../query-action.js';
+import { policyNeed } from '../authorization-needs.js';
 import { tagPageOutput } from '../tags.js';
 import { arnType, callerAccount, markerType, maxItemsType, tagToWire } from '../wire.js';
 
@@ -14,7 +15,7 @@ export const listPolicyTags: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:ListPolicyTags', resource: i.PolicyArn }],
+  authorize: (i, ctx) => policyNeed(ctx, 'iam:ListPolicyTags', i.PolicyArn),
   handle: async (i, ctx) => {
     const policy = await ctx.store.managedPolicies.get(callerAccount(ctx).accountId, i.PolicyArn);
     if (policy === undefined) throw noSuchPolicy(i.PolicyArn);

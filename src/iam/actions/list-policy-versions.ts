@@ -3,6 +3,7 @@ import { noSuchPolicy } from '../errors.js';
 import { pageList } from '../list-page.js';
 import { policyVersionShape, policyVersionToWire } from '../policy-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { policyNeed } from '../authorization-needs.js';
 import { arnType, callerAccount, markerType, maxItemsType } from '../wire.js';
 
 const input = structure({ PolicyArn: arnType(), Marker: markerType(), MaxItems: maxItemsType() });
@@ -14,7 +15,7 @@ export const listPolicyVersions: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:ListPolicyVersions', resource: i.PolicyArn }],
+  authorize: (i, ctx) => policyNeed(ctx, 'iam:ListPolicyVersions', i.PolicyArn),
   handle: async (i, ctx) => {
     const { accountId } = callerAccount(ctx);
     const versions = await ctx.store.transaction(async (tx) => {

@@ -2,7 +2,7 @@ import { structure } from '../../protocol/shape.js';
 import { noSuchRole } from '../errors.js';
 import { pageList } from '../list-page.js';
 import type { QueryAction } from '../query-action.js';
-import { roleNeed } from '../role-resource.js';
+import { roleNeed } from '../authorization-needs.js';
 import { tagPageOutput } from '../tags.js';
 import { callerAccount, markerType, maxItemsType, roleNameType, tagToWire } from '../wire.js';
 

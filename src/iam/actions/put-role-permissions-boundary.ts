@@ -1,7 +1,8 @@
 import { structure } from '../../protocol/shape.js';
 import { noSuchBoundary, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { roleNeed } from '../role-resource.js';
+import { boundaryContext } from '../request-context.js';
+import { roleNeed } from '../authorization-needs.js';
 import { arnType, callerAccount, roleNameType } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType(), PermissionsBoundary: arnType() });
@@ -17,7 +18,8 @@ export const putRolePermissionsBoundary: QueryAction<typeof input, typeof output
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => roleNeed(ctx, 'iam:PutRolePermissionsBoundary', i.RoleName),
+  authorize: (i, ctx) =>
+    roleNeed(ctx, 'iam:PutRolePermissionsBoundary', i.RoleName, () => boundaryContext(i.PermissionsBoundary)),
   handle: (i, ctx) =>
     ctx.store.transaction(async (tx) => {
       const { accountId } = callerAccount(ctx);

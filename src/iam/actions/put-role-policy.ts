@@ -2,7 +2,7 @@ import { structure } from '../../protocol/shape.js';
 import { isStoreError } from '../../store/errors.js';
 import { checkPolicyDocument, noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { roleNeed } from '../role-resource.js';
+import { roleNeed } from '../authorization-needs.js';
 import { callerAccount, policyDocumentType, policyNameType, roleNameType } from '../wire.js';
 
 const input = structure({

@@ -1,6 +1,7 @@
 import { structure } from '../../protocol/shape.js';
 import { clientIdType, updateOidcProvider } from '../oidc-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { oidcProviderNeed } from '../authorization-needs.js';
 import { arnType } from '../wire.js';
 
 const input = structure({ OpenIDConnectProviderArn: arnType(), ClientID: clientIdType() });
@@ -15,9 +16,8 @@ export const removeClientIDFromOpenIDConnectProvider: QueryAction<typeof input, 
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [
-    { action: 'iam:RemoveClientIDFromOpenIDConnectProvider', resource: i.OpenIDConnectProviderArn },
-  ],
+  authorize: (i, ctx) =>
+    oidcProviderNeed(ctx, 'iam:RemoveClientIDFromOpenIDConnectProvider', i.OpenIDConnectProviderArn),
   handle: async (i, ctx) => {
     await updateOidcProvider(ctx, i.OpenIDConnectProviderArn, (p) =>
       p.clientIds.includes(i.ClientID) ? { clientIds: p.clientIds.filter((c) => c !== i.ClientID) } : {},

@@ -73,3 +73,54 @@ test('SetDefaultPolicyVersion to a version that does not exist is NoSuchEntity, 
   });
   await store.close();
 });
+
+test('SetDefaultPolicyVersion on a permissions boundary changes what the bounded role session may do', async () => {
+  const { ctx, store } = await rootContext();
+  const boundary =
+    (await invoke(createPolicy, ctx, { PolicyName: 'b', PolicyDocument: READ_S3 })).Policy.Arn ?? '';
+  await invoke(createPolicyVersion, ctx, { PolicyArn: boundary, PolicyDocument: PUT_S3 });
+  const everything = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+  });
+  const all =
+    (await invoke(createPolicy, ctx, { PolicyName: 'all', PolicyDocument: everything })).Policy.Arn ?? '';
+  const role = (
+    await invoke(createRole, ctx, {
+      RoleName: 'app',
+      AssumeRolePolicyDocument: IRSA_TRUST,
+      PermissionsBoundary: boundary,
+    })
+  ).Role;
+  await invoke(attachRolePolicy, ctx, { RoleName: 'app', PolicyArn: all });
+  const session = {
+    kind: 'assumedRole',
+    accountId: ACCOUNT,
+    partition: 'aws',
+    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app/s`,
+    roleArn: role.Arn,
+    roleId: role.RoleId,
+    roleName: 'app',
+    sessionName: 's',
+    accessKeyId: 'ASIAEXAMPLE',
+    issuedAt: 0,
+    expiresAt: 1,
+  } as const;
+  const decide = async (action: string) => {
+    const p = await callerPolicies(store, session, ctx.policies);
+    return authorize({
+      principal: callerPrincipal(session),
+      action,
+      resource: 'arn:aws:s3:::bucket/key',
+      context: new Map(),
+      identityPolicies: p.identityPolicies,
+      ...(p.permissionsBoundary !== undefined ? { permissionsBoundary: p.permissionsBoundary } : {}),
+    }).decision;
+  };
+  assert.equal(await decide('s3:GetObject'), 'allowed');
+  assert.equal(await decide('s3:PutObject'), 'implicitDeny');
+  await invoke(setDefaultPolicyVersion, ctx, { PolicyArn: boundary, VersionId: 'v2' });
+  assert.equal(await decide('s3:GetObject'), 'implicitDeny');
+  assert.equal(await decide('s3:PutObject'), 'allowed');
+  await store.close();
+});

@@ -3,6 +3,7 @@ import { isStoreError } from '../../store/errors.js';
 import { noSuchPolicy } from '../errors.js';
 import { noSuchPolicyVersion, versionIdType } from '../policy-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { policyNeed } from '../authorization-needs.js';
 import { arnType, callerAccount } from '../wire.js';
 
 const input = structure({ PolicyArn: arnType(), VersionId: versionIdType() });
@@ -18,7 +19,7 @@ export const setDefaultPolicyVersion: QueryAction<typeof input, typeof output> =
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:SetDefaultPolicyVersion', resource: i.PolicyArn }],
+  authorize: (i, ctx) => policyNeed(ctx, 'iam:SetDefaultPolicyVersion', i.PolicyArn),
   handle: async (i, ctx) => {
     try {
       await ctx.store.managedPolicies.setDefaultVersion(

@@ -1,6 +1,8 @@
 import { list, structure } from '../../protocol/shape.js';
 import { updateOidcProvider } from '../oidc-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { requestTagContext } from '../request-context.js';
+import { oidcProviderNeed } from '../authorization-needs.js';
 import { mergeTags } from '../tags.js';
 import { arnType, tagShape, tagsFromWire } from '../wire.js';
 
@@ -16,7 +18,10 @@ export const tagOpenIDConnectProvider: QueryAction<typeof input, typeof output> 
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:TagOpenIDConnectProvider', resource: i.OpenIDConnectProviderArn }],
+  authorize: (i, ctx) =>
+    oidcProviderNeed(ctx, 'iam:TagOpenIDConnectProvider', i.OpenIDConnectProviderArn, () =>
+      requestTagContext(tagsFromWire(i.Tags)),
+    ),
   handle: async (i, ctx) => {
     await updateOidcProvider(ctx, i.OpenIDConnectProviderArn, (p) => ({
       tags: mergeTags(p.tags, tagsFromWire(i.Tags)),

@@ -49,7 +49,7 @@ test('TagPolicy on a missing policy is NoSuchEntity; duplicate keys InvalidInput
     }),
     { code: 'InvalidInput', status: 400 },
   );
-  assert.deepEqual(tagPolicy.authorize({ PolicyArn: arn, Tags: [] }, ctx), [
+  assert.deepEqual(await tagPolicy.authorize({ PolicyArn: arn, Tags: [] }, ctx), [
     { action: 'iam:TagPolicy', resource: arn },
   ]);
   await store.close();

@@ -1,6 +1,8 @@
 import { list, structure } from '../../protocol/shape.js';
 import { noSuchPolicy } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
+import { requestTagContext } from '../request-context.js';
+import { policyNeed } from '../authorization-needs.js';
 import { mergeTags } from '../tags.js';
 import { arnType, callerAccount, tagShape, tagsFromWire } from '../wire.js';
 
@@ -13,7 +15,8 @@ export const tagPolicy: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:TagPolicy', resource: i.PolicyArn }],
+  authorize: (i, ctx) =>
+    policyNeed(ctx, 'iam:TagPolicy', i.PolicyArn, () => requestTagContext(tagsFromWire(i.Tags))),
   handle: (i, ctx) =>
     ctx.store.transaction(async (tx) => {
       const { accountId } = callerAccount(ctx);

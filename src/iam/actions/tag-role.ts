@@ -1,7 +1,8 @@
 import { list, structure } from '../../protocol/shape.js';
 import { noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { roleNeed } from '../role-resource.js';
+import { requestTagContext } from '../request-context.js';
+import { roleNeed } from '../authorization-needs.js';
 import { mergeTags } from '../tags.js';
 import { callerAccount, roleNameType, tagShape, tagsFromWire } from '../wire.js';
 
@@ -17,7 +18,8 @@ export const tagRole: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => roleNeed(ctx, 'iam:TagRole', i.RoleName),
+  authorize: (i, ctx) =>
+    roleNeed(ctx, 'iam:TagRole', i.RoleName, () => requestTagContext(tagsFromWire(i.Tags))),
   handle: (i, ctx) =>
     ctx.store.transaction(async (tx) => {
       const { accountId } = callerAccount(ctx);

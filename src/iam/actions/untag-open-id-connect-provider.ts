@@ -1,6 +1,8 @@
 import { structure } from '../../protocol/shape.js';
 import { updateOidcProvider } from '../oidc-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { tagKeysContext } from '../request-context.js';
+import { oidcProviderNeed } from '../authorization-needs.js';
 import { removeTags, tagKeyListType } from '../tags.js';
 import { arnType } from '../wire.js';
 
@@ -13,7 +15,10 @@ export const untagOpenIDConnectProvider: QueryAction<typeof input, typeof output
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:UntagOpenIDConnectProvider', resource: i.OpenIDConnectProviderArn }],
+  authorize: (i, ctx) =>
+    oidcProviderNeed(ctx, 'iam:UntagOpenIDConnectProvider', i.OpenIDConnectProviderArn, () => [
+      tagKeysContext(i.TagKeys),
+    ]),
   handle: async (i, ctx) => {
     await updateOidcProvider(ctx, i.OpenIDConnectProviderArn, (p) => ({
       tags: removeTags(p.tags, i.TagKeys),

@@ -1,6 +1,8 @@
 import { structure } from '../../protocol/shape.js';
 import { noSuchPolicy } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
+import { tagKeysContext } from '../request-context.js';
+import { policyNeed } from '../authorization-needs.js';
 import { removeTags, tagKeyListType } from '../tags.js';
 import { arnType, callerAccount } from '../wire.js';
 
@@ -13,7 +15,7 @@ export const untagPolicy: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [{ action: 'iam:UntagPolicy', resource: i.PolicyArn }],
+  authorize: (i, ctx) => policyNeed(ctx, 'iam:UntagPolicy', i.PolicyArn, () => [tagKeysContext(i.TagKeys)]),
   handle: (i, ctx) =>
     ctx.store.transaction(async (tx) => {
       const { accountId } = callerAccount(ctx);

@@ -29,7 +29,11 @@ test('UntagRole without TagKeys is ValidationError; of a missing role NoSuchEnti
     code: 'NoSuchEntity',
   });
   assert.deepEqual(await untagRole.authorize({ RoleName: 'gone', TagKeys: ['k'] }, ctx), [
-    { action: 'iam:UntagRole', resource: `arn:aws:iam::${ACCOUNT}:role/gone` },
+    {
+      action: 'iam:UntagRole',
+      resource: `arn:aws:iam::${ACCOUNT}:role/gone`,
+      context: new Map([['aws:tagkeys', ['k']]]),
+    },
   ]);
   await store.close();
 });

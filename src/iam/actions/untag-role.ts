@@ -1,7 +1,8 @@
 import { structure } from '../../protocol/shape.js';
 import { noSuchRole } from '../errors.js';
 import type { QueryAction } from '../query-action.js';
-import { roleNeed } from '../role-resource.js';
+import { tagKeysContext } from '../request-context.js';
+import { roleNeed } from '../authorization-needs.js';
 import { removeTags, tagKeyListType } from '../tags.js';
 import { callerAccount, roleNameType } from '../wire.js';
 
@@ -14,7 +15,7 @@ export const untagRole: QueryAction<typeof input, typeof output> = {
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i, ctx) => roleNeed(ctx, 'iam:UntagRole', i.RoleName),
+  authorize: (i, ctx) => roleNeed(ctx, 'iam:UntagRole', i.RoleName, () => [tagKeysContext(i.TagKeys)]),
   handle: (i, ctx) =>
     ctx.store.transaction(async (tx) => {
       const { accountId } = callerAccount(ctx);

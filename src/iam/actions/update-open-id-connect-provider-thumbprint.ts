@@ -1,6 +1,7 @@
 import { structure } from '../../protocol/shape.js';
 import { thumbprintListType, updateOidcProvider } from '../oidc-wire.js';
 import type { QueryAction } from '../query-action.js';
+import { oidcProviderNeed } from '../authorization-needs.js';
 import { arnType } from '../wire.js';
 
 const input = structure({ OpenIDConnectProviderArn: arnType(), ThumbprintList: thumbprintListType() });
@@ -16,9 +17,8 @@ export const updateOpenIDConnectProviderThumbprint: QueryAction<typeof input, ty
   input,
   output,
   authentication: 'sigv4',
-  authorize: (i) => [
-    { action: 'iam:UpdateOpenIDConnectProviderThumbprint', resource: i.OpenIDConnectProviderArn },
-  ],
+  authorize: (i, ctx) =>
+    oidcProviderNeed(ctx, 'iam:UpdateOpenIDConnectProviderThumbprint', i.OpenIDConnectProviderArn),
   handle: async (i, ctx) => {
     await updateOidcProvider(ctx, i.OpenIDConnectProviderArn, () => ({ thumbprints: i.ThumbprintList }));
     return {};
