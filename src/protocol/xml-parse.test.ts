@@ -143,3 +143,10 @@ test('onlyChild tells none, one and many apart', () => {
   assert.ok(a !== undefined && a !== 'many');
   assert.equal(a.text, '1');
 });
+
+test('names may use Unicode letters (XML 1.0 §2.3), not digits or punctuation first', () => {
+  const doc = root(parseXml('<Tägs><ñ-1.x>v</ñ-1.x></Tägs>'));
+  assert.equal(doc.children[0]?.name, 'ñ-1.x');
+  malformed('<-a/>', /name expected/);
+  malformed('<.a/>', /name expected/);
+});
