@@ -25,7 +25,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { checkChecksum, readDeclaredChecksum, trailerChecksumValue } from '../../src/s3/checksum-headers.js';
 import { checksumOf } from '../../src/s3/checksums.js';
 import { AwsChunkedDecoder } from '../../src/sigv4/streaming.js';
-import { isStreamingMode, readStreamingHeaders } from '../../src/sigv4/streaming-headers.js';
+import { openChunkedBody } from '../../src/sigv4/open-chunked-body.js';
 import type { HttpHeaders } from '../../src/sigv4/types.js';
 import { verifyRequest } from '../../src/sigv4/verify-request.js';
 
@@ -76,15 +76,14 @@ function receive(request: Captured): { data: Buffer; checksum: string | undefine
   let data = request.body;
   let trailers: ReadonlyMap<string, string> = new Map();
   let trailerNames: readonly string[] = [];
-  if (isStreamingMode(verified.payloadHash)) {
-    const framing = readStreamingHeaders(verified.payloadHash, request.headers);
-    assert.equal(framing.ok, true);
-    if (!framing.ok) throw new Error('unreachable');
-    trailerNames = framing.trailerNames;
-    const decoder = new AwsChunkedDecoder({ ...framing, seed: verified.seed });
-    const pushed = decoder.push(request.body);
+  const opened = openChunkedBody(verified, request.headers);
+  if (opened !== undefined) {
+    assert.equal(opened.ok, true, opened.ok ? '' : opened.failure.message);
+    if (!opened.ok) throw new Error('unreachable');
+    trailerNames = opened.framing.trailerNames;
+    const pushed = opened.decoder.push(request.body);
     assert.equal(pushed.ok, true, pushed.ok ? '' : pushed.failure.message);
-    const ended = decoder.end();
+    const ended = opened.decoder.end();
     assert.equal(ended.ok, true, ended.ok ? '' : ended.failure.message);
     if (!pushed.ok || !ended.ok) throw new Error('unreachable');
     data = Buffer.concat(pushed.data);
