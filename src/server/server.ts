@@ -9,6 +9,7 @@ import type { AuditSink } from '../audit/sink.js';
 import { IAM_ACTIONS } from '../iam/actions.js';
 import { callerPolicies } from '../iam/caller-policies.js';
 import { callerPrincipal, type Caller } from '../iam/caller.js';
+import { principalContext } from '../iam/principal-context.js';
 import type { ActionContext, RegisteredQueryAction } from '../iam/query-action.js';
 import { authorize } from '../policy/authorize.js';
 import { PolicyCache } from '../policy/compile.js';
@@ -241,6 +242,8 @@ async function authorizeAndInvoke(
   context.set('aws:requestedregion', ctx.region);
   context.set('aws:securetransport', 'false');
   if (sourceIp) context.set('aws:sourceip', sourceIp);
+  // aws:PrincipalTag/*, aws:SourceIdentity, aws:TokenIssueTime (iam/principal-context.ts).
+  if (needs.length > 0) for (const [k, v] of await principalContext(ctx.store, ctx.caller)) context.set(k, v);
   const authorizations = needs.map((need) => {
     const result = authorize({
       principal,

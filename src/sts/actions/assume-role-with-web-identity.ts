@@ -2,15 +2,15 @@ import type { AuditDecision } from '../../audit/event.js';
 import { decodeJwt } from '../../identity/decode-jwt.js';
 import { DEFAULT_LEEWAY_SECONDS, verifyJwt, type VerificationKey } from '../../identity/verify-jwt.js';
 import type { QueryAction } from '../../iam/query-action.js';
-import { authorize, type AuthorizationRequest } from '../../policy/authorize.js';
 import { compilePolicy } from '../../policy/compile.js';
 import { buildContext, derivedContext, mergeContext } from '../../policy/context.js';
-import { denialMessage, explain } from '../../policy/explain.js';
 import { integer, list, string, structure, timestamp } from '../../protocol/shape.js';
 import { parseArn } from '../../shared/arn.js';
 import { errorCatalogue } from '../../shared/aws-error.js';
 import { DEFAULT_MAX_SESSION_DURATION } from '../../store/roles.js';
 import { oidcProviderArn, oidcProviderKey } from '../oidc-provider-arn.js';
+import { packedSize, tagRecord, tagRequestContext, webIdentityTags } from '../session-tags.js';
+import { decideTrust } from '../trust-decision.js';
 import {
   sealSession,
   secretAccessKey,
@@ -64,6 +64,7 @@ const output = structure({
     Expiration: timestamp({ required: true }),
   }),
   SubjectFromWebIdentityToken: string(),
+  PackedPolicySize: integer(),
   SourceIdentity: string(),
 });
 
@@ -169,6 +170,10 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         throw stsError('InvalidIdentityToken', 'Missing a required claim: sub');
       }
       const amr = stringValues(claims.amr);
+      // Session tags in the token (irsa-wire.md §4.4): they need sts:TagSession in the trust policy.
+      const sessionTags = webIdentityTags(claims);
+      if (sessionTags !== undefined && !sessionTags.ok) throw sessionTags.error;
+      const tagSet = sessionTags?.set;
 
       // 8. the role and its trust policy
       const roleName = roleArn?.resource.startsWith('role/')
@@ -178,7 +183,9 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
       const prefix = oidcProviderKey(provider.url);
       const principal = { type: 'federated', provider: provider.arn } as const;
       const context = mergeContext(
-        derivedContext(principal, ctx.clock.now()),
+        tagSet !== undefined
+          ? mergeContext(derivedContext(principal, ctx.clock.now()), tagRequestContext(tagSet))
+          : derivedContext(principal, ctx.clock.now()),
         buildContext({
           [`${prefix}:sub`]: sub,
           [`${prefix}:aud`]: audience,
@@ -187,41 +194,25 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
           'sts:RoleSessionName': sessionName,
         }),
       );
-      const authz: AuthorizationRequest = {
-        principal,
-        action: ACTION,
-        resource: req.RoleArn,
-        context,
-        identityPolicies: [],
-        ...(role !== undefined && role.arn === req.RoleArn
-          ? { resourcePolicy: ctx.policies.compile(role.trustPolicy, { name: 'trust policy' }) }
-          : {}),
-        trace: true,
-      };
-      const result = authorize(authz);
-      const allowed = result.decision === 'allowed' && role !== undefined && role.arn === req.RoleArn;
-      deps.recordDecision(ctx.requestId, {
-        decision: allowed ? 'allowed' : result.decision === 'allowed' ? 'implicitDeny' : result.decision,
-        authorizations: [
-          {
-            action: ACTION,
-            resource: req.RoleArn,
-            decision: result.decision,
-            ...(result.reason !== undefined ? { reason: result.reason } : {}),
-            matchedStatements: result.matchedStatements,
-          },
-        ],
-        ...(allowed
-          ? {}
-          : {
-              explanation:
-                role === undefined || role.arn !== req.RoleArn
-                  ? `implicitDeny: the role \`${req.RoleArn}\` does not exist`
-                  : explain(authz, result),
-            }),
-      });
-      if (!allowed || role === undefined) {
-        throw stsError('AccessDenied', denialMessage(authz, { ...result, decision: 'implicitDeny' }));
+      const roleExists = role !== undefined && role.arn === req.RoleArn;
+      const actions = [ACTION, ...(tagSet !== undefined && tagSet.tags.length > 0 ? ['sts:TagSession'] : [])];
+      const { record, deniedAction } = decideTrust(
+        {
+          principal,
+          resource: req.RoleArn,
+          context,
+          identityPolicies: [],
+          ...(role !== undefined && roleExists
+            ? { resourcePolicy: ctx.policies.compile(role.trustPolicy, { name: 'trust policy' }) }
+            : {}),
+        },
+        actions,
+        roleExists,
+      );
+      deps.recordDecision(ctx.requestId, record);
+      if (deniedAction !== undefined || role === undefined) {
+        // STS answers a refused web identity without naming anyone (irsa-wire.md §5.6).
+        throw stsError('AccessDenied', `Not authorized to perform ${deniedAction ?? ACTION}`);
       }
 
       // 9. duration
@@ -234,6 +225,14 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         const first = compiled.errors[0];
         if (first !== undefined) throw stsError('MalformedPolicyDocument', first.message);
       }
+      const packed = packedSize(
+        req.Policy,
+        (req.PolicyArns ?? []).flatMap((p) => (p.arn !== undefined ? [p.arn] : [])),
+        tagSet?.tags ?? [],
+      );
+      if (packed.error !== undefined) throw packed.error;
+      const hasPacked =
+        req.Policy !== undefined || (req.PolicyArns ?? []).length > 0 || (tagSet?.tags.length ?? 0) > 0;
       const sourceIdentity = claims[SOURCE_IDENTITY_CLAIM];
 
       // 10. credentials
@@ -256,6 +255,10 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         ...(req.PolicyArns !== undefined && req.PolicyArns.length > 0
           ? { policyArns: req.PolicyArns.flatMap((p) => (p.arn !== undefined ? [p.arn] : [])) }
           : {}),
+        ...(tagSet !== undefined && tagSet.tags.length > 0 ? { tags: tagRecord(tagSet) } : {}),
+        ...(tagSet !== undefined && tagSet.transitiveTagKeys.length > 0
+          ? { transitiveTagKeys: tagSet.transitiveTagKeys }
+          : {}),
         ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),
         webIdentity: { provider: provider.arn, sub, aud: audience, ...(amr !== undefined ? { amr } : {}) },
       };
@@ -274,6 +277,7 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
           Expiration: expiresAt,
         },
         SubjectFromWebIdentityToken: sub,
+        ...(hasPacked ? { PackedPolicySize: packed.percent } : {}),
         ...(typeof sourceIdentity === 'string' ? { SourceIdentity: sourceIdentity } : {}),
       };
     },
