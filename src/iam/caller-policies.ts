@@ -26,7 +26,8 @@ export async function callerPolicies(
 ): Promise<CallerPolicies> {
   if (caller.kind === 'user') {
     const user = await store.users.get(caller.accountId, caller.userName);
-    if (user === undefined) return NONE;
+    // A GetSessionToken session outlives a deleted user only as a name, like a role session its role.
+    if (user === undefined || user.id !== caller.userId) return NONE;
     const documents = await store.users.getPolicyDocuments(caller.accountId, caller.userName);
     const boundary =
       user.permissionsBoundaryArn === undefined

@@ -6,6 +6,7 @@ import { KeyRing } from '../../identity/key-ring.js';
 import { mintToken } from '../../identity/mint-token.js';
 import type { SessionTags } from '../../identity/session-tags.js';
 import { generateSigningKey } from '../../identity/signing-key.js';
+import { signJws } from '../../identity/sign-jws.js';
 import type { ActionContext } from '../../iam/query-action.js';
 import { PolicyCache } from '../../policy/compile.js';
 import { AwsError } from '../../shared/aws-error.js';
@@ -80,7 +81,26 @@ async function setup() {
     assert.ok(minted.ok);
     return minted.token;
   };
-  return { store, action, ctx, token, decisions };
+  /** A token with `extra` claims, signed by the issuer's active key (mintToken sets no custom claims). */
+  const signed = (extra: Record<string, string>) => {
+    const key = ring.activeKey();
+    const now = Math.floor(NOW / 1000);
+    return signJws(
+      { alg: key.alg, kid: key.kid },
+      {
+        iss: ISSUER,
+        sub: 'system:serviceaccount:team:app',
+        aud: ['sts.amazonaws.com'],
+        iat: now,
+        nbf: now,
+        exp: now + 600,
+        ...extra,
+      },
+      key.privateKey,
+      key.alg,
+    );
+  };
+  return { store, action, ctx, token, signed, decisions };
 }
 
 const TAGS: SessionTags = { tags: [{ key: 'Project', value: 'Automation' }], transitiveTagKeys: ['Project'] };
@@ -127,5 +147,39 @@ test('token session tags are sealed into the session with their transitive keys'
   assert.ok(opened.ok && isRoleSession(opened.context));
   assert.deepEqual(opened.context.tags, { Project: 'Automation' });
   assert.deepEqual(opened.context.transitiveTagKeys, ['Project']);
+  await store.close();
+});
+
+test('a source identity in the token needs sts:SetSourceIdentity; with it, the session carries it', async () => {
+  const { store, action, ctx, signed, decisions } = await setup();
+  const claim = { 'https://aws.amazon.com/source_identity': 'alice-laptop' };
+  const roleArn = `arn:aws:iam::${ACCOUNT}:role/tagging`;
+  await assert.rejects(
+    action.handle({ RoleArn: roleArn, RoleSessionName: 'app', WebIdentityToken: signed(claim) }, ctx),
+    (e: unknown) =>
+      e instanceof AwsError &&
+      e.code === 'AccessDenied' &&
+      e.message === 'Not authorized to perform sts:SetSourceIdentity',
+  );
+  assert.equal(decisions.get('req-1')?.authorizations.at(-1)?.action, 'sts:SetSourceIdentity');
+  await store.roles.update(ACCOUNT, 'tagging', {
+    trustPolicy: trust(['sts:AssumeRoleWithWebIdentity', 'sts:SetSourceIdentity']),
+  });
+  const out = await action.handle(
+    { RoleArn: roleArn, RoleSessionName: 'app', WebIdentityToken: signed(claim) },
+    ctx,
+  );
+  assert.equal(out.SourceIdentity, 'alice-laptop');
+  await assert.rejects(
+    action.handle(
+      {
+        RoleArn: roleArn,
+        RoleSessionName: 'app',
+        WebIdentityToken: signed({ 'https://aws.amazon.com/source_identity': 'a b' }),
+      },
+      ctx,
+    ),
+    (e: unknown) => e instanceof AwsError && e.code === 'InvalidIdentityToken' && e.status === 400,
+  );
   await store.close();
 });

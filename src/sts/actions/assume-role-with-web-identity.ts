@@ -174,6 +174,16 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
       const sessionTags = webIdentityTags(claims);
       if (sessionTags !== undefined && !sessionTags.ok) throw sessionTags.error;
       const tagSet = sessionTags?.set;
+      // A source identity in the token needs sts:SetSourceIdentity (IAM User Guide, condition keys for
+      // web identity federation); ⚠ our wording for a claim that breaks SourceIdentity's constraints.
+      const sourceIdentityClaim = claims[SOURCE_IDENTITY_CLAIM];
+      if (sourceIdentityClaim !== undefined && !isSourceIdentity(sourceIdentityClaim)) {
+        throw stsError(
+          'InvalidIdentityToken',
+          `the ${SOURCE_IDENTITY_CLAIM} claim must be 2 to 64 characters of [\\w+=,.@-]`,
+        );
+      }
+      const sourceIdentity = sourceIdentityClaim;
 
       // 8. the role and its trust policy
       const roleName = roleArn?.resource.startsWith('role/')
@@ -195,7 +205,11 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         }),
       );
       const roleExists = role !== undefined && role.arn === req.RoleArn;
-      const actions = [ACTION, ...(tagSet !== undefined && tagSet.tags.length > 0 ? ['sts:TagSession'] : [])];
+      const actions = [
+        ACTION,
+        ...(tagSet !== undefined && tagSet.tags.length > 0 ? ['sts:TagSession'] : []),
+        ...(sourceIdentity !== undefined ? ['sts:SetSourceIdentity'] : []),
+      ];
       const { record, deniedAction } = decideTrust(
         {
           principal,
@@ -233,7 +247,6 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
       if (packed.error !== undefined) throw packed.error;
       const hasPacked =
         req.Policy !== undefined || (req.PolicyArns ?? []).length > 0 || (tagSet?.tags.length ?? 0) > 0;
-      const sourceIdentity = claims[SOURCE_IDENTITY_CLAIM];
 
       // 10. credentials
       const issuedAt = ctx.clock.now();
@@ -259,7 +272,7 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         ...(tagSet !== undefined && tagSet.transitiveTagKeys.length > 0
           ? { transitiveTagKeys: tagSet.transitiveTagKeys }
           : {}),
-        ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),
+        ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
         webIdentity: { provider: provider.arn, sub, aud: audience, ...(amr !== undefined ? { amr } : {}) },
       };
       const sessionToken = sealSession(session, await deps.sealingKey());
@@ -278,7 +291,7 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         },
         SubjectFromWebIdentityToken: sub,
         ...(hasPacked ? { PackedPolicySize: packed.percent } : {}),
-        ...(typeof sourceIdentity === 'string' ? { SourceIdentity: sourceIdentity } : {}),
+        ...(sourceIdentity !== undefined ? { SourceIdentity: sourceIdentity } : {}),
       };
     },
   };
@@ -294,4 +307,9 @@ function stringValues(value: unknown): readonly string[] | undefined {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return value;
   return undefined;
+}
+
+/** STS's `sourceIdentityType`: 2..64 characters of `[\w+=,.@-]`. */
+function isSourceIdentity(value: unknown): value is string {
+  return typeof value === 'string' && /^[\w+=,.@-]{2,64}$/.test(value);
 }

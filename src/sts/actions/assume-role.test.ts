@@ -512,3 +512,50 @@ test('ProvidedContexts is not implemented: 501', async () => {
   );
   await store.close();
 });
+
+test('the account root cannot assume a role, whatever the trust policy says', async () => {
+  const { store, action, ctx, decisions } = await setup();
+  await store.roles.update(A, 'account', { trustPolicy: trust(`arn:aws:iam::${A}:root`) });
+  const root: Caller = {
+    kind: 'root',
+    accountId: A,
+    partition: 'aws',
+    arn: `arn:aws:iam::${A}:root`,
+    accessKeyId: 'AKIAROOT',
+  };
+  await assert.rejects(
+    invoke(action, ctx(root), { RoleArn: roleArn('account'), RoleSessionName: 's1' }),
+    rejects('AccessDenied', 403, 'Roles may not be assumed by root accounts.'),
+  );
+  assert.match(decisions.get('req-1')?.explanation ?? '', /root user cannot assume roles/);
+  await store.close();
+});
+
+test('a GetSessionToken session of the user assumes as the user, and counts as role chaining', async () => {
+  const { store, action, ctx } = await setup();
+  const temporary: Caller = {
+    kind: 'user',
+    accountId: A,
+    partition: 'aws',
+    arn: USER_ARN,
+    userId: 'AIDAALICE000000000001',
+    userName: 'alice',
+    accessKeyId: 'ASIAALICE',
+    temporary: { issuedAt: NOW, expiresAt: NOW + 3600_000 },
+  };
+  await assert.rejects(
+    invoke(action, ctx(temporary), {
+      RoleArn: roleArn('named'),
+      RoleSessionName: 's1',
+      DurationSeconds: '7200',
+    }),
+    rejects(
+      'ValidationError',
+      400,
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    ),
+  );
+  const out = await invoke(action, ctx(temporary), { RoleArn: roleArn('named'), RoleSessionName: 's1' });
+  assert.equal(sessionOf(out).chained, true);
+  await store.close();
+});

@@ -84,6 +84,7 @@ const stsError = errorCatalogue({
 const DURATION_EXCEEDS = 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.';
 const CHAINING_EXCEEDS =
   'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.';
+const ROOT_REFUSED = 'Roles may not be assumed by root accounts.';
 /** "Role chaining limits your ... role session to a maximum of one hour" (STS API Reference, AssumeRole). */
 const CHAINED_MAX_SECONDS = 3600;
 const PARTITION = 'aws';
@@ -126,6 +127,17 @@ export function assumeRole(deps: SessionDeps): QueryAction<typeof input, typeof 
           'AccessDenied',
           `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`,
         );
+      if (caller.kind === 'root') {
+        // AWS's wording (kubeflow/testing#961, Netflix/security_monkey#1026): the root user assumes no role,
+        // whatever the trust policy says.
+        deps.recordDecision(ctx.requestId, {
+          decision: 'implicitDeny',
+          authorizations: [],
+          explanation:
+            'implicitDeny: the account root user cannot assume roles; use an IAM user or a role session',
+        });
+        throw stsError('AccessDenied', ROOT_REFUSED);
+      }
       if (req.SerialNumber !== undefined || req.TokenCode !== undefined) {
         deps.recordDecision(ctx.requestId, {
           decision: 'implicitDeny',
