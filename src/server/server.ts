@@ -208,6 +208,7 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
       requestId,
       region: p.options.region,
       policies: p.policies,
+      ...(peerAddress(req) !== undefined ? { sourceIp: peerAddress(req) } : {}),
     };
     const wire = await authorizeAndInvoke(p, req, serviceName, service, action, input.value, ctx);
     send(res, wire);
@@ -238,7 +239,7 @@ async function authorizeAndInvoke(
   // implies, the time, the region; plain HTTP, so aws:SecureTransport is false.
   const context = new Map(derivedContext(principal, ctx.clock.now()));
   // Node reports IPv4 peers of a dual-stack socket as `::ffff:a.b.c.d`; AWS's aws:SourceIp is the IPv4.
-  const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+  const sourceIp = peerAddress(req);
   context.set('aws:requestedregion', ctx.region);
   context.set('aws:securetransport', 'false');
   if (sourceIp) context.set('aws:sourceip', sourceIp);
@@ -317,6 +318,11 @@ async function authorizeAndInvoke(
     audit(error instanceof Error ? error : new Error('non-error thrown'));
     throw error;
   }
+}
+
+/** The client's address as aws:SourceIp holds it, or `undefined` when the socket has none. */
+function peerAddress(req: IncomingMessage): string | undefined {
+  return req.socket.remoteAddress?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1') || undefined;
 }
 
 function adminRoute(method: string, path: string, requestId: string): WireResponse {

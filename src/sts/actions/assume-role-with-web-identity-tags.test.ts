@@ -183,3 +183,31 @@ test('a source identity in the token needs sts:SetSourceIdentity; with it, the s
   );
   await store.close();
 });
+
+test('aws:SourceIp is in the web identity trust policy context', async () => {
+  const { store, action, ctx, token } = await setup();
+  await store.roles.update(ACCOUNT, 'plain', {
+    trustPolicy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: PROVIDER },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+        },
+      ],
+    }),
+  });
+  const req = { RoleArn: `arn:aws:iam::${ACCOUNT}:role/plain`, RoleSessionName: 'app' };
+  await assert.rejects(
+    action.handle({ ...req, WebIdentityToken: token({ tags: [] }) }, { ...ctx, sourceIp: '192.0.2.1' }),
+    (e: unknown) => e instanceof AwsError && e.code === 'AccessDenied',
+  );
+  const out = await action.handle(
+    { ...req, WebIdentityToken: token({ tags: [] }) },
+    { ...ctx, sourceIp: '10.1.2.3' },
+  );
+  assert.ok(out.Credentials !== undefined);
+  await store.close();
+});

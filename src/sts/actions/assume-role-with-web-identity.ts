@@ -202,6 +202,7 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
           ...(amr !== undefined ? { [`${prefix}:amr`]: amr } : {}),
           'aws:FederatedProvider': provider.arn,
           'sts:RoleSessionName': sessionName,
+          ...(ctx.sourceIp !== undefined ? { 'aws:SourceIp': ctx.sourceIp } : {}),
         }),
       );
       const roleExists = role !== undefined && role.arn === req.RoleArn;

@@ -559,3 +559,19 @@ test('a GetSessionToken session of the user assumes as the user, and counts as r
   assert.equal(sessionOf(out).chained, true);
   await store.close();
 });
+
+test('aws:SourceIp is in the trust policy context', async () => {
+  const { store, action, ctx } = await setup();
+  await store.roles.update(A, 'named', {
+    trustPolicy: trust(USER_ARN, ['sts:AssumeRole'], { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } }),
+  });
+  const params = { RoleArn: roleArn('named'), RoleSessionName: 's1' };
+  await assert.rejects(
+    invoke(action, { ...ctx(), sourceIp: '203.0.113.9' }, params),
+    rejects('AccessDenied', 403, /sts:AssumeRole/),
+  );
+  await assert.rejects(invoke(action, ctx(), params), rejects('AccessDenied', 403, /sts:AssumeRole/));
+  const out = await invoke(action, { ...ctx(), sourceIp: '127.0.0.1' }, params);
+  assert.ok(out.Credentials !== undefined);
+  await store.close();
+});

@@ -183,6 +183,7 @@ export function assumeRole(deps: SessionDeps): QueryAction<typeof input, typeof 
       const context = new Map<string, ContextValue>(derivedContext(principal, ctx.clock.now()));
       context.set('aws:requestedregion', ctx.region);
       context.set('aws:securetransport', 'false');
+      if (ctx.sourceIp !== undefined) context.set('aws:sourceip', ctx.sourceIp);
       for (const [k, v] of await principalContext(ctx.store, caller)) context.set(k, v);
       context.set('sts:rolesessionname', req.RoleSessionName);
       if (req.ExternalId !== undefined) context.set('sts:externalid', req.ExternalId);
