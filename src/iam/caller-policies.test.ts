@@ -205,3 +205,12 @@ test('a session of a role deleted and created again gets nothing from the new ro
   );
   await store.close();
 });
+
+test('a session of a deleted user gets nothing from a new user of the same name', async () => {
+  const { store } = await withAlice();
+  await store.users.putPolicy(ACCOUNT, 'alice', { name: 'roles', document: allow('iam:GetRole', '*') });
+  const stale: Caller = { ...alice, userId: 'AIDAOLDALICE', temporary: { issuedAt: 0, expiresAt: 1 } };
+  assert.equal(await decide(stale, 'iam:GetRole', ROLE, store), 'implicitDeny');
+  assert.equal(await decide(alice, 'iam:GetRole', ROLE, store), 'allowed');
+  await store.close();
+});

@@ -14,6 +14,8 @@ export type Caller =
       /** `arn:aws:iam::ACCOUNT:root` */
       readonly arn: string;
       readonly accessKeyId: string;
+      /** Set for GetSessionToken credentials (`ASIA...`): the root's own permissions, for a while. */
+      readonly temporary?: TemporaryCredentials;
     }
   | {
       readonly kind: 'user';
@@ -25,6 +27,8 @@ export type Caller =
       readonly userId: string;
       readonly userName: string;
       readonly accessKeyId: string;
+      /** Set for GetSessionToken credentials (`ASIA...`): the user's own permissions, for a while. */
+      readonly temporary?: TemporaryCredentials;
     }
   | {
       readonly kind: 'assumedRole';
@@ -46,8 +50,28 @@ export type Caller =
       readonly sessionPolicy?: string;
       /** The managed session policies passed when the session was created (`PolicyArns`). */
       readonly policyArns?: readonly string[];
+      /** Session tags, keys as given; they override the role's tags of the same key in any case. */
+      readonly tags?: Readonly<Record<string, string>>;
+      /** Keys of `tags` that pass on to sessions this one creates (role chaining). */
+      readonly transitiveTagKeys?: readonly string[];
+      /** Set once, then carried along every chained session (`aws:SourceIdentity`). */
+      readonly sourceIdentity?: string;
     }
   | { readonly kind: 'anonymous' };
+
+/** When temporary credentials were issued and when they expire, in milliseconds since the epoch. */
+export interface TemporaryCredentials {
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+/** Whether the caller signed with temporary credentials (a role session or a GetSessionToken session). */
+export function hasTemporaryCredentials(caller: Caller): boolean {
+  return (
+    caller.kind === 'assumedRole' ||
+    ((caller.kind === 'user' || caller.kind === 'root') && caller.temporary !== undefined)
+  );
+}
 
 /** `arn:PARTITION:iam::ACCOUNT:root` */
 export function rootArn(partition: string, accountId: string): string {

@@ -19,6 +19,8 @@ export interface ActionContext {
   readonly region: string;
   /** The server's compiled-policy cache: documents are compiled once, not per request. */
   readonly policies: PolicyCache;
+  /** The client's address (aws:SourceIp), for actions that build their own request context. */
+  readonly sourceIp?: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { SigningKeyCache } from '../sigv4/signing-key-cache.js';
 import type { ParsedAuthorization, SigV4Request } from '../sigv4/types.js';
 import { verifyRequest } from '../sigv4/verify-request.js';
 import type { AccessKeyStore } from '../store/access-keys.js';
-import { openSession, sealingKeyId, type SessionContext } from '../sts/session-token.js';
+import { isRoleSession, openSession, sealingKeyId, type SealedSession } from '../sts/session-token.js';
 import { EXPIRED_TOKEN_MESSAGE, queryAuthError } from './query-auth-error.js';
 import type { SealingKeyRing } from './sealing-keys.js';
 
@@ -48,7 +48,7 @@ export async function authenticate(request: SigV4Request, deps: AuthenticateDeps
   if (!verified.ok) throw queryAuthError(verified.failure);
   // INVARIANT: verification succeeded, so `secretFor` returned a secret, so `resolved` is set.
   if (resolved === undefined) throw new TypeError('verified a request without a resolved key');
-  if (resolved.caller.kind === 'assumedRole' && now >= resolved.caller.expiresAt) {
+  if (now >= (expiryOf(resolved.caller) ?? Infinity)) {
     throw new AwsError('ExpiredToken', 400, EXPIRED_TOKEN_MESSAGE);
   }
   return resolved.caller;
@@ -66,6 +66,11 @@ async function resolveKey(
   if (auth.accessKeyId.startsWith('ASIA')) {
     const context = await openSessionToken(auth, deps.sealingKeys);
     if (context === undefined) return undefined;
+    // GetSessionToken credentials "cannot call any IAM API operations unless MFA authentication
+    // information is included" (STS API Reference, GetSessionToken); IAM then answers
+    // InvalidClientTokenId, as if the key were unknown (cloudyr/aws.iam#15, aws/aws-sdk-js#460).
+    // openirsa has no MFA, so IAM never accepts them.
+    if (!isRoleSession(context) && auth.scope.service === 'iam') return undefined;
     return { secret: context.secretAccessKey, caller: sessionCaller(context) };
   }
   const key = await deps.accessKeys.get(auth.accessKeyId);
@@ -94,7 +99,7 @@ async function resolveKey(
 async function openSessionToken(
   auth: ParsedAuthorization,
   ring: SealingKeyRing,
-): Promise<SessionContext | undefined> {
+): Promise<SealedSession | undefined> {
   const token = auth.sessionToken;
   if (token === undefined) return undefined;
   const keyId = sealingKeyId(token);
@@ -108,8 +113,37 @@ async function openSessionToken(
   return opened.context;
 }
 
-function sessionCaller(context: SessionContext): Caller {
+function expiryOf(caller: Caller): number | undefined {
+  if (caller.kind === 'assumedRole') return caller.expiresAt;
+  if (caller.kind === 'user' || caller.kind === 'root') return caller.temporary?.expiresAt;
+  return undefined;
+}
+
+function sessionCaller(context: SealedSession): Caller {
   const partition = context.partition || PARTITION;
+  if (!isRoleSession(context)) {
+    const temporary = { issuedAt: context.issuedAt, expiresAt: context.expiresAt };
+    const { accessKeyId, account } = context;
+    return context.user === undefined
+      ? {
+          kind: 'root',
+          accountId: account,
+          partition,
+          arn: rootArn(partition, account),
+          accessKeyId,
+          temporary,
+        }
+      : {
+          kind: 'user',
+          accountId: account,
+          partition,
+          arn: context.user.arn,
+          userId: context.user.id,
+          userName: context.user.name,
+          accessKeyId,
+          temporary,
+        };
+  }
   return {
     kind: 'assumedRole',
     accountId: context.account,
@@ -126,5 +160,10 @@ function sessionCaller(context: SessionContext): Caller {
     ...(context.policyArns !== undefined && context.policyArns.length > 0
       ? { policyArns: context.policyArns }
       : {}),
+    ...(context.tags !== undefined ? { tags: context.tags } : {}),
+    ...(context.transitiveTagKeys !== undefined && context.transitiveTagKeys.length > 0
+      ? { transitiveTagKeys: context.transitiveTagKeys }
+      : {}),
+    ...(context.sourceIdentity !== undefined ? { sourceIdentity: context.sourceIdentity } : {}),
   };
 }

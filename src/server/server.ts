@@ -9,6 +9,7 @@ import type { AuditSink } from '../audit/sink.js';
 import { IAM_ACTIONS } from '../iam/actions.js';
 import { callerPolicies } from '../iam/caller-policies.js';
 import { callerPrincipal, type Caller } from '../iam/caller.js';
+import { principalContext } from '../iam/principal-context.js';
 import type { ActionContext, RegisteredQueryAction } from '../iam/query-action.js';
 import { authorize } from '../policy/authorize.js';
 import { PolicyCache } from '../policy/compile.js';
@@ -217,6 +218,7 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
       requestId,
       region: p.options.region,
       policies: p.policies,
+      ...(peerAddress(req) !== undefined ? { sourceIp: peerAddress(req) } : {}),
     };
     const wire = await authorizeAndInvoke(p, req, serviceName, service, action, input.value, ctx);
     send(res, wire);
@@ -247,10 +249,12 @@ async function authorizeAndInvoke(
   // implies, the time, the region; plain HTTP, so aws:SecureTransport is false.
   const context = new Map(derivedContext(principal, ctx.clock.now()));
   // Node reports IPv4 peers of a dual-stack socket as `::ffff:a.b.c.d`; AWS's aws:SourceIp is the IPv4.
-  const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+  const sourceIp = peerAddress(req);
   context.set('aws:requestedregion', ctx.region);
   context.set('aws:securetransport', 'false');
   if (sourceIp) context.set('aws:sourceip', sourceIp);
+  // aws:PrincipalTag/*, aws:SourceIdentity, aws:TokenIssueTime (iam/principal-context.ts).
+  if (needs.length > 0) for (const [k, v] of await principalContext(ctx.store, ctx.caller)) context.set(k, v);
   const authorizations = needs.map((need) => {
     const result = authorize({
       principal,
@@ -324,6 +328,11 @@ async function authorizeAndInvoke(
     audit(error instanceof Error ? error : new Error('non-error thrown'));
     throw error;
   }
+}
+
+/** The client's address as aws:SourceIp holds it, or `undefined` when the socket has none. */
+function peerAddress(req: IncomingMessage): string | undefined {
+  return req.socket.remoteAddress?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1') || undefined;
 }
 
 function adminRoute(method: string, path: string, requestId: string): WireResponse {

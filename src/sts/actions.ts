@@ -1,6 +1,8 @@
 import { registerQueryAction, type RegisteredQueryAction } from '../iam/query-action.js';
 import { assumeRoleWithWebIdentity, type WebIdentityDeps } from './actions/assume-role-with-web-identity.js';
 import { getCallerIdentity } from './actions/get-caller-identity.js';
+import { assumeRole } from './actions/assume-role.js';
+import { getSessionToken } from './actions/get-session-token.js';
 
 /**
  * Every STS action this server implements, listed explicitly (DESIGN.md: no discovery). An action not
@@ -8,5 +10,10 @@ import { getCallerIdentity } from './actions/get-caller-identity.js';
  * the server's issuer and sealing keys, so the table is built per server.
  */
 export function stsActions(deps: WebIdentityDeps): readonly RegisteredQueryAction[] {
-  return [registerQueryAction(getCallerIdentity), registerQueryAction(assumeRoleWithWebIdentity(deps))];
+  return [
+    registerQueryAction(getCallerIdentity),
+    registerQueryAction(assumeRoleWithWebIdentity(deps)),
+    registerQueryAction(assumeRole(deps)),
+    registerQueryAction(getSessionToken(deps)),
+  ];
 }

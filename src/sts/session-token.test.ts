@@ -7,7 +7,9 @@ import {
   sealSession,
   secretAccessKey,
   temporaryAccessKeyId,
+  isRoleSession,
   MAX_TOKEN_CHARS,
+  type SealedSession,
   type SessionContext,
 } from './session-token.js';
 
@@ -88,4 +90,48 @@ test('temporary credentials look like AWS ones', () => {
   assert.match(temporaryAccessKeyId(randomBytes(16)), /^ASIA[A-Z2-7]{16}$/);
   assert.match(secretAccessKey(randomBytes(30)), /^[A-Za-z0-9+/]{40}$/);
   assert.throws(() => sealSession(context, { id: 'x', key: randomBytes(16) }), TypeError);
+});
+
+test('a GetSessionToken session seals and opens as the user or the root it acts as', () => {
+  const user: SealedSession = {
+    kind: 'user',
+    accessKeyId: 'ASIAEXAMPLEEXAMPLE33',
+    secretAccessKey: 'secret',
+    account: '111122223333',
+    partition: 'aws',
+    user: { name: 'alice', id: 'AIDAALICE', arn: 'arn:aws:iam::111122223333:user/alice' },
+    issuedAt: 1,
+    expiresAt: 2,
+  };
+  const opened = openSession(sealSession(user, key), (id) => keys.get(id));
+  assert.ok(opened.ok);
+  assert.deepEqual(opened.context, user);
+  assert.equal(isRoleSession(opened.context), false);
+  assert.equal(isRoleSession(context), true);
+});
+
+test('a sealed context of the wrong shape does not verify', () => {
+  const { user: _user, ...noUser } = {
+    kind: 'user' as const,
+    accessKeyId: 'ASIAEXAMPLEEXAMPLE33',
+    secretAccessKey: 'secret',
+    account: '111122223333',
+    partition: 'aws',
+    user: { name: 'alice', id: 'AIDAALICE', arn: 'arn:aws:iam::111122223333:user/alice' },
+    issuedAt: 1,
+    expiresAt: 2,
+  };
+  void _user;
+  const bad: unknown[] = [
+    noUser,
+    { ...context, kind: 'federatedUser' },
+    { ...context, tags: { team: 1 } },
+    { ...context, transitiveTagKeys: 'team' },
+    { ...context, sourceIdentity: 7 },
+  ];
+  for (const v of bad) {
+    // INVARIANT: the cast only lets a malformed context be sealed, to prove it does not open.
+    const r = openSession(sealSession(v as SealedSession, key), (id) => keys.get(id));
+    assert.ok(!r.ok && r.failure.code === 'tampered', JSON.stringify(v));
+  }
 });

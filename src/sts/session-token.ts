@@ -11,8 +11,13 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
  * size ("make no assumptions about the maximum size", STS API reference); ours stay under a few KB.
  */
 
-/** What a session is: everything authorization needs, so requests never look it up. */
+/**
+ * What a role session is (AssumeRole, AssumeRoleWithWebIdentity): everything authorization needs, so
+ * requests never look it up.
+ */
 export interface SessionContext {
+  /** Absent in role sessions sealed before GetSessionToken existed: a role session all the same. */
+  readonly kind?: 'assumedRole';
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly account: string;
@@ -45,6 +50,32 @@ export interface SessionContext {
   readonly chained?: boolean;
 }
 
+/**
+ * A GetSessionToken session: the IAM user's (or the account root's) own permissions, for a while
+ * (IAM User Guide, "Permissions for GetSessionToken": "the temporary security credentials have the
+ * same permissions as the IAM user").
+ */
+export interface IdentitySessionContext {
+  readonly kind: 'user' | 'root';
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly account: string;
+  readonly partition: string;
+  /** The user the session acts as; absent for the account root. */
+  readonly user?: { readonly name: string; readonly id: string; readonly arn: string };
+  /** Milliseconds since the epoch. */
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+/** Whatever a session token seals. */
+export type SealedSession = SessionContext | IdentitySessionContext;
+
+/** Whether a sealed session is a role session (the only kind before GetSessionToken). */
+export function isRoleSession(context: SealedSession): context is SessionContext {
+  return context.kind === undefined || context.kind === 'assumedRole';
+}
+
 export interface SealingKey {
   /** Short printable id, sent in the clear. */
   readonly id: string;
@@ -65,7 +96,7 @@ export const MAX_TOKEN_CHARS = 16 * 1024;
 
 /** Seals a session context under `key`. */
 export function sealSession(
-  context: SessionContext,
+  context: SealedSession,
   key: SealingKey,
   iv: Buffer = randomBytes(IV_BYTES),
 ): string {
@@ -95,7 +126,7 @@ export function sealingKeyId(token: string): string | undefined {
 export function openSession(
   token: string,
   keyFor: (id: string) => SealingKey | undefined,
-): { ok: true; context: SessionContext } | { ok: false; failure: OpenFailure } {
+): { ok: true; context: SealedSession } | { ok: false; failure: OpenFailure } {
   const raw = decode(token);
   if (!raw) return fail('malformed', 'the session token is not one this server issued');
   const idLength = raw[MAGIC.length]!;
@@ -143,19 +174,46 @@ function fail(code: OpenFailure['code'], message: string): { ok: false; failure:
   return { ok: false, failure: { code, message } };
 }
 
-function isContext(v: unknown): v is SessionContext {
+function isContext(v: unknown): v is SealedSession {
   if (v === null || typeof v !== 'object') return false;
   const c = v as Record<string, unknown>;
-  return (
+  const common =
     typeof c.accessKeyId === 'string' &&
     typeof c.secretAccessKey === 'string' &&
     typeof c.account === 'string' &&
+    typeof c.issuedAt === 'number' &&
+    typeof c.expiresAt === 'number';
+  if (!common) return false;
+  if (c.kind === 'root') return c.user === undefined;
+  if (c.kind === 'user') return isUser(c.user);
+  if (c.kind !== undefined && c.kind !== 'assumedRole') return false;
+  return (
     typeof c.roleArn === 'string' &&
     typeof c.roleName === 'string' &&
     typeof c.sessionName === 'string' &&
-    typeof c.issuedAt === 'number' &&
-    typeof c.expiresAt === 'number'
+    (c.tags === undefined || isStringRecord(c.tags)) &&
+    (c.transitiveTagKeys === undefined || isStringArray(c.transitiveTagKeys)) &&
+    (c.sourceIdentity === undefined || typeof c.sourceIdentity === 'string')
   );
+}
+
+function isUser(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  const u = v as Record<string, unknown>;
+  return typeof u.name === 'string' && typeof u.id === 'string' && typeof u.arn === 'string';
+}
+
+function isStringRecord(v: unknown): boolean {
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.values(v as Record<string, unknown>).every((x) => typeof x === 'string')
+  );
+}
+
+function isStringArray(v: unknown): boolean {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
 /** A temporary access key id as STS issues them: `ASIA` and 16 characters of base32. */

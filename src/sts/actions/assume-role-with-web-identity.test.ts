@@ -12,7 +12,7 @@ import { AwsError } from '../../shared/aws-error.js';
 import { fixedClock } from '../../shared/clock.js';
 import { sequentialIds } from '../../shared/ids.js';
 import { openSqliteStore } from '../../store/sqlite/sqlite-store.js';
-import { openSession } from '../session-token.js';
+import { isRoleSession, openSession } from '../session-token.js';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.js';
 
 const ACCOUNT = '111122223333';
@@ -98,7 +98,7 @@ test('a token whose sub matches the trust policy gets a sealed session of the ro
   assert.equal(out.Audience, 'sts.amazonaws.com');
   assert.equal(out.Credentials?.Expiration, NOW + 7200 * 1000);
   const opened = openSession(out.Credentials?.SessionToken ?? '', () => SEALING);
-  assert.ok(opened.ok);
+  assert.ok(opened.ok && isRoleSession(opened.context));
   assert.equal(opened.context.roleArn, ROLE);
   assert.equal(opened.context.accessKeyId, out.Credentials?.AccessKeyId);
   assert.deepEqual(opened.context.webIdentity, {

@@ -3,16 +3,16 @@ import { decodeJwt } from '../../identity/decode-jwt.js';
 import { isJwsAlgorithm } from '../../identity/jws-algorithms.js';
 import { DEFAULT_LEEWAY_SECONDS, verifyJwt, type VerificationKey } from '../../identity/verify-jwt.js';
 import type { QueryAction } from '../../iam/query-action.js';
-import { authorize, type AuthorizationRequest } from '../../policy/authorize.js';
 import { compilePolicy } from '../../policy/compile.js';
 import { buildContext, derivedContext, mergeContext } from '../../policy/context.js';
-import { denialMessage, explain } from '../../policy/explain.js';
 import { integer, list, string, structure, timestamp } from '../../protocol/shape.js';
 import { parseArn } from '../../shared/arn.js';
 import { errorCatalogue } from '../../shared/aws-error.js';
 import { DEFAULT_MAX_SESSION_DURATION } from '../../store/roles.js';
 import type { IssuerKeyResult } from '../jwks-cache.js';
 import { oidcProviderArn, oidcProviderKey } from '../oidc-provider-arn.js';
+import { packedSize, tagRecord, tagRequestContext, webIdentityTags } from '../session-tags.js';
+import { decideTrust } from '../trust-decision.js';
 import {
   sealSession,
   secretAccessKey,
@@ -72,6 +72,7 @@ const output = structure({
     Expiration: timestamp({ required: true }),
   }),
   SubjectFromWebIdentityToken: string(),
+  PackedPolicySize: integer(),
   SourceIdentity: string(),
 });
 
@@ -201,6 +202,20 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         throw stsError('InvalidIdentityToken', 'Missing a required claim: sub');
       }
       const amr = stringValues(claims.amr);
+      // Session tags in the token (irsa-wire.md §4.4): they need sts:TagSession in the trust policy.
+      const sessionTags = webIdentityTags(claims);
+      if (sessionTags !== undefined && !sessionTags.ok) throw sessionTags.error;
+      const tagSet = sessionTags?.set;
+      // A source identity in the token needs sts:SetSourceIdentity (IAM User Guide, condition keys for
+      // web identity federation); ⚠ our wording for a claim that breaks SourceIdentity's constraints.
+      const sourceIdentityClaim = claims[SOURCE_IDENTITY_CLAIM];
+      if (sourceIdentityClaim !== undefined && !isSourceIdentity(sourceIdentityClaim)) {
+        throw stsError(
+          'InvalidIdentityToken',
+          `the ${SOURCE_IDENTITY_CLAIM} claim must be 2 to 64 characters of [\\w+=,.@-]`,
+        );
+      }
+      const sourceIdentity = sourceIdentityClaim;
 
       // 8. the role and its trust policy
       const roleName = roleArn?.resource.startsWith('role/')
@@ -210,50 +225,41 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
       const prefix = oidcProviderKey(provider.url);
       const principal = { type: 'federated', provider: provider.arn } as const;
       const context = mergeContext(
-        derivedContext(principal, ctx.clock.now()),
+        tagSet !== undefined
+          ? mergeContext(derivedContext(principal, ctx.clock.now()), tagRequestContext(tagSet))
+          : derivedContext(principal, ctx.clock.now()),
         buildContext({
           [`${prefix}:sub`]: sub,
           [`${prefix}:aud`]: audience,
           ...(amr !== undefined ? { [`${prefix}:amr`]: amr } : {}),
           'aws:FederatedProvider': provider.arn,
           'sts:RoleSessionName': sessionName,
+          ...(ctx.sourceIp !== undefined ? { 'aws:SourceIp': ctx.sourceIp } : {}),
         }),
       );
-      const authz: AuthorizationRequest = {
-        principal,
-        action: ACTION,
-        resource: req.RoleArn,
-        context,
-        identityPolicies: [],
-        ...(role !== undefined && role.arn === req.RoleArn
-          ? { resourcePolicy: ctx.policies.compile(role.trustPolicy, { name: 'trust policy' }) }
-          : {}),
-        trace: true,
-      };
-      const result = authorize(authz);
-      const allowed = result.decision === 'allowed' && role !== undefined && role.arn === req.RoleArn;
-      deps.recordDecision(ctx.requestId, {
-        decision: allowed ? 'allowed' : result.decision === 'allowed' ? 'implicitDeny' : result.decision,
-        authorizations: [
-          {
-            action: ACTION,
-            resource: req.RoleArn,
-            decision: result.decision,
-            ...(result.reason !== undefined ? { reason: result.reason } : {}),
-            matchedStatements: result.matchedStatements,
-          },
-        ],
-        ...(allowed
-          ? {}
-          : {
-              explanation:
-                role === undefined || role.arn !== req.RoleArn
-                  ? `implicitDeny: the role \`${req.RoleArn}\` does not exist`
-                  : explain(authz, result),
-            }),
-      });
-      if (!allowed || role === undefined) {
-        throw stsError('AccessDenied', denialMessage(authz, { ...result, decision: 'implicitDeny' }));
+      const roleExists = role !== undefined && role.arn === req.RoleArn;
+      const actions = [
+        ACTION,
+        ...(tagSet !== undefined && tagSet.tags.length > 0 ? ['sts:TagSession'] : []),
+        ...(sourceIdentity !== undefined ? ['sts:SetSourceIdentity'] : []),
+      ];
+      const { record, deniedAction } = decideTrust(
+        {
+          principal,
+          resource: req.RoleArn,
+          context,
+          identityPolicies: [],
+          ...(role !== undefined && roleExists
+            ? { resourcePolicy: ctx.policies.compile(role.trustPolicy, { name: 'trust policy' }) }
+            : {}),
+        },
+        actions,
+        roleExists,
+      );
+      deps.recordDecision(ctx.requestId, record);
+      if (deniedAction !== undefined || role === undefined) {
+        // STS answers a refused web identity without naming anyone (irsa-wire.md §5.6).
+        throw stsError('AccessDenied', `Not authorized to perform ${deniedAction ?? ACTION}`);
       }
 
       // 9. duration
@@ -266,7 +272,14 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         const first = compiled.errors[0];
         if (first !== undefined) throw stsError('MalformedPolicyDocument', first.message);
       }
-      const sourceIdentity = claims[SOURCE_IDENTITY_CLAIM];
+      const packed = packedSize(
+        req.Policy,
+        (req.PolicyArns ?? []).flatMap((p) => (p.arn !== undefined ? [p.arn] : [])),
+        tagSet?.tags ?? [],
+      );
+      if (packed.error !== undefined) throw packed.error;
+      const hasPacked =
+        req.Policy !== undefined || (req.PolicyArns ?? []).length > 0 || (tagSet?.tags.length ?? 0) > 0;
 
       // 10. credentials
       const issuedAt = ctx.clock.now();
@@ -288,7 +301,11 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         ...(req.PolicyArns !== undefined && req.PolicyArns.length > 0
           ? { policyArns: req.PolicyArns.flatMap((p) => (p.arn !== undefined ? [p.arn] : [])) }
           : {}),
-        ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),
+        ...(tagSet !== undefined && tagSet.tags.length > 0 ? { tags: tagRecord(tagSet) } : {}),
+        ...(tagSet !== undefined && tagSet.transitiveTagKeys.length > 0
+          ? { transitiveTagKeys: tagSet.transitiveTagKeys }
+          : {}),
+        ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
         webIdentity: { provider: provider.arn, sub, aud: audience, ...(amr !== undefined ? { amr } : {}) },
       };
       const sessionToken = sealSession(session, await deps.sealingKey());
@@ -306,7 +323,8 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
           Expiration: expiresAt,
         },
         SubjectFromWebIdentityToken: sub,
-        ...(typeof sourceIdentity === 'string' ? { SourceIdentity: sourceIdentity } : {}),
+        ...(hasPacked ? { PackedPolicySize: packed.percent } : {}),
+        ...(sourceIdentity !== undefined ? { SourceIdentity: sourceIdentity } : {}),
       };
     },
   };
@@ -322,4 +340,9 @@ function stringValues(value: unknown): readonly string[] | undefined {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return value;
   return undefined;
+}
+
+/** STS's `sourceIdentityType`: 2..64 characters of `[\w+=,.@-]`. */
+function isSourceIdentity(value: unknown): value is string {
+  return typeof value === 'string' && /^[\w+=,.@-]{2,64}$/.test(value);
 }

@@ -1,0 +1,46 @@
+import type { AuditDecision } from '../audit/event.js';
+import { authorize, type AuthorizationRequest } from '../policy/authorize.js';
+import { explain } from '../policy/explain.js';
+import type { AuthorizationResult } from '../policy/types.js';
+
+/**
+ * Decides the STS actions one assumption needs (`sts:AssumeRole`, then `sts:TagSession` when tags
+ * pass, `sts:SetSourceIdentity` when a source identity is set), each against the role's trust policy
+ * and the caller's identity side, in that order; the first refusal decides. Returns the audit record
+ * and, on a refusal, the action refused.
+ */
+export function decideTrust(
+  base: Omit<AuthorizationRequest, 'action'>,
+  actions: readonly string[],
+  roleExists: boolean,
+): { readonly record: AuditDecision; readonly deniedAction?: string } {
+  const authorizations: AuditDecision['authorizations'][number][] = [];
+  let denied: { action: string; authz: AuthorizationRequest; result: AuthorizationResult } | undefined;
+  for (const action of actions) {
+    const authz: AuthorizationRequest = { ...base, action, trace: true };
+    const result = authorize(authz);
+    authorizations.push({
+      action,
+      resource: base.resource,
+      decision: result.decision,
+      ...(result.reason !== undefined ? { reason: result.reason } : {}),
+      matchedStatements: result.matchedStatements,
+    });
+    if (result.decision !== 'allowed' || !roleExists) {
+      denied = { action, authz, result };
+      break;
+    }
+  }
+  if (denied === undefined) return { record: { decision: 'allowed', authorizations } };
+  const decision = denied.result.decision === 'allowed' ? 'implicitDeny' : denied.result.decision;
+  return {
+    record: {
+      decision,
+      authorizations,
+      explanation: roleExists
+        ? explain(denied.authz, denied.result)
+        : `implicitDeny: the role \`${base.resource}\` does not exist`,
+    },
+    deniedAction: denied.action,
+  };
+}
