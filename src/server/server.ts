@@ -13,6 +13,7 @@ import type { ActionContext, RegisteredQueryAction } from '../iam/query-action.j
 import { authorize } from '../policy/authorize.js';
 import { PolicyCache } from '../policy/compile.js';
 import { derivedContext } from '../policy/context.js';
+import { explain } from '../policy/explain.js';
 import { validationError } from '../protocol/query-input.js';
 import { queryRequestError, readQueryRequest } from '../protocol/query-request.js';
 import {
@@ -35,6 +36,7 @@ import { auditEvent } from './audit-event.js';
 import { authenticate, type AuthenticateDeps } from './authenticate.js';
 import { MAX_QUERY_BODY_BYTES, readBody } from './body.js';
 import { identifyService } from './identify.js';
+import { explainDenial } from './explain-denial.js';
 import { BuiltInIssuer, handleIssuerRoute, takeRecordedDecision, webIdentityDeps } from './issuer-routes.js';
 import type { IssuerOptions, IssuerRouteContext } from './issuer-routes.js';
 import { SealingKeyRing } from './sealing-keys.js';
@@ -57,6 +59,11 @@ export interface ServerOptions {
   readonly maxBodyBytes?: number;
   /** The built-in token issuer (default URL: the server's base URL, keys from the store). */
   readonly issuer?: IssuerOptions;
+  /**
+   * `openirsa up --explain-denials`: append the explanation to every AccessDenied message
+   * (explain-denial.ts). Off by default: AWS's exact message.
+   */
+  readonly explainDenials?: boolean;
 }
 
 /** An awsQuery service: its names and its explicit action table. */
@@ -241,32 +248,39 @@ async function authorizeAndInvoke(
   context.set('aws:requestedregion', ctx.region);
   context.set('aws:securetransport', 'false');
   if (sourceIp) context.set('aws:sourceip', sourceIp);
-  const authorizations = needs.map((need) => {
-    const result = authorize({
-      principal,
-      action: need.action,
-      resource: need.resource,
-      context,
-      identityPolicies: policies?.identityPolicies ?? [],
-      ...(policies?.permissionsBoundary !== undefined
-        ? { permissionsBoundary: policies.permissionsBoundary }
-        : {}),
-      ...(policies?.sessionPolicy !== undefined ? { sessionPolicy: policies.sessionPolicy } : {}),
-    });
+  const requests = needs.map((need) => ({
+    principal,
+    action: need.action,
+    resource: need.resource,
+    context,
+    identityPolicies: policies?.identityPolicies ?? [],
+    ...(policies?.permissionsBoundary !== undefined
+      ? { permissionsBoundary: policies.permissionsBoundary }
+      : {}),
+    ...(policies?.sessionPolicy !== undefined ? { sessionPolicy: policies.sessionPolicy } : {}),
+  }));
+  const authorizations = requests.map((request) => {
+    const result = authorize(request);
     return {
-      action: need.action,
-      resource: need.resource,
+      action: request.action,
+      resource: request.resource,
       decision: result.decision,
       ...(result.reason !== undefined ? { reason: result.reason } : {}),
       matchedStatements: result.matchedStatements,
     };
   });
-  const denied = authorizations.find((a) => a.decision !== 'allowed');
+  const deniedIndex = authorizations.findIndex((a) => a.decision !== 'allowed');
+  const denied = authorizations[deniedIndex];
+  const deniedRequest = requests[deniedIndex];
   const decision: AuditDecision = {
     decision: denied?.decision ?? 'allowed',
     authorizations,
+    // Evaluated again with a trace for the explanation: only denials pay for it.
+    ...(deniedRequest !== undefined
+      ? { explanation: explain(deniedRequest, authorize({ ...deniedRequest, trace: true })) }
+      : {}),
   };
-  const audit = (error?: AwsError | Error) => {
+  const audit = (recorded: AuditDecision, error?: AwsError | Error) => {
     const userAgent = req.headers['user-agent'];
     p.options.audit.write(
       auditEvent({
@@ -279,7 +293,7 @@ async function authorizeAndInvoke(
         caller: ctx.caller,
         requestId: ctx.requestId,
         eventId: p.options.ids.requestId(),
-        decision: takeRecordedDecision(p.decisions, ctx.requestId) ?? decision,
+        decision: recorded,
         ...(error !== undefined
           ? {
               error:
@@ -308,11 +322,12 @@ async function authorizeAndInvoke(
       // INVARIANT: `handle` returns a value of `action.output` (registerQueryAction types it).
       output as ValueOf<StructureShape>,
     );
-    audit();
+    audit(takeRecordedDecision(p.decisions, ctx.requestId) ?? decision);
     return wire;
   } catch (error) {
-    audit(error instanceof Error ? error : new Error('non-error thrown'));
-    throw error;
+    const recorded = takeRecordedDecision(p.decisions, ctx.requestId) ?? decision;
+    audit(recorded, error instanceof Error ? error : new Error('non-error thrown'));
+    throw p.options.explainDenials === true ? explainDenial(error, recorded.explanation) : error;
   }
 }
 

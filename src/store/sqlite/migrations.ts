@@ -167,6 +167,26 @@ CREATE TABLE service_accounts (
 CREATE UNIQUE INDEX service_accounts_by_uid ON service_accounts (uid);
 `,
   },
+  // MERGE NOTE: versions 2 and 3 are assigned to other branches. These two empty entries only keep
+  // this branch's versions contiguous (latestVersion requires 1, 2, 3, ...): replace them with the real
+  // migrations 2 and 3 when merging, and keep migration 4 after them.
+  { version: 2, name: 'placeholder for another branch (no change)', sql: '' },
+  { version: 3, name: 'placeholder for another branch (no change)', sql: '' },
+  {
+    version: 4,
+    name: 'manifest objects: what each manifest file created, for apply --prune',
+    sql: `
+CREATE TABLE manifest_objects (
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  kind TEXT NOT NULL CHECK (kind IN ('Role', 'Policy', 'OpenIDConnectProvider', 'ServiceAccount')),
+  object_key TEXT NOT NULL,
+  source TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, kind, object_key)
+);
+`,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */
