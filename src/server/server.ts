@@ -39,6 +39,8 @@ import { identifyService } from './identify.js';
 import { explainDenial } from './explain-denial.js';
 import { BuiltInIssuer, handleIssuerRoute, takeRecordedDecision, webIdentityDeps } from './issuer-routes.js';
 import type { IssuerOptions, IssuerRouteContext } from './issuer-routes.js';
+import { handleOpsRoute, type OpsRouteContext } from './ops-routes.js';
+import { adminAnswer } from './admin-request.js';
 import { SealingKeyRing } from './sealing-keys.js';
 
 /** Where the server reports its own bugs. Never given a secret, a session token or a request body. */
@@ -106,9 +108,19 @@ export function createServer(options: ServerOptions): Server {
     signingKeys: new SigningKeyCache(),
   };
   const issuerRoutes: IssuerRouteContext = { ...options, issuer, logger, auth: deps };
+  const opsRoutes: OpsRouteContext = { ...options, issuer, auth: deps };
   // Bounded, per server; PolicyCache keys by document text, so an edited policy compiles anew.
   const policies = new PolicyCache(4096);
-  const pipeline: Pipeline = { options, logger, services, deps, issuerRoutes, decisions, policies };
+  const pipeline: Pipeline = {
+    options,
+    logger,
+    services,
+    deps,
+    issuerRoutes,
+    decisions,
+    policies,
+    opsRoutes,
+  };
   return createHttpServer((req, res) => {
     handleRequest(pipeline, req, res).catch((error: unknown) => {
       // INVARIANT: handleRequest answers every error itself; this only guards a failed socket write.
@@ -127,6 +139,7 @@ interface Pipeline {
   readonly issuerRoutes: IssuerRouteContext;
   readonly decisions: Map<string, AuditDecision>;
   readonly policies: PolicyCache;
+  readonly opsRoutes: OpsRouteContext;
 }
 
 async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -138,6 +151,11 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const issued = await handleIssuerRoute(p.issuerRoutes, req, path, query, requestId);
   if (issued !== undefined) return send(res, issued);
   if (path.startsWith(ADMIN_PREFIX)) {
+    const ops = await handleOpsRoute(p.opsRoutes, req, path, query, requestId).catch((error: unknown) => {
+      p.logger.error('admin route failed with an internal error', { requestId, error: describeError(error) });
+      return adminAnswer(requestId, 500, { error: 'InternalFailure', requestId });
+    });
+    if (ops !== undefined) return send(res, ops);
     send(res, adminRoute(req.method ?? 'GET', path, requestId));
     return;
   }
