@@ -12,6 +12,16 @@ test('the explanation is folded onto one line after AWS message, in parentheses'
   );
 });
 
+test('the aws: line, which repeats the message, is left out; a line ending in a colon runs on', () => {
+  assert.equal(
+    explainedMessage(
+      AWS,
+      'implicitDeny: x\n  aws: ' + AWS + '\n  statements that did not match:\n    #0: no',
+    ),
+    `${AWS} (openirsa: implicitDeny: x; statements that did not match: #0: no)`,
+  );
+});
+
 test('an empty explanation leaves AWS message alone', () => {
   assert.equal(explainedMessage(AWS, ' \n '), AWS);
 });

@@ -13,15 +13,19 @@ export const EXPLANATION_MARKER = ' (openirsa: ';
  * The AccessDenied message with the explanation appended (`openirsa up --explain-denials`), in one
  * stable format: `<AWS's message> (openirsa: <explanation>)`. The explanation is the multi-line text
  * `openirsa explain` prints (policy/explain.ts), folded onto one line: its lines trimmed and joined with
- * `; `, so a client that prints the message on one line shows all of it. Longer than
+ * `; ` (a line ending in `:` joins the next with a space), without its `aws: ` line, which only repeats
+ * the message it follows; so a client that prints the message on one line shows all of it. Longer than
  * `MAX_EXPLANATION_CHARS`, it is cut and ends with `...`. AWS's own text always comes first, unchanged.
  */
 export function explainedMessage(message: string, explanation: string): string {
-  const folded = explanation
+  const lines = explanation
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .join('; ');
+    .filter((line) => line !== '' && !line.startsWith('aws: '));
+  const folded = lines.reduce(
+    (out, line, i) => (i === 0 ? line : `${out}${out.endsWith(':') ? ' ' : '; '}${line}`),
+    '',
+  );
   if (folded === '') return message;
   const cut =
     folded.length > MAX_EXPLANATION_CHARS ? `${folded.slice(0, MAX_EXPLANATION_CHARS - 3)}...` : folded;
