@@ -10,6 +10,8 @@ import { policyValidate, validateHelp } from './policy-validate.js';
 import { token, tokenHelp } from './token.js';
 import { explainRequest, explainRequestHelp } from './explain.js';
 import { up, upHelp } from './up.js';
+import { apply, applyHelp } from './apply.js';
+import { rotateHelp, rotateSigningKey } from './rotate-signing-key.js';
 
 const VERSION = '0.1.0';
 
@@ -24,6 +26,8 @@ Commands:
   policy validate   check policy documents as IAM and Access Analyzer do
   token             print a service-account token of the built-in issuer
   explain ID        say why the server allowed or denied a request (from its audit log)
+  apply -f P        send manifests to a running server (--prune deletes what was removed)
+  rotate-signing-key  make a new issuer signing key active; old tokens keep verifying
 
 Run \`openirsa COMMAND --help\` for a command's options and examples.
 `;
@@ -75,6 +79,20 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return 0;
       }
       return await token(rest, io);
+    }
+    if (command === 'apply') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(applyHelp);
+        return 0;
+      }
+      return await apply(rest, io);
+    }
+    if (command === 'rotate-signing-key') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(rotateHelp);
+        return 0;
+      }
+      return await rotateSigningKey(rest, io);
     }
     if (command === 'policy') {
       const [sub, ...args] = rest;

@@ -30,7 +30,22 @@ test('up defaults: port 4566 on 127.0.0.1, ./.openirsa, account 000000000000, us
     account: '000000000000',
     region: 'us-east-1',
     files: [],
+    watch: false,
+    explainDenials: false,
+    signingAlgorithm: 'RS256',
   });
+});
+
+test('up takes --watch with -f, --explain-denials, and --signing-algorithm RS256 or ES256', () => {
+  const o = parseUpArgs(['-f', 'm', '--watch', '--explain-denials', '--signing-algorithm', 'ES256']);
+  assert.equal(o.watch, true);
+  assert.equal(o.explainDenials, true);
+  assert.equal(o.signingAlgorithm, 'ES256');
+  assert.throws(
+    () => parseUpArgs(['--signing-algorithm', 'HS256']),
+    new UsageError('`--signing-algorithm` expects RS256 or ES256, got `HS256`'),
+  );
+  assert.throws(() => parseUpArgs(['--watch']), new UsageError('`--watch` needs `-f FILE_OR_DIR`'));
 });
 
 test('up takes -f and --file, repeatable, in the order given', () => {

@@ -8,16 +8,22 @@ import { randomIds } from '../shared/ids.js';
 import { openDataDir } from '../server/data-dir.js';
 import { close, DEFAULT_HOST, listen } from '../server/listen.js';
 import { createServer } from '../server/server.js';
-import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { parseCaBundle } from '../sts/ca-bundle.js';
-import { applyManifests } from '../config/apply-manifests.js';
+import { join, resolve } from 'node:path';
+import { convergeManifests, type ConvergeOptions } from '../config/converge-manifests.js';
 import { formatManifestProblem } from '../config/format-problem.js';
 import { loadManifestPaths } from '../config/load-manifests.js';
 import type { ParsedFile } from '../config/manifests.js';
+import { ISSUER_SIGNING_ALGORITHMS, type IssuerSigningAlgorithm } from '../server/data-dir.js';
+import type { Store } from '../store/types.js';
+import { printConvergeResult } from './apply-report.js';
 import { EXIT_FINDINGS, UsageError, type CommandIo } from './io.js';
+import { watchManifests, type ManifestWatcher } from './watch-manifests.js';
 
-export const upHelp = `usage: openirsa up [-f FILE_OR_DIR ...] [--port 4566] [--host 127.0.0.1] [--data DIR] [--account ID] [--region R] [--issuer URL]
+export const upHelp = `usage: openirsa up [-f FILE_OR_DIR ...] [--watch] [--port 4566] [--host 127.0.0.1] [--data DIR]
+                   [--account ID] [--region R] [--issuer URL] [--signing-algorithm RS256|ES256]
+                   [--explain-denials] [--oidc-ca-file FILE] [--allow-insecure-issuers]
 
 Runs openirsa (STS and IAM over the AWS wire protocol) on one port, with its state in DIR.
 On first start it creates DIR (mode 0700), an account, and a random root access key, written to
@@ -27,6 +33,9 @@ Options:
   -f, --file P   apply the manifests in file or directory P before serving (repeatable; a
                  directory is read recursively: *.yaml, *.yml, *.json); a file with an error
                  stops the start, and nothing of it is applied
+  --watch        re-apply the -f paths whenever a file under them changes (after 200 ms of quiet);
+                 every re-apply also deletes what removed documents had created (as
+                 \`apply --prune\`); a bad edit is printed and the last good state kept
   --port N       port to listen on (default 4566; 0 picks a free port and prints it)
   --host H       address to bind (default 127.0.0.1: loopback only)
   --data DIR     data directory (default ./.openirsa)
@@ -41,6 +50,12 @@ Options:
                  cluster's real issuer URL so that production trust policies work unchanged
                  (default: the server's own base URL, http://HOST:PORT); its discovery document and
                  JWKS are served under the URL's path too
+  --signing-algorithm A
+                 algorithm of a new issuer signing key: RS256 (default) or ES256; applies to the
+                 first key of a data directory and to \`openirsa rotate-signing-key\`
+  --explain-denials
+                 append why to every AccessDenied message: "... (openirsa: <explanation>)";
+                 without it, AWS's exact message (\`openirsa explain ID\` has the explanation)
 
 Example:
   openirsa up --data ./.openirsa -f ./manifests
@@ -74,6 +89,9 @@ interface UpOptions {
   readonly allowInsecureIssuers?: boolean;
   /** `--issuer`: the `iss` of the built-in issuer's tokens, instead of the server's own base URL. */
   readonly issuer?: string;
+  readonly watch: boolean;
+  readonly explainDenials: boolean;
+  readonly signingAlgorithm: IssuerSigningAlgorithm;
 }
 
 export function parseUpArgs(args: string[]): UpOptions {
@@ -91,8 +109,18 @@ export function parseUpArgs(args: string[]): UpOptions {
       'oidc-ca-file': { type: 'string' },
       'allow-insecure-issuers': { type: 'boolean', default: false },
       issuer: { type: 'string' },
+      watch: { type: 'boolean', default: false },
+      'explain-denials': { type: 'boolean', default: false },
+      'signing-algorithm': { type: 'string', default: 'RS256' },
     },
   });
+  const alg = ISSUER_SIGNING_ALGORITHMS.find((a) => a === values['signing-algorithm']);
+  if (alg === undefined) {
+    throw new UsageError(
+      `\`--signing-algorithm\` expects RS256 or ES256, got \`${values['signing-algorithm']}\``,
+    );
+  }
+  if (values.watch && values.file.length === 0) throw new UsageError('`--watch` needs `-f FILE_OR_DIR`');
   if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
     throw new UsageError(`\`--port\` expects a port number 0-65535, got \`${values.port}\``);
   }
@@ -126,6 +154,9 @@ export function parseUpArgs(args: string[]): UpOptions {
     files: values.file,
     ...(values['oidc-ca-file'] !== undefined ? { oidcCaFile: values['oidc-ca-file'] } : {}),
     ...(values['allow-insecure-issuers'] ? { allowInsecureIssuers: true } : {}),
+    watch: values.watch,
+    explainDenials: values['explain-denials'],
+    signingAlgorithm: alg,
   };
 }
 
@@ -168,30 +199,47 @@ export async function up(
 ): Promise<number> {
   const options = parseUpArgs(args);
   const ids = randomIds;
-  const manifests = options.files.length > 0 ? await loadManifests(options.files, io) : [];
+  // Absolute, so that the files manifests came from are recorded the same way `apply` records them.
+  const roots = options.files.map((f) => resolve(f));
+  const manifests = roots.length > 0 ? await loadManifests(roots, io) : [];
   if (manifests === undefined) return EXIT_FINDINGS;
   const caCertificates = options.oidcCaFile !== undefined ? await readCaFile(options.oidcCaFile, io) : [];
   if (caCertificates === undefined) return EXIT_FINDINGS;
-  const data = await openDataDir({ dir: options.data, accountId: options.account, clock: io.clock, ids });
+  const data = await openDataDir({
+    dir: options.data,
+    accountId: options.account,
+    clock: io.clock,
+    ids,
+    signingAlgorithm: options.signingAlgorithm,
+  });
+  const converge: ConvergeOptions = {
+    accountId: options.account,
+    partition: 'aws',
+    clock: io.clock,
+    ids,
+    roots,
+    // In watch mode every apply converges deletions too, the first one included.
+    prune: options.watch,
+  };
   const summary: string[] = [];
   if (manifests.length > 0) {
     try {
-      const result = await applyManifests(data.store, manifests, {
-        accountId: options.account,
-        partition: 'aws',
-        clock: io.clock,
-        ids,
-      });
+      const result = await convergeManifests(data.store, manifests, converge);
       // Load problems were printed already; these are the ones applying found.
       const known = new Set(manifests.flatMap((f) => f.problems));
       const found = result.problems.filter((p) => !known.has(p));
       for (const p of found) io.stderr(`${formatManifestProblem(p)}\n`);
-      if (found.some((p) => p.severity === 'error')) {
+      if (!result.ok) {
         io.stderr('openirsa: not starting: the manifests could not be applied; nothing was changed\n');
         await data.store.close();
         return EXIT_FINDINGS;
       }
-      for (const a of result.applied) summary.push(`  ${a.kind} ${a.name}: ${a.action}`);
+      for (const c of result.conflicts) {
+        io.stderr(
+          `openirsa: ${c.kind} ${c.name} (declared in ${c.source}) was not deleted: ${c.code}: ${c.message}\n`,
+        );
+      }
+      for (const a of result.objects) summary.push(`  ${a.kind} ${a.name}: ${a.action}`);
     } catch (e) {
       await data.store.close();
       throw e;
@@ -207,12 +255,17 @@ export async function up(
     ids,
     region: options.region,
     audit,
-    issuer: { keyRing: data.keyRing, ...(options.issuer !== undefined ? { url: options.issuer } : {}) },
+    issuer: {
+      signingAlgorithm: options.signingAlgorithm,
+      ...(options.issuer !== undefined ? { url: options.issuer } : {}),
+    },
+    explainDenials: options.explainDenials,
     logger: {
       error: (message, fields) => io.stderr(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
     },
     externalIssuers: { caCertificates, allowInsecureIssuers: options.allowInsecureIssuers === true },
   });
+  let watcher: ManifestWatcher | undefined;
   try {
     const address = await listen(server, options.port, options.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -228,6 +281,7 @@ export async function up(
         `  issuer       ${options.issuer ?? endpoint}`,
         `  health       ${endpoint}/_openirsa/health`,
         ...(summary.length > 0 ? [`  manifests    ${summary.length} applied`, ...summary] : []),
+        ...(options.watch ? [`  watching     ${roots.join(', ')}`] : []),
         '',
         'Try it:',
         `  AWS_SHARED_CREDENTIALS_FILE=${data.credentialsPath} AWS_PROFILE=openirsa AWS_DEFAULT_REGION=${options.region} \\`,
@@ -237,11 +291,20 @@ export async function up(
         '',
       ].join('\n'),
     );
+    if (options.watch) {
+      watcher = await watchManifests(
+        roots,
+        () => reapply(data.store, roots, converge, io),
+        (error) => io.stderr(`openirsa: watching the manifests failed: ${describe(error)}\n`),
+      );
+    }
     if (!stop.aborted)
       await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
     io.stdout('openirsa: stopping\n');
+    await watcher?.close();
     await close(server);
   } finally {
+    await watcher?.close();
     if (server.listening) await close(server).catch(() => undefined);
     await audit.close();
     await data.store.close();
@@ -266,4 +329,29 @@ async function readCaFile(path: string, io: CommandIo): Promise<readonly string[
     return undefined;
   }
   return bundle.certificates;
+}
+
+/**
+ * One re-apply of `up --watch`: the files are read again and converged (with prune); a file that cannot
+ * be read or is rejected is printed, and the store keeps the last good state.
+ */
+async function reapply(store: Store, roots: readonly string[], converge: ConvergeOptions, io: CommandIo) {
+  const at = new Date(io.clock.now()).toISOString();
+  io.stdout(`openirsa: ${at}: manifests changed, applying\n`);
+  let files: ParsedFile[];
+  try {
+    files = await loadManifestPaths(roots);
+  } catch (e) {
+    const { code, path } = e as NodeJS.ErrnoException;
+    io.stderr(
+      `openirsa: cannot read manifests${path !== undefined ? ` \`${path}\`` : ''}: ${code ?? String(e)}; keeping the last good state\n`,
+    );
+    return;
+  }
+  const result = await convergeManifests(store, files, converge);
+  if (!printConvergeResult(result, io) && !result.ok) io.stderr('openirsa: keeping the last good state\n');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -17,6 +17,20 @@ export async function loadManifestPaths(paths: readonly string[]): Promise<Parse
   return out;
 }
 
+/** A manifest file's path and content, as `openirsa apply` sends it to the server. */
+export interface ManifestSource {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** Reads the manifest files under `paths` (expanded as `loadManifestPaths` does), unparsed. */
+export async function readManifestSources(paths: readonly string[]): Promise<ManifestSource[]> {
+  const out: ManifestSource[] = [];
+  for (const p of paths)
+    for (const file of await expand(p)) out.push({ path: file, text: await readFile(file, 'utf8') });
+  return out;
+}
+
 async function expand(path: string): Promise<string[]> {
   const s = await stat(path);
   if (!s.isDirectory()) return [path];

@@ -4,6 +4,7 @@ import { KeyRing } from '../identity/key-ring.js';
 import { loadSigningKey } from '../identity/load-signing-key.js';
 import { generateSigningKey, type SigningKey } from '../identity/signing-key.js';
 import { toSigningKeyRecord } from '../identity/signing-key-record.js';
+import type { SigningAlgorithm } from '../identity/jws-algorithms.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { AccessKey } from '../store/access-keys.js';
@@ -30,7 +31,13 @@ export interface DataDirOptions {
    * it once it knows its address (issuer-routes.ts).
    */
   readonly issuerUrl?: string;
+  /** The algorithm of a signing key this start creates (`up --signing-algorithm`); RS256 by default. */
+  readonly signingAlgorithm?: IssuerSigningAlgorithm;
 }
+
+/** The algorithms `openirsa up --signing-algorithm` offers for new signing keys. */
+export type IssuerSigningAlgorithm = Extract<SigningAlgorithm, 'RS256' | 'ES256'>;
+export const ISSUER_SIGNING_ALGORITHMS: readonly IssuerSigningAlgorithm[] = ['RS256', 'ES256'];
 
 export interface DataDir {
   readonly dir: string;
@@ -85,7 +92,7 @@ export async function openDataDir(options: DataDirOptions): Promise<DataDir> {
       return { key: fresh, created: true };
     });
     await ensureSealingKey(store.sealingKeys, options.clock, options.ids);
-    const keyRing = await loadIssuerKeyRing(store, options.clock);
+    const keyRing = await loadIssuerKeyRing(store, options.clock, options.signingAlgorithm);
     if (options.issuerUrl !== undefined) {
       await registerBuiltInIssuer(store, options.accountId, options.issuerUrl, options.clock);
     }
@@ -99,14 +106,20 @@ export async function openDataDir(options: DataDirOptions): Promise<DataDir> {
 }
 
 /**
- * The built-in issuer's key ring from the store, creating its first RS256 key when there is none (the
- * algorithm kube-apiserver signs with for an RSA key, irsa-wire.md §1.1). A stored key that does not
- * load is a broken data directory: this throws with the reason and never replaces the key silently.
+ * The built-in issuer's key ring from the store, creating its first key when there is none (RS256 by
+ * default: the algorithm kube-apiserver signs with for an RSA key, irsa-wire.md §1.1). Retired keys
+ * whose tokens have all expired are pruned: dropped from the ring and deleted from the store. A stored
+ * key that does not load is a broken data directory: this throws with the reason and never replaces the
+ * key silently.
  */
-export async function loadIssuerKeyRing(store: StoreScope, clock: Clock): Promise<KeyRing> {
+export async function loadIssuerKeyRing(
+  store: StoreScope,
+  clock: Clock,
+  alg: IssuerSigningAlgorithm = 'RS256',
+): Promise<KeyRing> {
   let records = await store.signingKeys.list();
   if (records.length === 0) {
-    const fresh = await generateSigningKey({ clock, alg: 'RS256' });
+    const fresh = await generateSigningKey({ clock, alg });
     await store.signingKeys.create(toSigningKeyRecord(fresh));
     records = await store.signingKeys.list();
   }
@@ -118,7 +131,15 @@ export async function loadIssuerKeyRing(store: StoreScope, clock: Clock): Promis
   }
   const ring = KeyRing.fromKeys(keys, { clock, maxTokenLifetimeSeconds: MAX_TOKEN_LIFETIME_SECONDS });
   if (!ring.ok) throw new Error(`the issuer's signing keys do not form a key ring: ${ring.message}`);
+  await deletePruned(store, ring.ring.prune());
   return ring.ring;
+}
+
+/** Deletes pruned keys from the store; one already gone (another server pruned it) is fine. */
+export async function deletePruned(store: StoreScope, pruned: readonly SigningKey[]): Promise<void> {
+  for (const key of pruned) {
+    if ((await store.signingKeys.get(key.kid)) !== undefined) await store.signingKeys.delete(key.kid);
+  }
 }
 
 /**

@@ -14,7 +14,8 @@ import type { WebIdentityDeps } from '../sts/actions/assume-role-with-web-identi
 import type { JwksCache } from '../sts/jwks-cache.js';
 import { authenticate, type AuthenticateDeps } from './authenticate.js';
 import { readBody } from './body.js';
-import { loadIssuerKeyRing, registerBuiltInIssuer } from './data-dir.js';
+import { loadIssuerKeyRing, registerBuiltInIssuer, type IssuerSigningAlgorithm } from './data-dir.js';
+import { rotateSigningKey, type RotationResult } from './rotate-signing-key.js';
 import type { SealingKeyRing } from './sealing-keys.js';
 
 /** The admin route that mints service-account tokens (what `openirsa token` calls). */
@@ -28,6 +29,8 @@ export interface IssuerOptions {
   readonly url?: string;
   /** The signing keys (`openDataDir`'s `keyRing`); read from the store on first use when absent. */
   readonly keyRing?: KeyRing;
+  /** The algorithm of keys this server creates (first key, rotation); RS256 by default. */
+  readonly signingAlgorithm?: IssuerSigningAlgorithm;
 }
 
 export interface BuiltInIssuerDeps {
@@ -45,6 +48,8 @@ export class BuiltInIssuer {
   private readyPromise: Promise<{ issuer: Issuer; ring: KeyRing }> | undefined;
   private parsed: { url: string; issuer: Issuer } | undefined;
   private baseUrl: string | undefined;
+  /** Rotations run one at a time. */
+  private rotation: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: BuiltInIssuerDeps,
@@ -89,12 +94,38 @@ export class BuiltInIssuer {
     return this.readyPromise;
   }
 
+  /**
+   * Rotates the signing key (rotate-signing-key.ts), one rotation at a time. A failed store write
+   * drops the in-memory ring, so the next use loads the keys the store holds.
+   */
+  rotate(): Promise<RotationResult> {
+    const run = this.rotation.then(async () => {
+      const { ring } = await this.ready();
+      try {
+        return await rotateSigningKey(
+          this.deps.store,
+          ring,
+          this.deps.clock,
+          this.options.signingAlgorithm ?? 'RS256',
+        );
+      } catch (error) {
+        if (this.options.keyRing === undefined) {
+          this.ringPromise = undefined;
+          this.readyPromise = undefined;
+        }
+        throw error;
+      }
+    });
+    this.rotation = run.catch(() => undefined);
+    return run;
+  }
+
   private async prepare(): Promise<{ issuer: Issuer; ring: KeyRing }> {
     const issuer = this.issuer();
     if (issuer === undefined) throw new Error('the built-in issuer has no URL: the server is not listening');
     this.ringPromise ??= this.options.keyRing
       ? Promise.resolve(this.options.keyRing)
-      : loadIssuerKeyRing(this.deps.store, this.deps.clock);
+      : loadIssuerKeyRing(this.deps.store, this.deps.clock, this.options.signingAlgorithm);
     const ring = await this.ringPromise;
     let marker: string | undefined;
     do {

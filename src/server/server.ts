@@ -14,6 +14,7 @@ import type { ActionContext, RegisteredQueryAction } from '../iam/query-action.j
 import { authorize } from '../policy/authorize.js';
 import { PolicyCache } from '../policy/compile.js';
 import { derivedContext } from '../policy/context.js';
+import { explain } from '../policy/explain.js';
 import { validationError } from '../protocol/query-input.js';
 import { queryRequestError, readQueryRequest } from '../protocol/query-request.js';
 import {
@@ -37,8 +38,11 @@ import { auditEvent } from './audit-event.js';
 import { authenticate, type AuthenticateDeps } from './authenticate.js';
 import { MAX_QUERY_BODY_BYTES, readBody } from './body.js';
 import { identifyService } from './identify.js';
+import { explainDenial } from './explain-denial.js';
 import { BuiltInIssuer, handleIssuerRoute, takeRecordedDecision, webIdentityDeps } from './issuer-routes.js';
 import type { IssuerOptions, IssuerRouteContext } from './issuer-routes.js';
+import { handleOpsRoute, type OpsRouteContext } from './ops-routes.js';
+import { adminAnswer } from './admin-request.js';
 import { SealingKeyRing } from './sealing-keys.js';
 
 /** Where the server reports its own bugs. Never given a secret, a session token or a request body. */
@@ -61,6 +65,11 @@ export interface ServerOptions {
   readonly issuer?: IssuerOptions;
   /** How external issuers' discovery documents and JWKS are fetched (sts/jwks-cache.ts). */
   readonly externalIssuers?: ExternalIssuerOptions;
+  /**
+   * `openirsa up --explain-denials`: append the explanation to every AccessDenied message
+   * (explain-denial.ts). Off by default: AWS's exact message.
+   */
+  readonly explainDenials?: boolean;
 }
 
 /** `--oidc-ca-file` and `--allow-insecure-issuers`, plus the fetch timeout. */
@@ -110,9 +119,19 @@ export function createServer(options: ServerOptions): Server {
     signingKeys: new SigningKeyCache(),
   };
   const issuerRoutes: IssuerRouteContext = { ...options, issuer, logger, auth: deps };
+  const opsRoutes: OpsRouteContext = { ...options, issuer, auth: deps };
   // Bounded, per server; PolicyCache keys by document text, so an edited policy compiles anew.
   const policies = new PolicyCache(4096);
-  const pipeline: Pipeline = { options, logger, services, deps, issuerRoutes, decisions, policies };
+  const pipeline: Pipeline = {
+    options,
+    logger,
+    services,
+    deps,
+    issuerRoutes,
+    decisions,
+    policies,
+    opsRoutes,
+  };
   return createHttpServer((req, res) => {
     handleRequest(pipeline, req, res).catch((error: unknown) => {
       // INVARIANT: handleRequest answers every error itself; this only guards a failed socket write.
@@ -131,6 +150,7 @@ interface Pipeline {
   readonly issuerRoutes: IssuerRouteContext;
   readonly decisions: Map<string, AuditDecision>;
   readonly policies: PolicyCache;
+  readonly opsRoutes: OpsRouteContext;
 }
 
 async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -142,6 +162,11 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const issued = await handleIssuerRoute(p.issuerRoutes, req, path, query, requestId);
   if (issued !== undefined) return send(res, issued);
   if (path.startsWith(ADMIN_PREFIX)) {
+    const ops = await handleOpsRoute(p.opsRoutes, req, path, query, requestId).catch((error: unknown) => {
+      p.logger.error('admin route failed with an internal error', { requestId, error: describeError(error) });
+      return adminAnswer(requestId, 500, { error: 'InternalFailure', requestId });
+    });
+    if (ops !== undefined) return send(res, ops);
     send(res, adminRoute(req.method ?? 'GET', path, requestId));
     return;
   }
@@ -255,32 +280,39 @@ async function authorizeAndInvoke(
   if (sourceIp) context.set('aws:sourceip', sourceIp);
   // aws:PrincipalTag/*, aws:SourceIdentity, aws:TokenIssueTime (iam/principal-context.ts).
   if (needs.length > 0) for (const [k, v] of await principalContext(ctx.store, ctx.caller)) context.set(k, v);
-  const authorizations = needs.map((need) => {
-    const result = authorize({
-      principal,
-      action: need.action,
-      resource: need.resource,
-      context: need.context === undefined ? context : new Map([...context, ...need.context]),
-      identityPolicies: policies?.identityPolicies ?? [],
-      ...(policies?.permissionsBoundary !== undefined
-        ? { permissionsBoundary: policies.permissionsBoundary }
-        : {}),
-      ...(policies?.sessionPolicy !== undefined ? { sessionPolicy: policies.sessionPolicy } : {}),
-    });
+  const requests = needs.map((need) => ({
+    principal,
+    action: need.action,
+    resource: need.resource,
+    context: need.context === undefined ? context : new Map([...context, ...need.context]),
+    identityPolicies: policies?.identityPolicies ?? [],
+    ...(policies?.permissionsBoundary !== undefined
+      ? { permissionsBoundary: policies.permissionsBoundary }
+      : {}),
+    ...(policies?.sessionPolicy !== undefined ? { sessionPolicy: policies.sessionPolicy } : {}),
+  }));
+  const authorizations = requests.map((request) => {
+    const result = authorize(request);
     return {
-      action: need.action,
-      resource: need.resource,
+      action: request.action,
+      resource: request.resource,
       decision: result.decision,
       ...(result.reason !== undefined ? { reason: result.reason } : {}),
       matchedStatements: result.matchedStatements,
     };
   });
-  const denied = authorizations.find((a) => a.decision !== 'allowed');
+  const deniedIndex = authorizations.findIndex((a) => a.decision !== 'allowed');
+  const denied = authorizations[deniedIndex];
+  const deniedRequest = requests[deniedIndex];
   const decision: AuditDecision = {
     decision: denied?.decision ?? 'allowed',
     authorizations,
+    // Evaluated again with a trace for the explanation: only denials pay for it.
+    ...(deniedRequest !== undefined
+      ? { explanation: explain(deniedRequest, authorize({ ...deniedRequest, trace: true })) }
+      : {}),
   };
-  const audit = (error?: AwsError | Error) => {
+  const audit = (recorded: AuditDecision, error?: AwsError | Error) => {
     const userAgent = req.headers['user-agent'];
     p.options.audit.write(
       auditEvent({
@@ -293,7 +325,7 @@ async function authorizeAndInvoke(
         caller: ctx.caller,
         requestId: ctx.requestId,
         eventId: p.options.ids.requestId(),
-        decision: takeRecordedDecision(p.decisions, ctx.requestId) ?? decision,
+        decision: recorded,
         ...(error !== undefined
           ? {
               error:
@@ -322,11 +354,12 @@ async function authorizeAndInvoke(
       // INVARIANT: `handle` returns a value of `action.output` (registerQueryAction types it).
       output as ValueOf<StructureShape>,
     );
-    audit();
+    audit(takeRecordedDecision(p.decisions, ctx.requestId) ?? decision);
     return wire;
   } catch (error) {
-    audit(error instanceof Error ? error : new Error('non-error thrown'));
-    throw error;
+    const recorded = takeRecordedDecision(p.decisions, ctx.requestId) ?? decision;
+    audit(recorded, error instanceof Error ? error : new Error('non-error thrown'));
+    throw p.options.explainDenials === true ? explainDenial(error, recorded.explanation) : error;
   }
 }
 

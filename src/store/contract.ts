@@ -3,6 +3,7 @@ import { describe } from 'node:test';
 import { describeAccountsAndKeys } from './contract/accounts-and-keys.js';
 import { A, B, fixtures, T0, type ContractContext, type Fixtures } from './contract/fixtures.js';
 import { describeManagedPolicies } from './contract/managed-policies.js';
+import { describeManifestObjects } from './contract/manifest-objects.js';
 import { describeOidcAndServerRecords } from './contract/oidc-and-server.js';
 import { describePaging } from './contract/paging.js';
 import { describeRoles } from './contract/roles.js';
@@ -69,5 +70,6 @@ export function runStoreContract(options: StoreContractOptions): void {
     describeOidcAndServerRecords(context);
     describePaging(context);
     describeTransactions(context);
+    describeManifestObjects(context);
   });
 }

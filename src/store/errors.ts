@@ -28,7 +28,8 @@ export type StoreEntity =
   | 'oidcProvider'
   | 'signingKey'
   | 'sealingKey'
-  | 'serviceAccount';
+  | 'serviceAccount'
+  | 'manifestObject';
 
 /**
  * Why a delete was refused, so the IAM layer can pick AWS's message: a user or role that still has

@@ -1,6 +1,7 @@
 import type { AccessKeyStore } from './access-keys.js';
 import type { AccountStore } from './accounts.js';
 import type { ManagedPolicyStore } from './managed-policies.js';
+import type { ManifestObjectStore } from './manifest-objects.js';
 import type { OidcProviderStore } from './oidc-providers.js';
 import type { RoleStore } from './roles.js';
 import type { SealingKeyStore } from './sealing-keys.js';
@@ -34,6 +35,8 @@ export interface StoreScope {
   readonly signingKeys: SigningKeyStore;
   readonly sealingKeys: SealingKeyStore;
   readonly serviceAccounts: ServiceAccountStore;
+  /** Which objects manifests created (for `apply --prune`). */
+  readonly manifestObjects: ManifestObjectStore;
   /**
    * Runs `fn` all-or-nothing: its writes commit when the promise it returns resolves, and roll back when
    * it rejects (the rejection is passed on). A `transaction` called inside `fn` — on `tx` or on the store

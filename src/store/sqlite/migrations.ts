@@ -167,6 +167,21 @@ CREATE TABLE service_accounts (
 CREATE UNIQUE INDEX service_accounts_by_uid ON service_accounts (uid);
 `,
   },
+  {
+    version: 2,
+    name: 'manifest objects: what each manifest file created, for apply --prune',
+    sql: `
+CREATE TABLE manifest_objects (
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  kind TEXT NOT NULL CHECK (kind IN ('Role', 'Policy', 'OpenIDConnectProvider', 'ServiceAccount')),
+  object_key TEXT NOT NULL,
+  source TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, kind, object_key)
+);
+`,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */

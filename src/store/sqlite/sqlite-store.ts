@@ -6,6 +6,7 @@ import { sqliteAccessKeys } from './access-keys.js';
 import { sqliteAccounts } from './accounts.js';
 import { SqliteDatabase } from './database.js';
 import { sqliteManagedPolicies } from './managed-policies.js';
+import { sqliteManifestObjects } from './manifest-objects.js';
 import { migrate } from './migrations.js';
 import { sqliteOidcProviders } from './oidc-providers.js';
 import { sqliteRoles } from './roles.js';
@@ -44,6 +45,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     signingKeys: sqliteSigningKeys(db),
     sealingKeys: sqliteSealingKeys(db),
     serviceAccounts: sqliteServiceAccounts(db),
+    manifestObjects: sqliteManifestObjects(db),
     transaction: (fn) => db.transaction(() => fn(scope)),
   };
   return { ...scope, close: () => db.close() };
