@@ -6,6 +6,7 @@ import { isAccountId } from '../shared/arn.js';
 import { randomIds } from '../shared/ids.js';
 import { openDataDir } from '../server/data-dir.js';
 import { close, DEFAULT_HOST, listen } from '../server/listen.js';
+import { sweepBlobs } from '../server/s3-route.js';
 import { createServer } from '../server/server.js';
 import { join } from 'node:path';
 import { applyManifests } from '../config/apply-manifests.js';
@@ -169,6 +170,8 @@ export async function up(
     new MemoryRing(),
     new JsonlFileSink({ dir: join(data.dir, 'audit'), clock: io.clock }),
   );
+  // Object blobs a crash left without metadata, and stale temporary files, go before anything is served.
+  await sweepBlobs(data.dir, data.store, io.clock);
   const server = createServer({
     store: data.store,
     clock: io.clock,
@@ -178,6 +181,7 @@ export async function up(
     logger: {
       error: (message, fields) => io.stderr(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
     },
+    dataDir: data.dir,
   });
   try {
     const address = await listen(server, options.port, options.host);

@@ -89,12 +89,15 @@ describe('BlobStore', () => {
     writeFileSync(staleTmp, 'partial');
     const past = new Date(Date.now() - 3600_000);
     for (const path of [blobs.pathOf(kept), blobs.pathOf(orphan), staleTmp]) utimesSync(path, past, past);
-    const result = await blobs.sweep(async (id) => id === kept, Date.now());
+    const result = await blobs.sweep((id) => Promise.resolve(id === kept), Date.now());
     assert.deepEqual(result, { orphans: 1, staleTemporaries: 1 });
     assert.equal(existsSync(blobs.pathOf(kept)), true);
     assert.equal(existsSync(blobs.pathOf(young)), true);
     assert.equal(existsSync(blobs.pathOf(orphan)), false);
     assert.equal(existsSync(staleTmp), false);
-    assert.deepEqual(await fresh().sweep(async () => false, Date.now()), { orphans: 0, staleTemporaries: 0 });
+    assert.deepEqual(await fresh().sweep(() => Promise.resolve(false), Date.now()), {
+      orphans: 0,
+      staleTemporaries: 0,
+    });
   });
 });
