@@ -19,7 +19,9 @@ export async function runS3(ctx: S3Context, req: S3Request, trail: S3Trail): Pro
     bucket = await ctx.store.buckets.get(req.bucket);
     if (bucket === undefined && operation.bucket === 'existing') throw noSuchBucket(req.bucket);
   }
-  const authorizer = new S3Authorizer(ctx, req, bucket);
+  // A bucket being created is authorized in the caller's account: an existing bucket of another account,
+  // and its policy, decide nothing (the name is taken whoever may act on it).
+  const authorizer = new S3Authorizer(ctx, req, operation.bucket === 'any' ? undefined : bucket);
   try {
     for (const need of operation.authorize(req, ctx)) {
       if (!(await authorizer.isAllowed(need))) throw accessDenied();

@@ -85,7 +85,8 @@ export interface S3Operation {
   readonly name: string;
   /**
    * `existing`: NoSuchBucket before authorization when the bucket is not there; `any`: the operation
-   * decides (CreateBucket); `none`: no bucket (ListBuckets).
+   * decides, and is authorized in the caller's account without a bucket policy (CreateBucket); `none`: no
+   * bucket (ListBuckets).
    */
   readonly bucket: 'existing' | 'any' | 'none';
   authorize(req: S3Request, ctx: S3Context): readonly S3AuthorizationNeed[];
