@@ -53,6 +53,16 @@ export class S3Authorizer {
       ...(policies.sessionPolicy !== undefined ? { sessionPolicy: policies.sessionPolicy } : {}),
     };
     const result = authorize(request);
+    if (result.decision !== 'allowed' && need.ownerRootAlwaysAllowed === true && this.isOwnerRoot()) {
+      this.authorizations.push({
+        action: need.action,
+        resource: need.resource,
+        decision: 'allowed',
+        matchedStatements: [],
+      });
+      this.explanation ??= `${need.action} is allowed for the bucket owner's root user whatever the policies say (they decided ${result.decision})`;
+      return true;
+    }
     this.authorizations.push({
       action: need.action,
       resource: need.resource,
@@ -66,6 +76,10 @@ export class S3Authorizer {
       this.explanation = explain(traced, authorize(traced));
     }
     return result.decision === 'allowed';
+  }
+
+  private isOwnerRoot(): boolean {
+    return this.ctx.caller.kind === 'root' && this.ctx.caller.accountId === this.bucket?.accountId;
   }
 
   /** The decision for the audit event: denied when any authorization was. */

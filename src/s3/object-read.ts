@@ -14,10 +14,25 @@ import {
 } from './operation.js';
 import { httpDate } from './xml.js';
 
-/** GetObject and HeadObject need s3:GetObject on the object (iam-policy.md §5.3). */
+/** GetObject and HeadObject need s3:GetObject on the object, s3:GetObjectVersion with `versionId` (iam-policy.md §5.3). */
 export function readNeeds(req: S3Request): readonly S3AuthorizationNeed[] {
   const { bucket, key } = requireKey(req);
-  return [{ action: 's3:GetObject', resource: objectArn(bucket, key) }];
+  const action = req.query.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject';
+  return [{ action, resource: objectArn(bucket, key) }];
+}
+
+/**
+ * Buckets here are never versioned, so every object is the `null` version: `versionId=null` names it,
+ * any other id is InvalidArgument (⚠ S3's wording, "Invalid version id specified", as quoted in public
+ * issues).
+ */
+export function checkVersionId(req: S3Request): void {
+  const versionId = req.query.get('versionId');
+  if (versionId === undefined || versionId === 'null') return;
+  throw s3Error('InvalidArgument', 'Invalid version id specified', {
+    ArgumentName: 'versionId',
+    ArgumentValue: versionId.slice(0, 128),
+  });
 }
 
 /** The `response-*` query parameters and the header each overrides (S3 API Reference, GetObject). */
@@ -47,6 +62,7 @@ export async function readObject(
   ctx: S3OperationContext,
 ): Promise<{ object: S3Object; status: number; headers: Record<string, string>; range?: ByteRange }> {
   const { bucket, key } = requireKey(req);
+  checkVersionId(req);
   const object = await ctx.store.objects.get(bucket, key);
   if (object === undefined) {
     const mayList = await ctx.isAllowed({ action: 's3:ListBucket', resource: bucketArn(bucket) });

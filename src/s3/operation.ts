@@ -60,6 +60,11 @@ export interface S3AuthorizationNeed {
   readonly resource: string;
   /** The operation's own condition keys (`s3:prefix`, ...), lower-case names. */
   readonly context?: ReadonlyMap<string, ContextValue>;
+  /**
+   * The bucket owner's root user is allowed even against a denying bucket policy: S3's guard against
+   * locking the owner out of its own bucket policy (iam-policy.md §4.5).
+   */
+  readonly ownerRootAlwaysAllowed?: boolean;
 }
 
 /** What `handle` may do beyond its input: the bucket the pipeline loaded, and more authorizations. */

@@ -5,7 +5,13 @@ import { baseHeaders, bucketArn, requireBucket, type S3Operation } from '../oper
 export const deleteBucketPolicy: S3Operation = {
   name: 'DeleteBucketPolicy',
   bucket: 'existing',
-  authorize: (req) => [{ action: 's3:DeleteBucketPolicy', resource: bucketArn(requireBucket(req)) }],
+  authorize: (req) => [
+    {
+      action: 's3:DeleteBucketPolicy',
+      resource: bucketArn(requireBucket(req)),
+      ownerRootAlwaysAllowed: true,
+    },
+  ],
   async handle(req, ctx) {
     requireOwnerAccount(ctx);
     await ctx.store.buckets.setPolicy(requireBucket(req), undefined);

@@ -1,7 +1,8 @@
+import { checkVersionId } from '../object-read.js';
 import { baseHeaders, objectArn, requireKey, type S3Operation } from '../operation.js';
 
 /**
- * DeleteObject (`DELETE /bucket/key`): s3:DeleteObject; idempotent, 204 whether or not the key existed
+ * DeleteObject (`DELETE /bucket/key`): s3:DeleteObject (s3:DeleteObjectVersion with `versionId`); idempotent, 204 whether or not the key existed
  * (S3 API Reference, DeleteObject). The blob goes once the row is gone; if that fails, the start-up sweep
  * removes it.
  */
@@ -10,10 +11,12 @@ export const deleteObject: S3Operation = {
   bucket: 'existing',
   authorize(req) {
     const { bucket, key } = requireKey(req);
-    return [{ action: 's3:DeleteObject', resource: objectArn(bucket, key) }];
+    const action = req.query.has('versionId') ? 's3:DeleteObjectVersion' : 's3:DeleteObject';
+    return [{ action, resource: objectArn(bucket, key) }];
   },
   async handle(req, ctx) {
     const { bucket, key } = requireKey(req);
+    checkVersionId(req);
     const deleted = await ctx.store.objects.delete(bucket, key);
     if (deleted !== undefined) await ctx.blobs?.remove(deleted.blobId).catch(() => undefined);
     return { status: 204, headers: baseHeaders(ctx) };

@@ -6,7 +6,9 @@ import { baseHeaders, bucketArn, requireBucket, type S3Operation } from '../oper
 export const getBucketPolicy: S3Operation = {
   name: 'GetBucketPolicy',
   bucket: 'existing',
-  authorize: (req) => [{ action: 's3:GetBucketPolicy', resource: bucketArn(requireBucket(req)) }],
+  authorize: (req) => [
+    { action: 's3:GetBucketPolicy', resource: bucketArn(requireBucket(req)), ownerRootAlwaysAllowed: true },
+  ],
   handle(req, ctx) {
     requireOwnerAccount(ctx);
     const policy = ctx.bucket?.policy;

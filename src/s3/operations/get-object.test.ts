@@ -100,6 +100,20 @@ describe('GetObject', () => {
     assert.equal(r.headers['Cache-Control'], 'no-store');
   });
 
+  test('versionId: the null version is the object; another id is InvalidArgument; both need GetObjectVersion', async () => {
+    const r = await h.call({ method: 'GET', bucket: 'gets', key: 'doc.txt', query: { versionId: 'null' } });
+    assert.equal(r.status, 200);
+    assert.equal(r.trail.decision?.authorizations[0]?.action, 's3:GetObjectVersion');
+    const other = await h.call({
+      method: 'GET',
+      bucket: 'gets',
+      key: 'doc.txt',
+      query: { versionId: 'abc' },
+    });
+    assert.equal(other.status, 400);
+    assert.equal(xmlText(other.body, 'Message'), 'Invalid version id specified');
+  });
+
   test('a missing key is NoSuchKey with s3:ListBucket, AccessDenied without it', async () => {
     const root = await h.call({ method: 'GET', bucket: 'gets', key: 'none' });
     assert.equal(root.status, 404);

@@ -63,6 +63,31 @@ describe('PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy', () => {
     assert.equal((await h.store.buckets.get('pol'))?.policy, undefined);
   });
 
+  test("a policy that denies everything cannot lock the owner's root out of the policy", async () => {
+    const denyAll = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::pol', 'arn:aws:s3:::pol/*'],
+        },
+      ],
+    });
+    assert.equal(
+      (await h.call({ method: 'PUT', bucket: 'pol', query: { policy: '' }, body: denyAll })).status,
+      204,
+    );
+    assert.equal((await h.call({ method: 'GET', bucket: 'pol', key: 'k' })).status, 403);
+    const got = await h.call({ method: 'GET', bucket: 'pol', query: { policy: '' } });
+    assert.equal(got.status, 200);
+    assert.equal(got.trail.decision?.decision, 'allowed');
+    assert.match(got.trail.decision?.explanation ?? '', /bucket owner's root user/);
+    assert.equal((await h.call({ method: 'DELETE', bucket: 'pol', query: { policy: '' } })).status, 204);
+    assert.equal((await h.call({ method: 'GET', bucket: 'pol', key: 'k' })).status, 200);
+  });
+
   test('another account allowed by the bucket policy still gets 405 MethodNotAllowed', async () => {
     await h.store.buckets.setPolicy(
       'pol',

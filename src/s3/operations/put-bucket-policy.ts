@@ -7,7 +7,9 @@ import { readSmallPayload } from '../payload.js';
 export const putBucketPolicy: S3Operation = {
   name: 'PutBucketPolicy',
   bucket: 'existing',
-  authorize: (req) => [{ action: 's3:PutBucketPolicy', resource: bucketArn(requireBucket(req)) }],
+  authorize: (req) => [
+    { action: 's3:PutBucketPolicy', resource: bucketArn(requireBucket(req)), ownerRootAlwaysAllowed: true },
+  ],
   async handle(req, ctx) {
     requireOwnerAccount(ctx);
     const body = await readSmallPayload(req.body(), MAX_BUCKET_POLICY_BYTES, () =>
