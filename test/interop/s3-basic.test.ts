@@ -389,6 +389,32 @@ describe('S3 with @aws-sdk/client-s3', () => {
     );
   });
 
+  test('an 8 MiB object streams in and out intact; an expired presigned URL is AccessDenied', async () => {
+    const client = s3(env, env.root);
+    await client.send(new CreateBucketCommand({ Bucket: 'big-objects' }));
+    const bytes = Buffer.alloc(8 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i += 4096) bytes.writeUInt32BE(i, i);
+    const put = await client.send(
+      new PutObjectCommand({ Bucket: 'big-objects', Key: 'big.bin', Body: bytes }),
+    );
+    assert.equal(put.ETag, `"${createHash('md5').update(bytes).digest('hex')}"`);
+    const got = await client.send(new GetObjectCommand({ Bucket: 'big-objects', Key: 'big.bin' }));
+    const back = Buffer.from((await got.Body?.transformToByteArray()) ?? []);
+    assert.equal(back.length, bytes.length);
+    assert.ok(back.equals(bytes));
+
+    const url = new URL(
+      await getSignedUrl(client, new GetObjectCommand({ Bucket: 'big-objects', Key: 'big.bin' }), {
+        expiresIn: 60,
+        signingDate: new Date(Date.now() - 3600_000),
+      }),
+    );
+    const expired = await send(env.port, 'GET', url.pathname + url.search, { host: url.host });
+    assert.equal(expired.status, 403);
+    assert.match(expired.body, /<Code>AccessDenied<\/Code>/);
+    assert.match(expired.body, /<Message>Request has expired<\/Message>/);
+  });
+
   test('a presigned GetObject URL works unsigned-payload; anonymous access needs a bucket policy', async () => {
     const client = s3(env, env.root);
     await client.send(new CreateBucketCommand({ Bucket: 'public-ish' }));
