@@ -63,6 +63,21 @@ describe('ListObjectsV2', () => {
     } while (token !== undefined);
     assert.equal(pages, 3);
     assert.deepEqual(seen.sort(), ['a/', 'b/', 'c', 'd e+f', 'photos/']);
+    // A token after the longest key S3 allows is accepted back.
+    const long = 'k'.repeat(1024);
+    await h.call({ method: 'PUT', bucket: 'lists', key: long, body: 'x' });
+    const upTo = await list({ 'max-keys': '1', 'start-after': 'd e+f', prefix: 'k' });
+    const longToken = xmlText(upTo.body, 'NextContinuationToken');
+    assert.equal(xmlTexts(upTo.body, 'Key')[0], long);
+    assert.equal(longToken, undefined);
+    const resumed = await list({ 'continuation-token': Buffer.from(`v1:${long}`).toString('base64') });
+    assert.equal(resumed.status, 200);
+    assert.deepEqual(xmlTexts(resumed.body, 'Key'), [
+      'photos/2026/feb.jpg',
+      'photos/2026/jan.jpg',
+      'photos/x.jpg',
+    ]);
+    await h.call({ method: 'DELETE', bucket: 'lists', key: long });
     const bad = await list({ 'continuation-token': 'bm9wZQ==' });
     assert.equal(xmlText(bad.body, 'Code'), 'InvalidArgument');
   });

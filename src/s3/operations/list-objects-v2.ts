@@ -41,7 +41,8 @@ export const listObjectsV2: S3Operation = {
   async handle(req, ctx) {
     const bucket = requireBucket(req);
     const params = listParams(req);
-    const token = bounded(req, 'continuation-token');
+    // A token is the base64 of a key of up to 1024 bytes and its tag: about 1.4 KB at most.
+    const token = bounded(req, 'continuation-token', 2048);
     const startAfter = bounded(req, 'start-after');
     const after =
       token !== undefined

@@ -76,7 +76,7 @@ export const putObject: S3Operation = {
     const blobId = BlobStore.blobId(bucket, key, BlobStore.newVersionId());
     const written = await blobs.write(blobId, body, {
       maxBytes: length,
-      // Node's parser ends the body at Content-Length; more bytes than declared cannot arrive.
+      // Node's parser ends the body at Content-Length; more bytes than declared cannot arrive. Our wording.
       tooLarge: () => s3Error('IncompleteBody', 'The request body is longer than its Content-Length'),
       check: (w) => {
         if (w.size !== length) {
