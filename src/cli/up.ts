@@ -7,6 +7,7 @@ import { isAccountId } from '../shared/arn.js';
 import { randomIds } from '../shared/ids.js';
 import { openDataDir } from '../server/data-dir.js';
 import { close, DEFAULT_HOST, listen } from '../server/listen.js';
+import { sweepBlobs } from '../server/s3-route.js';
 import { createServer } from '../server/server.js';
 import { readFile } from 'node:fs/promises';
 import { parseCaBundle } from '../sts/ca-bundle.js';
@@ -249,6 +250,8 @@ export async function up(
     new MemoryRing(),
     new JsonlFileSink({ dir: join(data.dir, 'audit'), clock: io.clock }),
   );
+  // Object blobs a crash left without metadata, and stale temporary files, go before anything is served.
+  await sweepBlobs(data.dir, data.store, io.clock);
   const server = createServer({
     store: data.store,
     clock: io.clock,
@@ -264,6 +267,7 @@ export async function up(
       error: (message, fields) => io.stderr(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
     },
     externalIssuers: { caCertificates, allowInsecureIssuers: options.allowInsecureIssuers === true },
+    dataDir: data.dir,
   });
   let watcher: ManifestWatcher | undefined;
   try {

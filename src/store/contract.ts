@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { describeAccountsAndKeys } from './contract/accounts-and-keys.js';
+import { describeBucketsAndObjects } from './contract/buckets-and-objects.js';
 import { A, B, fixtures, T0, type ContractContext, type Fixtures } from './contract/fixtures.js';
 import { describeManagedPolicies } from './contract/managed-policies.js';
 import { describeManifestObjects } from './contract/manifest-objects.js';
@@ -71,5 +72,6 @@ export function runStoreContract(options: StoreContractOptions): void {
     describePaging(context);
     describeTransactions(context);
     describeManifestObjects(context);
+    describeBucketsAndObjects(context);
   });
 }

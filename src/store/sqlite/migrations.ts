@@ -182,6 +182,40 @@ CREATE TABLE manifest_objects (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'S3: buckets and object metadata',
+    sql: `
+CREATE TABLE buckets (
+  name TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts (id),
+  region TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  policy TEXT,
+  public_access_block TEXT
+);
+CREATE INDEX buckets_by_account ON buckets (account_id, name);
+
+CREATE TABLE objects (
+  bucket TEXT NOT NULL REFERENCES buckets (name),
+  object_key TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  etag TEXT NOT NULL,
+  content_type TEXT,
+  content_encoding TEXT,
+  content_disposition TEXT,
+  content_language TEXT,
+  cache_control TEXT,
+  expires TEXT,
+  metadata TEXT NOT NULL,
+  checksums TEXT NOT NULL,
+  last_modified BIGINT NOT NULL,
+  blob_id TEXT NOT NULL,
+  PRIMARY KEY (bucket, object_key)
+);
+CREATE INDEX objects_by_blob ON objects (blob_id);
+`,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */
