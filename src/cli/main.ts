@@ -10,6 +10,8 @@ import { policyValidate, validateHelp } from './policy-validate.js';
 import { token, tokenHelp } from './token.js';
 import { explainRequest, explainRequestHelp } from './explain.js';
 import { up, upHelp } from './up.js';
+import { exec, execHelp } from './exec.js';
+import { webhook, webhookHelp } from './webhook.js';
 
 const VERSION = '0.1.0';
 
@@ -24,6 +26,8 @@ Commands:
   policy validate   check policy documents as IAM and Access Analyzer do
   token             print a service-account token of the built-in issuer
   explain ID        say why the server allowed or denied a request (from its audit log)
+  exec              run a command as a pod of a service account (IRSA token and environment)
+  webhook           serve the pod-identity mutating webhook over TLS (/mutate, /healthz)
 
 Run \`openirsa COMMAND --help\` for a command's options and examples.
 `;
@@ -75,6 +79,22 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return 0;
       }
       return await token(rest, io);
+    }
+    if (command === 'exec') {
+      // Options end at `--`: a `--help` of COMMAND is COMMAND's.
+      const own = rest.indexOf('--') < 0 ? rest : rest.slice(0, rest.indexOf('--'));
+      if (own.includes('--help') || own.includes('-h')) {
+        io.stdout(execHelp);
+        return 0;
+      }
+      return await exec(rest, io);
+    }
+    if (command === 'webhook') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(webhookHelp);
+        return 0;
+      }
+      return await webhook(rest, io);
     }
     if (command === 'policy') {
       const [sub, ...args] = rest;

@@ -39,6 +39,7 @@ import { identifyService } from './identify.js';
 import { BuiltInIssuer, handleIssuerRoute, takeRecordedDecision, webIdentityDeps } from './issuer-routes.js';
 import type { IssuerOptions, IssuerRouteContext } from './issuer-routes.js';
 import { SealingKeyRing } from './sealing-keys.js';
+import { handlePodIdentityRoute, type PodIdentityRouteContext } from './pod-identity-routes.js';
 
 /** Where the server reports its own bugs. Never given a secret, a session token or a request body. */
 export interface Logger {
@@ -111,7 +112,17 @@ export function createServer(options: ServerOptions): Server {
   const issuerRoutes: IssuerRouteContext = { ...options, issuer, logger, auth: deps };
   // Bounded, per server; PolicyCache keys by document text, so an edited policy compiles anew.
   const policies = new PolicyCache(4096);
-  const pipeline: Pipeline = { options, logger, services, deps, issuerRoutes, decisions, policies };
+  const podRoutes: PodIdentityRouteContext = { store: options.store, auth: deps, region: options.region };
+  const pipeline: Pipeline = {
+    options,
+    logger,
+    services,
+    deps,
+    issuerRoutes,
+    decisions,
+    policies,
+    podRoutes,
+  };
   return createHttpServer((req, res) => {
     handleRequest(pipeline, req, res).catch((error: unknown) => {
       // INVARIANT: handleRequest answers every error itself; this only guards a failed socket write.
@@ -130,6 +141,7 @@ interface Pipeline {
   readonly issuerRoutes: IssuerRouteContext;
   readonly decisions: Map<string, AuditDecision>;
   readonly policies: PolicyCache;
+  readonly podRoutes: PodIdentityRouteContext;
 }
 
 async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -140,6 +152,8 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const query = q < 0 ? '' : url.slice(q + 1);
   const issued = await handleIssuerRoute(p.issuerRoutes, req, path, query, requestId);
   if (issued !== undefined) return send(res, issued);
+  const podRouted = await handlePodIdentityRoute(p.podRoutes, req, path, query, requestId);
+  if (podRouted !== undefined) return send(res, podRouted);
   if (path.startsWith(ADMIN_PREFIX)) {
     send(res, adminRoute(req.method ?? 'GET', path, requestId));
     return;
