@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -124,7 +124,12 @@ export async function exec(
       );
       return EXIT_FINDINGS;
     }
-    account = reply.body as unknown as ServiceAccountReply;
+    const read = readServiceAccountReply(reply.body);
+    if (read === undefined) {
+      io.stderr(`openirsa: the server's service-account answer is not one: ${reply.text}\n`);
+      return EXIT_FINDINGS;
+    }
+    account = read;
   } catch (e) {
     if (e instanceof UnreachableError) {
       io.stderr(`openirsa: ${e.message}\n`);
@@ -179,6 +184,32 @@ export async function exec(
   }
 }
 
+/** The lookup route's answer, checked member by member (it crosses a process boundary). */
+function readServiceAccountReply(body: Readonly<Record<string, unknown>>): ServiceAccountReply | undefined {
+  const { namespace, name, annotations, roleArn, audience, regionalSts, tokenExpirationSeconds, region } =
+    body;
+  if (typeof namespace !== 'string' || typeof name !== 'string' || typeof region !== 'string')
+    return undefined;
+  if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) return undefined;
+  const strings = Object.entries(annotations as Record<string, unknown>).filter(
+    (e): e is [string, string] => typeof e[1] === 'string',
+  );
+  if (roleArn !== undefined && typeof roleArn !== 'string') return undefined;
+  if (audience !== undefined && typeof audience !== 'string') return undefined;
+  if (regionalSts !== undefined && typeof regionalSts !== 'boolean') return undefined;
+  if (tokenExpirationSeconds !== undefined && !Number.isSafeInteger(tokenExpirationSeconds)) return undefined;
+  return {
+    namespace,
+    name,
+    annotations: Object.fromEntries(strings),
+    region,
+    ...(roleArn !== undefined ? { roleArn } : {}),
+    ...(audience !== undefined ? { audience } : {}),
+    ...(regionalSts !== undefined ? { regionalSts } : {}),
+    ...(typeof tokenExpirationSeconds === 'number' ? { tokenExpirationSeconds } : {}),
+  };
+}
+
 function parseServiceAccount(value: string | undefined): { namespace: string; name: string } {
   if (value === undefined) throw new UsageError('`--service-account NAMESPACE/NAME` is required');
   const parts = value.split('/');
@@ -218,6 +249,8 @@ function mintFor(
     audience: account.audience ?? DEFAULT_WEBHOOK_SETTINGS.audience,
     expirationSeconds,
     pod,
+    // One pod: every rotated token names the same pod uid.
+    podUid: randomUUID(),
   });
   return async () => {
     const reply = await request('POST', TOKEN_ROUTE, body);
@@ -241,6 +274,8 @@ function runChild(
 ): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env, stdio: 'inherit' });
+    // From a terminal, Ctrl-C reaches the whole process group, so the command may see SIGINT twice
+    // (as under `env` or `sudo`); from `kill`, only exec gets it and this is the command's one copy.
     const forward = (signal: NodeJS.Signals) => {
       child.kill(signal);
     };

@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openDataDir } from '../server/data-dir.js';
 import { systemClock } from '../shared/clock.js';
+import { randomIds } from '../shared/ids.js';
 import type { CommandIo } from './io.js';
 import { main } from './main.js';
-import { parseWebhookArgs } from './webhook.js';
+import { parseWebhookArgs, webhook } from './webhook.js';
 
 test('webhook flags default as the upstream main.go does; --token-expiration is raised to 600', () => {
   const o = parseWebhookArgs([], {});
@@ -89,4 +94,123 @@ test('`openirsa exec` usage errors: no command, a malformed service account', as
   const bad = io();
   assert.equal(await main(['exec', '--service-account', 'a/b/c', '--', 'true'], bad), 2);
   assert.match(bad.err.join(''), /must be NAMESPACE\/NAME/);
+});
+
+test('`openirsa webhook` mutates pods of the data directory’s service accounts over TLS', async (t) => {
+  const hasOpenssl = await new Promise<boolean>((resolve) =>
+    execFile('openssl', ['version'], (error) => resolve(error === null)),
+  );
+  if (!hasOpenssl) {
+    t.skip('the openssl command is not installed: cannot make a test certificate');
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'openirsa-webhook-cli-'));
+  const stop = new AbortController();
+  try {
+    await new Promise<void>((resolve, reject) =>
+      execFile(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=pod-identity-webhook',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, 'tls.key'),
+          '-out',
+          join(dir, 'tls.crt'),
+        ],
+        (error) => (error !== null ? reject(new Error(error.message)) : resolve()),
+      ),
+    );
+    const data = await openDataDir({
+      dir: join(dir, 'data'),
+      accountId: '000000000000',
+      clock: systemClock,
+      ids: randomIds,
+    });
+    await data.store.serviceAccounts.upsert({
+      namespace: 'team-a',
+      name: 'app',
+      annotations: { 'example.com/role-arn': 'arn:aws:iam::000000000000:role/app' },
+      uid: 'u-1',
+      at: 0,
+    });
+    await data.store.close();
+    const i = io();
+    const served = webhook(
+      [
+        '--tls-cert',
+        join(dir, 'tls.crt'),
+        '--tls-key',
+        join(dir, 'tls.key'),
+        '--port',
+        '0',
+        '--data',
+        join(dir, 'data'),
+        '--annotation-prefix',
+        'example.com',
+        '--aws-default-region',
+        'eu-west-1',
+      ],
+      i,
+      stop.signal,
+    );
+    let port = 0;
+    for (let n = 0; n < 500 && port === 0; n++) {
+      port = Number(/port {5}(\d+)/.exec(i.out.join(''))?.[1] ?? 0);
+      if (port === 0) await sleep(10);
+    }
+    const ca = await readFile(join(dir, 'tls.crt'), 'utf8');
+    const review = {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: {
+        uid: 'r-1',
+        namespace: 'team-a',
+        object: { spec: { serviceAccountName: 'app', containers: [{ name: 'c' }] } },
+      },
+    };
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/mutate',
+          ca,
+          agent: false,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify(review));
+    });
+    const patch = JSON.parse(
+      Buffer.from((JSON.parse(body) as { response: { patch: string } }).response.patch, 'base64').toString(),
+    ) as { path: string; value: { env?: { name: string; value: string }[] }[] }[];
+    assert.deepEqual(
+      patch[1]?.value[0]?.env?.map((e) => e.name),
+      ['AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'],
+    );
+    stop.abort();
+    assert.equal(await served, 0);
+  } finally {
+    stop.abort();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

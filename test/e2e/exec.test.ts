@@ -254,7 +254,8 @@ const timer = setInterval(() => {
     clearInterval(timer);
     const a = claims(first), b = claims(now);
     console.log(JSON.stringify({ rotated: now !== first, mode, dirMode, jtis: [a.jti, b.jti],
-      pods: [a['kubernetes.io'].pod.name, b['kubernetes.io'].pod.name], lifetime: b.exp - b.iat, aud: b.aud }));
+      pods: [a['kubernetes.io'].pod.name, b['kubernetes.io'].pod.name],
+      podUids: [a['kubernetes.io'].pod.uid, b['kubernetes.io'].pod.uid], lifetime: b.exp - b.iat, aud: b.aud }));
   }
 }, 20);`;
   const run = await exec([
@@ -275,6 +276,7 @@ const timer = setInterval(() => {
     dirMode: string;
     jtis: string[];
     pods: string[];
+    podUids: string[];
     lifetime: number;
     aud: string[];
   };
@@ -283,6 +285,8 @@ const timer = setInterval(() => {
   assert.equal(out.dirMode, '700');
   assert.notEqual(out.jtis[0], out.jtis[1]);
   assert.deepEqual(out.pods, ['web-0', 'web-0']);
+  assert.match(out.podUids[0] ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(out.podUids[1], out.podUids[0]);
   assert.deepEqual(out.aud, ['sts.amazonaws.com']);
   // 86400 s requested (the webhook default), the server's maximum is 24 h.
   assert.equal(out.lifetime, 86400);

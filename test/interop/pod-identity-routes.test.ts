@@ -134,3 +134,33 @@ test('the service-account route: unknown is 404 naming it, unsigned is refused, 
   const post = await send(server.port, 'POST', '/_openirsa/service-accounts/team-a/app', {});
   assert.equal(post.status, 405);
 });
+
+function signedTokenRequest(body: Record<string, unknown>) {
+  const text = JSON.stringify(body);
+  const headers = signRequest({
+    method: 'POST',
+    host: `127.0.0.1:${server.port}`,
+    path: '/_openirsa/token',
+    body: text,
+    contentType: 'application/json',
+    credentials: server.root,
+    now: Date.now(),
+  });
+  return send(server.port, 'POST', '/_openirsa/token', headers, text);
+}
+
+test('the token route binds to the given pod uid, so rotated tokens name the same pod', async () => {
+  const podUid = '3f8e2a4c-1b2d-4e5f-8a9b-0c1d2e3f4a5b';
+  const res = await signedTokenRequest({ namespace: 'team-a', serviceAccount: 'app', pod: 'web-0', podUid });
+  assert.equal(res.status, 200, res.body);
+  const token = (JSON.parse(res.body) as { token: string }).token;
+  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+    'kubernetes.io': { pod: { name: string; uid: string } };
+  };
+  assert.deepEqual(claims['kubernetes.io'].pod, { name: 'web-0', uid: podUid });
+  for (const bad of [{ podUid }, { pod: 'web-0', podUid: 'NOT-A-UUID' }]) {
+    const refused = await signedTokenRequest({ namespace: 'team-a', serviceAccount: 'app', ...bad });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body, /`podUid` must be a lower-case UUID, and only with `pod`/);
+  }
+});
