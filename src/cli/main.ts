@@ -12,6 +12,8 @@ import { explainRequest, explainRequestHelp } from './explain.js';
 import { up, upHelp } from './up.js';
 import { apply, applyHelp } from './apply.js';
 import { rotateHelp, rotateSigningKey } from './rotate-signing-key.js';
+import { exec, execHelp } from './exec.js';
+import { webhook, webhookHelp } from './webhook.js';
 
 const VERSION = '0.1.0';
 
@@ -28,6 +30,8 @@ Commands:
   explain ID        say why the server allowed or denied a request (from its audit log)
   apply -f P        send manifests to a running server (--prune deletes what was removed)
   rotate-signing-key  make a new issuer signing key active; old tokens keep verifying
+  exec              run a command as a pod of a service account (IRSA token and environment)
+  webhook           serve the pod-identity mutating webhook over TLS (/mutate, /healthz)
 
 Run \`openirsa COMMAND --help\` for a command's options and examples.
 `;
@@ -93,6 +97,22 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return 0;
       }
       return await rotateSigningKey(rest, io);
+    }
+    if (command === 'exec') {
+      // Options end at `--`: a `--help` of COMMAND is COMMAND's.
+      const own = rest.indexOf('--') < 0 ? rest : rest.slice(0, rest.indexOf('--'));
+      if (own.includes('--help') || own.includes('-h')) {
+        io.stdout(execHelp);
+        return 0;
+      }
+      return await exec(rest, io);
+    }
+    if (command === 'webhook') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(webhookHelp);
+        return 0;
+      }
+      return await webhook(rest, io);
     }
     if (command === 'policy') {
       const [sub, ...args] = rest;

@@ -7,6 +7,8 @@
  * webhook and `openirsa exec`.
  */
 
+import { definedVariables, podEnvironment } from './pod-environment.js';
+
 /** What a service account's annotations resolve to (see config/manifests.ts). */
 export interface ServiceAccountIdentity {
   readonly roleArn?: string;
@@ -148,19 +150,9 @@ interface EnvPlan {
 function addEnvToContainer(container: Json, plan: EnvPlan): Json {
   const env: unknown[] = Array.isArray(container.env) ? [...(container.env as unknown[])] : [];
   const names = new Set(env.map((e) => (isObject(e) && typeof e.name === 'string' ? e.name : '')));
-  const webIdentityDefined = names.has('AWS_ROLE_ARN') || names.has('AWS_WEB_IDENTITY_TOKEN_FILE');
-  const regionDefined = names.has('AWS_REGION') || names.has('AWS_DEFAULT_REGION');
-  const stsDefined = names.has('AWS_STS_REGIONAL_ENDPOINTS');
-  if (webIdentityDefined && regionDefined && stsDefined) return container;
-  if (!stsDefined && plan.regionalSts) env.push({ name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' });
-  if (!regionDefined && plan.region) {
-    env.push({ name: 'AWS_DEFAULT_REGION', value: plan.region });
-    env.push({ name: 'AWS_REGION', value: plan.region });
-  }
-  if (!webIdentityDefined) {
-    env.push({ name: 'AWS_ROLE_ARN', value: plan.roleArn });
-    env.push({ name: 'AWS_WEB_IDENTITY_TOKEN_FILE', value: plan.tokenFilePath });
-  }
+  const defined = definedVariables(names);
+  if (defined.webIdentity && defined.region && defined.sts) return container;
+  env.push(...podEnvironment(plan, defined));
   const mounts: unknown[] = Array.isArray(container.volumeMounts)
     ? [...(container.volumeMounts as unknown[])]
     : [];

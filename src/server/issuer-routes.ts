@@ -234,6 +234,8 @@ interface TokenRouteInput {
   readonly audience?: string;
   readonly expirationSeconds?: number;
   readonly pod?: string;
+  /** The bound pod's uid, so that a rotated token names the same pod (as the kubelet's do). */
+  readonly podUid?: string;
 }
 
 async function tokenRoute(
@@ -286,7 +288,9 @@ async function tokenRoute(
     at: now,
   });
   const boundObject: BoundObject | undefined =
-    parsed.pod !== undefined ? { kind: 'Pod', name: parsed.pod, uid: uuid(ctx.ids.bytes(16)) } : undefined;
+    parsed.pod !== undefined
+      ? { kind: 'Pod', name: parsed.pod, uid: parsed.podUid ?? uuid(ctx.ids.bytes(16)) }
+      : undefined;
   const minted = mintToken(
     {
       serviceAccount: { namespace: sa.namespace, name: sa.name, uid: sa.uid },
@@ -320,6 +324,12 @@ function readTokenInput(text: string): TokenRouteInput | string {
       return `\`${key}\` must be a non-empty string when given`;
     }
   }
+  if (
+    v.podUid !== undefined &&
+    (typeof v.podUid !== 'string' || typeof v.pod !== 'string' || !/^[0-9a-f-]{36}$/.test(v.podUid))
+  ) {
+    return '`podUid` must be a lower-case UUID, and only with `pod`';
+  }
   const exp = v.expirationSeconds;
   if (exp !== undefined && (typeof exp !== 'number' || !Number.isSafeInteger(exp))) {
     return '`expirationSeconds` must be an integer number of seconds when given';
@@ -330,6 +340,7 @@ function readTokenInput(text: string): TokenRouteInput | string {
     ...(typeof v.audience === 'string' ? { audience: v.audience } : {}),
     ...(typeof exp === 'number' ? { expirationSeconds: exp } : {}),
     ...(typeof v.pod === 'string' ? { pod: v.pod } : {}),
+    ...(typeof v.podUid === 'string' ? { podUid: v.podUid } : {}),
   };
 }
 

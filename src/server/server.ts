@@ -45,6 +45,7 @@ import { adminAnswer } from './admin-request.js';
 import { identifyService, isS3Request, type S3Clues } from './identify.js';
 import { handleS3Request, blobStoreIn, type S3RouteContext } from './s3-route.js';
 import { SealingKeyRing } from './sealing-keys.js';
+import { handlePodIdentityRoute, type PodIdentityRouteContext } from './pod-identity-routes.js';
 
 /** Where the server reports its own bugs. Never given a secret, a session token or a request body. */
 export interface Logger {
@@ -132,6 +133,7 @@ export function createServer(options: ServerOptions): Server {
     policies,
     ...(options.dataDir !== undefined ? { blobs: blobStoreIn(options.dataDir) } : {}),
   };
+  const podRoutes: PodIdentityRouteContext = { store: options.store, auth: deps, region: options.region };
   const pipeline: Pipeline = {
     options,
     logger,
@@ -142,6 +144,7 @@ export function createServer(options: ServerOptions): Server {
     policies,
     opsRoutes,
     s3,
+    podRoutes,
   };
   return createHttpServer((req, res) => {
     handleRequest(pipeline, req, res).catch((error: unknown) => {
@@ -163,6 +166,7 @@ interface Pipeline {
   readonly policies: PolicyCache;
   readonly opsRoutes: OpsRouteContext;
   readonly s3: S3RouteContext;
+  readonly podRoutes: PodIdentityRouteContext;
 }
 
 async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -173,6 +177,8 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const query = q < 0 ? '' : url.slice(q + 1);
   const issued = await handleIssuerRoute(p.issuerRoutes, req, path, query, requestId);
   if (issued !== undefined) return send(res, issued);
+  const podRouted = await handlePodIdentityRoute(p.podRoutes, req, path, query, requestId);
+  if (podRouted !== undefined) return send(res, podRouted);
   if (path.startsWith(ADMIN_PREFIX)) {
     const ops = await handleOpsRoute(p.opsRoutes, req, path, query, requestId).catch((error: unknown) => {
       p.logger.error('admin route failed with an internal error', { requestId, error: describeError(error) });
