@@ -10,6 +10,7 @@ import { policyValidate, validateHelp } from './policy-validate.js';
 import { token, tokenHelp } from './token.js';
 import { explainRequest, explainRequestHelp } from './explain.js';
 import { up, upHelp } from './up.js';
+import { k8sManifests, k8sManifestsHelp } from './k8s-manifests.js';
 
 const VERSION = '0.1.0';
 
@@ -24,6 +25,7 @@ Commands:
   policy validate   check policy documents as IAM and Access Analyzer do
   token             print a service-account token of the built-in issuer
   explain ID        say why the server allowed or denied a request (from its audit log)
+  k8s manifests     print the Kubernetes objects that run openirsa in a cluster
 
 Run \`openirsa COMMAND --help\` for a command's options and examples.
 `;
@@ -33,6 +35,11 @@ const policyHelp = `usage: openirsa policy (simulate | explain | validate) [ARGS
   simulate   decide IAM requests as AWS does (JSON in, JSON out)
   explain    say why a request is allowed or denied, for people
   validate   check policy documents as IAM and Access Analyzer do
+`;
+
+const k8sHelp = `usage: openirsa k8s manifests [ARGS...]
+
+  manifests   print the Kubernetes objects that run openirsa in a cluster
 `;
 
 type Command = { run: (args: string[], io: CommandIo) => Promise<number>; help: string };
@@ -90,6 +97,19 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return 0;
       }
       return await cmd.run(args, io);
+    }
+    if (command === 'k8s') {
+      const [sub, ...args] = rest;
+      if (sub === undefined || sub === '--help' || sub === '-h') {
+        io.stdout(k8sHelp);
+        return sub === undefined ? EXIT_USAGE : 0;
+      }
+      if (sub !== 'manifests') throw new UsageError(`unknown command \`k8s ${sub}\`; expected manifests`);
+      if (args.includes('--help') || args.includes('-h')) {
+        io.stdout(k8sManifestsHelp);
+        return 0;
+      }
+      return await k8sManifests(args, io);
     }
     throw new UsageError(`unknown command \`${command}\`; run \`openirsa --help\``);
   } catch (e) {
