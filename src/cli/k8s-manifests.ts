@@ -1,11 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import {
-  clusterManifests,
-  renderManifests,
-  webhookDnsNames,
-  type ClusterOptions,
-} from '../config/k8s-manifests.js';
+import { clusterManifests, renderManifests } from '../config/k8s-manifests.js';
+import { webhookDnsNames, type ClusterOptions } from '../config/k8s-names.js';
 import { parseIssuer } from '../identity/issuer.js';
 import { parseCaBundle } from '../sts/ca-bundle.js';
 import { UsageError, type CommandIo } from './io.js';

@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import {
-  clusterManifests,
-  issuerProviderManifest,
-  renderManifests,
-  SKIP_WEBHOOK_LABEL,
-  webhookDnsNames,
-  type ClusterOptions,
-  type K8sObject,
-} from './k8s-manifests.js';
+import { clusterManifests, issuerProviderManifest, renderManifests } from './k8s-manifests.js';
+import { SKIP_WEBHOOK_LABEL, webhookDnsNames, type ClusterOptions, type K8sObject } from './k8s-names.js';
 import { parseManifestFile } from './manifests.js';
 
 const BASE: ClusterOptions = { namespace: 'irsa', image: 'registry.test/openirsa:1', replicas: 1 };
@@ -319,4 +312,6 @@ test('the rendered output has no anchors or aliases and starts with a comment', 
   const text = renderManifests(clusterManifests({ ...BASE, issuer: ISSUER }));
   assert.doesNotMatch(text, /[&*]a\d/);
   assert.match(text, /^# openirsa in a Kubernetes cluster/);
+  assert.doesNotMatch(text, /No --issuer was given/);
+  assert.match(renderManifests(clusterManifests(BASE)), /No --issuer was given: openirsa's STS trusts only/);
 });
