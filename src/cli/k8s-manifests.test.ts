@@ -193,6 +193,12 @@ test('a key file that is not a key, and a CA bundle that is not PEM, are refused
   const notKey = await run(['--tls-cert', CERT, '--tls-key', CERT]);
   assert.equal(notKey.code, 2);
   assert.equal(notKey.stderr, `openirsa: \`--tls-key\` \`${CERT}\` is not an unencrypted PEM private key\n`);
+  const certNotPem = await run(['--tls-cert', KEY, '--tls-key', KEY]);
+  assert.equal(certNotPem.code, 2);
+  assert.equal(
+    certNotPem.stderr,
+    `openirsa: \`--tls-cert\` \`${KEY}\`: the file holds no \`-----BEGIN CERTIFICATE-----\` block\n`,
+  );
   const notPem = await run(['--ca-bundle', KEY]);
   assert.equal(notPem.code, 2);
   assert.equal(
