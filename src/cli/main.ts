@@ -14,6 +14,7 @@ import { apply, applyHelp } from './apply.js';
 import { rotateHelp, rotateSigningKey } from './rotate-signing-key.js';
 import { exec, execHelp } from './exec.js';
 import { webhook, webhookHelp } from './webhook.js';
+import { k8sManifests, k8sManifestsHelp } from './k8s-manifests.js';
 
 const VERSION = '0.1.0';
 
@@ -32,6 +33,7 @@ Commands:
   rotate-signing-key  make a new issuer signing key active; old tokens keep verifying
   exec              run a command as a pod of a service account (IRSA token and environment)
   webhook           serve the pod-identity mutating webhook over TLS (/mutate, /healthz)
+  k8s manifests     print the Kubernetes objects that run openirsa in a cluster
 
 Run \`openirsa COMMAND --help\` for a command's options and examples.
 `;
@@ -41,6 +43,11 @@ const policyHelp = `usage: openirsa policy (simulate | explain | validate) [ARGS
   simulate   decide IAM requests as AWS does (JSON in, JSON out)
   explain    say why a request is allowed or denied, for people
   validate   check policy documents as IAM and Access Analyzer do
+`;
+
+const k8sHelp = `usage: openirsa k8s manifests [ARGS...]
+
+  manifests   print the Kubernetes objects that run openirsa in a cluster
 `;
 
 type Command = { run: (args: string[], io: CommandIo) => Promise<number>; help: string };
@@ -128,6 +135,19 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return 0;
       }
       return await cmd.run(args, io);
+    }
+    if (command === 'k8s') {
+      const [sub, ...args] = rest;
+      if (sub === undefined || sub === '--help' || sub === '-h') {
+        io.stdout(k8sHelp);
+        return sub === undefined ? EXIT_USAGE : 0;
+      }
+      if (sub !== 'manifests') throw new UsageError(`unknown command \`k8s ${sub}\`; expected manifests`);
+      if (args.includes('--help') || args.includes('-h')) {
+        io.stdout(k8sManifestsHelp);
+        return 0;
+      }
+      return await k8sManifests(args, io);
     }
     throw new UsageError(`unknown command \`${command}\`; run \`openirsa --help\``);
   } catch (e) {
