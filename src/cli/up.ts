@@ -8,6 +8,8 @@ import { randomIds } from '../shared/ids.js';
 import { openDataDir } from '../server/data-dir.js';
 import { close, DEFAULT_HOST, listen } from '../server/listen.js';
 import { createServer } from '../server/server.js';
+import { createHttpsProxy, type HttpsProxy } from '../server/https-proxy.js';
+import { LocalCa } from '../server/local-ca.js';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { parseCaBundle } from '../sts/ca-bundle.js';
@@ -17,7 +19,7 @@ import { loadManifestPaths } from '../config/load-manifests.js';
 import type { ParsedFile } from '../config/manifests.js';
 import { EXIT_FINDINGS, UsageError, type CommandIo } from './io.js';
 
-export const upHelp = `usage: openirsa up [-f FILE_OR_DIR ...] [--port 4566] [--host 127.0.0.1] [--data DIR] [--account ID] [--region R] [--issuer URL]
+export const upHelp = `usage: openirsa up [-f FILE_OR_DIR ...] [--port 4566] [--host 127.0.0.1] [--data DIR] [--account ID] [--region R] [--issuer URL] [--proxy-port N]
 
 Runs openirsa (STS and IAM over the AWS wire protocol) on one port, with its state in DIR.
 On first start it creates DIR (mode 0700), an account, and a random root access key, written to
@@ -41,6 +43,12 @@ Options:
                  cluster's real issuer URL so that production trust policies work unchanged
                  (default: the server's own base URL, http://HOST:PORT); its discovery document and
                  JWKS are served under the URL's path too
+  --proxy-port N also serve the transparent mode for SDKs too old to read AWS_ENDPOINT_URL
+                 (boto3 < 1.31, AWS CLI < 2.13): an HTTP proxy on port N (0 picks one) for
+                 HTTPS_PROXY. CONNECT to *.amazonaws.com(.cn):443 is answered by openirsa with
+                 certificates of a local CA (DIR/ca/ca.pem: give it as AWS_CA_BUNDLE); other
+                 ports of AWS hosts are refused (403), malformed CONNECT targets get 400, and
+                 every other host is tunnelled untouched
 
 Example:
   openirsa up --data ./.openirsa -f ./manifests
@@ -74,6 +82,8 @@ interface UpOptions {
   readonly allowInsecureIssuers?: boolean;
   /** `--issuer`: the `iss` of the built-in issuer's tokens, instead of the server's own base URL. */
   readonly issuer?: string;
+  /** `--proxy-port`: serve the transparent HTTPS proxy on this port too. */
+  readonly proxyPort?: number;
 }
 
 export function parseUpArgs(args: string[]): UpOptions {
@@ -91,10 +101,15 @@ export function parseUpArgs(args: string[]): UpOptions {
       'oidc-ca-file': { type: 'string' },
       'allow-insecure-issuers': { type: 'boolean', default: false },
       issuer: { type: 'string' },
+      'proxy-port': { type: 'string' },
     },
   });
   if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
     throw new UsageError(`\`--port\` expects a port number 0-65535, got \`${values.port}\``);
+  }
+  const proxyPort = values['proxy-port'];
+  if (proxyPort !== undefined && (!/^\d{1,5}$/.test(proxyPort) || Number(proxyPort) > 65535)) {
+    throw new UsageError(`\`--proxy-port\` expects a port number 0-65535, got \`${proxyPort}\``);
   }
   if (!isAccountId(values.account)) {
     throw new UsageError(`\`--account\` expects 12 digits, got \`${values.account}\``);
@@ -126,6 +141,7 @@ export function parseUpArgs(args: string[]): UpOptions {
     files: values.file,
     ...(values['oidc-ca-file'] !== undefined ? { oidcCaFile: values['oidc-ca-file'] } : {}),
     ...(values['allow-insecure-issuers'] ? { allowInsecureIssuers: true } : {}),
+    ...(proxyPort !== undefined ? { proxyPort: Number(proxyPort) } : {}),
   };
 }
 
@@ -213,10 +229,27 @@ export async function up(
     },
     externalIssuers: { caCertificates, allowInsecureIssuers: options.allowInsecureIssuers === true },
   });
+  let proxy: HttpsProxy | undefined;
   try {
     const address = await listen(server, options.port, options.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const endpoint = `http://${host}:${address.port}`;
+    const proxyLines: string[] = [];
+    const proxyBanner: string[] = [];
+    if (options.proxyPort !== undefined) {
+      const ca = await LocalCa.open({ dataDir: data.dir, clock: io.clock, ids });
+      proxy = createHttpsProxy({ ca, target: server });
+      const bound = await listen(proxy.server, options.proxyPort, options.host);
+      const proxyUrl = `http://${host}:${bound.port}`;
+      proxyLines.push(
+        '',
+        'Old SDKs (no AWS_ENDPOINT_URL), through the transparent proxy:',
+        `  HTTPS_PROXY=${proxyUrl} AWS_CA_BUNDLE=${ca.certificatePath} \\`,
+        `  AWS_SHARED_CREDENTIALS_FILE=${data.credentialsPath} AWS_PROFILE=openirsa AWS_DEFAULT_REGION=${options.region} \\`,
+        '    aws sts get-caller-identity',
+      );
+      proxyBanner.push(`  proxy        ${proxyUrl} (CA ${ca.certificatePath})`);
+    }
     io.stdout(
       [
         `openirsa is up${data.created ? ' (new data directory)' : ''}`,
@@ -227,11 +260,13 @@ export async function up(
         `  credentials  ${data.credentialsPath} (profile openirsa)`,
         `  issuer       ${options.issuer ?? endpoint}`,
         `  health       ${endpoint}/_openirsa/health`,
+        ...proxyBanner,
         ...(summary.length > 0 ? [`  manifests    ${summary.length} applied`, ...summary] : []),
         '',
         'Try it:',
         `  AWS_SHARED_CREDENTIALS_FILE=${data.credentialsPath} AWS_PROFILE=openirsa AWS_DEFAULT_REGION=${options.region} \\`,
         `    aws --endpoint-url ${endpoint} sts get-caller-identity`,
+        ...proxyLines,
         '',
         'Ctrl-C stops it.',
         '',
@@ -240,8 +275,10 @@ export async function up(
     if (!stop.aborted)
       await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
     io.stdout('openirsa: stopping\n');
+    await proxy?.close();
     await close(server);
   } finally {
+    await proxy?.close().catch(() => undefined);
     if (server.listening) await close(server).catch(() => undefined);
     await audit.close();
     await data.store.close();
