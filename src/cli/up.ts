@@ -241,6 +241,11 @@ export async function up(
       proxy = createHttpsProxy({ ca, target: server });
       const bound = await listen(proxy.server, options.proxyPort, options.host);
       const proxyUrl = `http://${host}:${bound.port}`;
+      if (!isLoopbackAddress(bound.address)) {
+        io.stderr(
+          `openirsa: warning: the proxy on \`${proxyUrl}\` tunnels to any host for anyone who can reach it; bind it to loopback unless that is intended\n`,
+        );
+      }
       proxyLines.push(
         '',
         'Old SDKs (no AWS_ENDPOINT_URL), through the transparent proxy:',
@@ -284,6 +289,10 @@ export async function up(
     await data.store.close();
   }
   return 0;
+}
+
+function isLoopbackAddress(address: string): boolean {
+  return address === '::1' || /^127\./.test(address) || /^::ffff:127\./.test(address);
 }
 
 /** The `--oidc-ca-file` certificates, or `undefined` (after saying why on stderr) when unusable. */

@@ -288,3 +288,19 @@ test('CONNECT authorities are host:port with a port 1-65535; IPv6 in brackets', 
     assert.equal(parseAuthority(bad), undefined, bad);
   }
 });
+
+test('an idle CONNECT connection is closed after the idle timeout', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'openirsa-proxy-idle-'));
+  const ca = await LocalCa.open({ dataDir: dir, clock: { now: () => Date.now() }, ids: randomIds });
+  const target = createHttpServer((_req, res) => res.end());
+  const proxy = createHttpsProxy({ ca, target, idleTimeoutMs: 50 });
+  try {
+    const port = (await listen(proxy.server, 0)).port;
+    // The proxy answers 200, then nothing happens: it closes the connection itself.
+    const got = await raw(port, 'CONNECT sts.amazonaws.com:443 HTTP/1.1\r\n\r\n', /never/);
+    assert.equal(got, 'HTTP/1.1 200 Connection Established\r\n\r\n');
+  } finally {
+    await proxy.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -17,6 +17,9 @@ import { isCertificateHost, type LocalCa } from './local-ca.js';
  */
 export const MAX_PROXY_HEADER_BYTES = 16 * 1024;
 
+/** A CONNECT connection (tunnel or intercepted TLS) idle this long is closed. */
+export const PROXY_IDLE_TIMEOUT_MS = 5 * 60_000;
+
 /** Opens the TCP connection of a tunnel or of a forwarded plain-http request. */
 export type Dial = (host: string, port: number) => Socket;
 
@@ -31,6 +34,8 @@ export interface HttpsProxyOptions {
   readonly dial?: Dial;
   /** Which CONNECT hosts are answered by openirsa (default `isInterceptedHost`). */
   readonly intercepts?: (host: string) => boolean;
+  /** Default `PROXY_IDLE_TIMEOUT_MS`. */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface HttpsProxy {
@@ -77,6 +82,9 @@ export function createHttpsProxy(options: HttpsProxyOptions): HttpsProxy {
   server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     track(socket);
     socket.on('error', () => socket.destroy());
+    // INVARIANT: node hands 'connect' listeners the net.Socket of the connection.
+    const raw = socket as Socket;
+    raw.setTimeout(options.idleTimeoutMs ?? PROXY_IDLE_TIMEOUT_MS, () => raw.destroy());
     const target = parseAuthority(req.url ?? '');
     if (target === undefined) return refuse(socket, 400, 'Bad Request');
     if (!intercepts(target.host)) return tunnel(socket, head, target, dial);
