@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { connect as tlsConnect } from 'node:tls';
 import { systemClock } from '../shared/clock.js';
 import { UsageError, type CommandIo } from './io.js';
 import { main } from './main.js';
@@ -189,6 +190,68 @@ test('up --issuer: discovery is served under the issuer path, and minted tokens 
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss: string; sub: string };
     assert.equal(claims.iss, issuer);
     assert.equal(claims.sub, 'system:serviceaccount:team-a:app');
+    stop.abort();
+    assert.equal(await running, 0);
+  } finally {
+    stop.abort();
+    await rm(tmp, { recursive: true, force: true });
+  }
+});
+
+test('up --proxy-port refuses a bad port, naming the flag', () => {
+  assert.equal(parseUpArgs(['--proxy-port', '0']).proxyPort, 0);
+  assert.equal(parseUpArgs([]).proxyPort, undefined);
+  assert.throws(
+    () => parseUpArgs(['--proxy-port', 'x']),
+    /`--proxy-port` expects a port number 0-65535, got `x`/,
+  );
+});
+
+test('up --proxy-port 0 prints the proxy and its CA, and serves AWS hosts through it over TLS', async () => {
+  const tmp = await mkdtemp(join(tmpdir(), 'openirsa-up-unit-'));
+  const t = io();
+  const stop = new AbortController();
+  try {
+    const running = up(['--port', '0', '--proxy-port', '0', '--data', join(tmp, 'd')], t.value, stop.signal);
+    let proxyPort: number | undefined;
+    for (let i = 0; i < 300 && proxyPort === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      const m = /proxy\s+http:\/\/127\.0\.0\.1:(\d+) \(CA (\S+)\)/.exec(t.out.join(''));
+      if (m) proxyPort = Number(m[1]);
+    }
+    assert.ok(proxyPort !== undefined, t.err.join(''));
+    const caFile = join(tmp, 'd', 'ca', 'ca.pem');
+    assert.match(
+      t.out.join(''),
+      new RegExp(`HTTPS_PROXY=http://127\\.0\\.0\\.1:${proxyPort} AWS_CA_BUNDLE=${caFile}`),
+    );
+    const ca = await readFile(caFile, 'utf8');
+    const port = proxyPort;
+    const status = await new Promise<number>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, method: 'CONNECT', path: 'sts.amazonaws.com:443' })
+        .on('connect', (_res, socket) => {
+          const tls = tlsConnect({ socket, servername: 'sts.amazonaws.com', ca }, () => {
+            request(
+              {
+                path: '/_openirsa/health',
+                headers: { host: 'sts.amazonaws.com' },
+                createConnection: () => tls,
+              },
+              (res) => {
+                res.resume();
+                resolve(res.statusCode ?? 0);
+                tls.destroy();
+              },
+            )
+              .on('error', reject)
+              .end();
+          });
+          tls.on('error', reject);
+        })
+        .on('error', reject)
+        .end();
+    });
+    assert.equal(status, 200);
     stop.abort();
     assert.equal(await running, 0);
   } finally {

@@ -9,6 +9,8 @@ import { openDataDir } from '../server/data-dir.js';
 import { close, DEFAULT_HOST, listen } from '../server/listen.js';
 import { sweepBlobs } from '../server/s3-route.js';
 import { createServer } from '../server/server.js';
+import { createHttpsProxy, type HttpsProxy } from '../server/https-proxy.js';
+import { LocalCa } from '../server/local-ca.js';
 import { readFile } from 'node:fs/promises';
 import { parseCaBundle } from '../sts/ca-bundle.js';
 import { join, resolve } from 'node:path';
@@ -24,7 +26,7 @@ import { watchManifests, type ManifestWatcher } from './watch-manifests.js';
 
 export const upHelp = `usage: openirsa up [-f FILE_OR_DIR ...] [--watch] [--port 4566] [--host 127.0.0.1] [--data DIR]
                    [--account ID] [--region R] [--issuer URL] [--signing-algorithm RS256|ES256]
-                   [--explain-denials] [--oidc-ca-file FILE] [--allow-insecure-issuers]
+                   [--explain-denials] [--oidc-ca-file FILE] [--allow-insecure-issuers] [--proxy-port N]
 
 Runs openirsa (STS and IAM over the AWS wire protocol) on one port, with its state in DIR.
 On first start it creates DIR (mode 0700), an account, and a random root access key, written to
@@ -57,6 +59,12 @@ Options:
   --explain-denials
                  append why to every AccessDenied message: "... (openirsa: <explanation>)";
                  without it, AWS's exact message (\`openirsa explain ID\` has the explanation)
+  --proxy-port N also serve the transparent mode for SDKs too old to read AWS_ENDPOINT_URL
+                 (boto3 < 1.31, AWS CLI < 2.13): an HTTP proxy on port N (0 picks one) for
+                 HTTPS_PROXY. CONNECT to *.amazonaws.com(.cn):443 is answered by openirsa with
+                 certificates of a local CA (DIR/ca/ca.pem: give it as AWS_CA_BUNDLE); other
+                 ports of AWS hosts are refused (403), malformed CONNECT targets get 400, and
+                 every other host is tunnelled untouched
 
 Example:
   openirsa up --data ./.openirsa -f ./manifests
@@ -93,6 +101,8 @@ interface UpOptions {
   readonly watch: boolean;
   readonly explainDenials: boolean;
   readonly signingAlgorithm: IssuerSigningAlgorithm;
+  /** `--proxy-port`: serve the transparent HTTPS proxy on this port too. */
+  readonly proxyPort?: number;
 }
 
 export function parseUpArgs(args: string[]): UpOptions {
@@ -113,6 +123,7 @@ export function parseUpArgs(args: string[]): UpOptions {
       watch: { type: 'boolean', default: false },
       'explain-denials': { type: 'boolean', default: false },
       'signing-algorithm': { type: 'string', default: 'RS256' },
+      'proxy-port': { type: 'string' },
     },
   });
   const alg = ISSUER_SIGNING_ALGORITHMS.find((a) => a === values['signing-algorithm']);
@@ -124,6 +135,10 @@ export function parseUpArgs(args: string[]): UpOptions {
   if (values.watch && values.file.length === 0) throw new UsageError('`--watch` needs `-f FILE_OR_DIR`');
   if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
     throw new UsageError(`\`--port\` expects a port number 0-65535, got \`${values.port}\``);
+  }
+  const proxyPort = values['proxy-port'];
+  if (proxyPort !== undefined && (!/^\d{1,5}$/.test(proxyPort) || Number(proxyPort) > 65535)) {
+    throw new UsageError(`\`--proxy-port\` expects a port number 0-65535, got \`${proxyPort}\``);
   }
   if (!isAccountId(values.account)) {
     throw new UsageError(`\`--account\` expects 12 digits, got \`${values.account}\``);
@@ -158,6 +173,7 @@ export function parseUpArgs(args: string[]): UpOptions {
     watch: values.watch,
     explainDenials: values['explain-denials'],
     signingAlgorithm: alg,
+    ...(proxyPort !== undefined ? { proxyPort: Number(proxyPort) } : {}),
   };
 }
 
@@ -270,10 +286,32 @@ export async function up(
     dataDir: data.dir,
   });
   let watcher: ManifestWatcher | undefined;
+  let proxy: HttpsProxy | undefined;
   try {
     const address = await listen(server, options.port, options.host);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const endpoint = `http://${host}:${address.port}`;
+    const proxyLines: string[] = [];
+    const proxyBanner: string[] = [];
+    if (options.proxyPort !== undefined) {
+      const ca = await LocalCa.open({ dataDir: data.dir, clock: io.clock, ids });
+      proxy = createHttpsProxy({ ca, target: server });
+      const bound = await listen(proxy.server, options.proxyPort, options.host);
+      const proxyUrl = `http://${host}:${bound.port}`;
+      if (!isLoopbackAddress(bound.address)) {
+        io.stderr(
+          `openirsa: warning: the proxy on \`${proxyUrl}\` tunnels to any host for anyone who can reach it; bind it to loopback unless that is intended\n`,
+        );
+      }
+      proxyLines.push(
+        '',
+        'Old SDKs (no AWS_ENDPOINT_URL), through the transparent proxy:',
+        `  HTTPS_PROXY=${proxyUrl} AWS_CA_BUNDLE=${ca.certificatePath} \\`,
+        `  AWS_SHARED_CREDENTIALS_FILE=${data.credentialsPath} AWS_PROFILE=openirsa AWS_DEFAULT_REGION=${options.region} \\`,
+        '    aws sts get-caller-identity',
+      );
+      proxyBanner.push(`  proxy        ${proxyUrl} (CA ${ca.certificatePath})`);
+    }
     io.stdout(
       [
         `openirsa is up${data.created ? ' (new data directory)' : ''}`,
@@ -284,12 +322,14 @@ export async function up(
         `  credentials  ${data.credentialsPath} (profile openirsa)`,
         `  issuer       ${options.issuer ?? endpoint}`,
         `  health       ${endpoint}/_openirsa/health`,
+        ...proxyBanner,
         ...(summary.length > 0 ? [`  manifests    ${summary.length} applied`, ...summary] : []),
         ...(options.watch ? [`  watching     ${roots.join(', ')}`] : []),
         '',
         'Try it:',
         `  AWS_SHARED_CREDENTIALS_FILE=${data.credentialsPath} AWS_PROFILE=openirsa AWS_DEFAULT_REGION=${options.region} \\`,
         `    aws --endpoint-url ${endpoint} sts get-caller-identity`,
+        ...proxyLines,
         '',
         'Ctrl-C stops it.',
         '',
@@ -306,14 +346,20 @@ export async function up(
       await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
     io.stdout('openirsa: stopping\n');
     await watcher?.close();
+    await proxy?.close();
     await close(server);
   } finally {
     await watcher?.close();
+    await proxy?.close().catch(() => undefined);
     if (server.listening) await close(server).catch(() => undefined);
     await audit.close();
     await data.store.close();
   }
   return 0;
+}
+
+function isLoopbackAddress(address: string): boolean {
+  return address === '::1' || /^127\./.test(address) || /^::ffff:127\./.test(address);
 }
 
 /** The `--oidc-ca-file` certificates, or `undefined` (after saying why on stderr) when unusable. */

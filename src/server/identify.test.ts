@@ -43,3 +43,33 @@ test('S3 is decided before the body is read: scope s3, else not awsQuery-shaped'
     true,
   );
 });
+
+test('AWS hosts as old SDKs send them through the proxy: STS and IAM by their first label', () => {
+  for (const host of [
+    'sts.amazonaws.com',
+    'sts.us-east-1.amazonaws.com',
+    'sts.us-west-2.amazonaws.com:443',
+    'sts-fips.us-east-2.amazonaws.com',
+    'sts.cn-north-1.amazonaws.com.cn',
+  ]) {
+    assert.equal(identifyService({ host }, owner), 'sts', host);
+    assert.equal(isS3Request({ method: 'GET', path: '/', query: '', host }), false, host);
+  }
+  assert.equal(identifyService({ host: 'iam.amazonaws.com' }, owner), 'iam');
+  assert.equal(identifyService({ host: 'iam.cn-north-1.amazonaws.com.cn' }, owner), 'iam');
+});
+
+test('S3 hosts, path-style and virtual-hosted, stay S3 even for buckets called sts or iam', () => {
+  for (const host of [
+    's3.amazonaws.com',
+    's3.us-east-1.amazonaws.com',
+    'bucket.s3.us-east-1.amazonaws.com',
+    'sts.s3.amazonaws.com',
+    'sts.s3.us-east-1.amazonaws.com',
+    'iam.logs.s3.us-east-1.amazonaws.com',
+    'sts.example.amazonaws.com',
+  ]) {
+    assert.equal(identifyService({ host }, owner), 's3', host);
+    assert.equal(isS3Request({ method: 'GET', path: '/', query: '', host }), true, host);
+  }
+});

@@ -23,7 +23,9 @@ export function identifyService(
     const owner = ownerOf(clues.action);
     if (owner !== undefined) return owner;
   }
-  const host = (clues.host ?? '').toLowerCase();
+  const host = (clues.host ?? '').toLowerCase().replace(/:\d+$/, '');
+  const aws = awsHostLabels(host);
+  if (aws !== undefined) return awsHostService(aws);
   if (host.startsWith('sts.') || host.startsWith('sts-fips.')) return 'sts';
   if (host.startsWith('iam.')) return 'iam';
   return 's3';
@@ -49,9 +51,38 @@ export interface S3Clues {
  */
 export function isS3Request(clues: S3Clues): boolean {
   if (clues.scopeService !== undefined && clues.scopeService !== '') return clues.scopeService === 's3';
-  const host = (clues.host ?? '').toLowerCase();
-  if (host.startsWith('sts.') || host.startsWith('sts-fips.') || host.startsWith('iam.')) return false;
+  const host = (clues.host ?? '').toLowerCase().replace(/:\d+$/, '');
+  const aws = awsHostLabels(host);
+  if (aws !== undefined && awsHostService(aws) !== 's3') return false;
+  if (
+    aws === undefined &&
+    (host.startsWith('sts.') || host.startsWith('sts-fips.') || host.startsWith('iam.'))
+  ) {
+    return false;
+  }
   if (/(?:^|&)Action=/.test(clues.query)) return false;
   const form = (clues.contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
   return !(clues.method === 'POST' && clues.path === '/' && form);
+}
+
+/** The labels before `.amazonaws.com` / `.amazonaws.com.cn` (`sts.us-east-1` → 2 labels). */
+function awsHostLabels(host: string): string[] | undefined {
+  const m = /^(.+)\.amazonaws\.com(?:\.cn)?$/.exec(host);
+  return m?.[1]?.split('.');
+}
+
+/**
+ * An AWS endpoint names its service in its first label, then optionally the region (STS
+ * `sts.amazonaws.com`, `sts.<region>.amazonaws.com`, `sts-fips.<region>...`; IAM `iam.amazonaws.com`,
+ * irsa-wire.md §5.2). A virtual-hosted S3 host puts the bucket first
+ * (`<bucket>.s3.<region>.amazonaws.com`), and a bucket may be called `sts` or `iam.logs`: so only a
+ * host of at most two labels is STS or IAM; everything else is S3, the default.
+ */
+function awsHostService(labels: readonly string[]): string {
+  const [service, region, ...rest] = labels;
+  if (rest.length > 0 || service === undefined) return 's3';
+  if (region !== undefined && !/^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(region)) return 's3';
+  if (service === 'sts' || service === 'sts-fips') return 'sts';
+  if (service === 'iam' || service === 'iam-fips') return 'iam';
+  return 's3';
 }

@@ -4,6 +4,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { TLSSocket } from 'node:tls';
 import type { AuditDecision } from '../audit/event.js';
 import type { AuditSink } from '../audit/sink.js';
 import { IAM_ACTIONS } from '../iam/actions.js';
@@ -292,12 +293,13 @@ async function authorizeAndInvoke(
   // account root is allowed in its own account by the engine itself.
   const policies = needs.length === 0 ? undefined : await callerPolicies(ctx.store, ctx.caller, ctx.policies);
   // The keys AWS sets for every request (IAM User Guide, global condition keys): what the principal
-  // implies, the time, the region; plain HTTP, so aws:SecureTransport is false.
+  // implies, the time, the region; aws:SecureTransport is true over TLS (the transparent proxy,
+  // https-proxy.ts, hands its decrypted TLS sockets to this server).
   const context = new Map(derivedContext(principal, ctx.clock.now()));
   // Node reports IPv4 peers of a dual-stack socket as `::ffff:a.b.c.d`; AWS's aws:SourceIp is the IPv4.
   const sourceIp = peerAddress(req);
   context.set('aws:requestedregion', ctx.region);
-  context.set('aws:securetransport', 'false');
+  context.set('aws:securetransport', req.socket instanceof TLSSocket ? 'true' : 'false');
   if (sourceIp) context.set('aws:sourceip', sourceIp);
   // aws:PrincipalTag/*, aws:SourceIdentity, aws:TokenIssueTime (iam/principal-context.ts).
   if (needs.length > 0) for (const [k, v] of await principalContext(ctx.store, ctx.caller)) context.set(k, v);

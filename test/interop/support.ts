@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,8 @@ export interface Booted {
   readonly audit: MemoryRing;
   readonly root: Credentials;
   readonly logged: string[];
+  /** The main listener, for tests that hand it connections (the transparent proxy). */
+  readonly server: Server;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function bootServer(clock: Clock = systemClock): Promise<Booted> {
     audit,
     root: { accessKeyId: data.accessKeyId, secretAccessKey: secret },
     logged,
+    server,
     stop: async () => {
       await close(server);
       await data.store.close();
