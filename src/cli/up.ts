@@ -7,6 +7,7 @@ import { isAccountId } from '../shared/arn.js';
 import { randomIds } from '../shared/ids.js';
 import { openDataDir } from '../server/data-dir.js';
 import { close, DEFAULT_HOST, listen } from '../server/listen.js';
+import { sweepBlobs } from '../server/s3-route.js';
 import { createServer } from '../server/server.js';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -201,6 +202,8 @@ export async function up(
     new MemoryRing(),
     new JsonlFileSink({ dir: join(data.dir, 'audit'), clock: io.clock }),
   );
+  // Object blobs a crash left without metadata, and stale temporary files, go before anything is served.
+  await sweepBlobs(data.dir, data.store, io.clock);
   const server = createServer({
     store: data.store,
     clock: io.clock,
@@ -212,6 +215,7 @@ export async function up(
       error: (message, fields) => io.stderr(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
     },
     externalIssuers: { caCertificates, allowInsecureIssuers: options.allowInsecureIssuers === true },
+    dataDir: data.dir,
   });
   try {
     const address = await listen(server, options.port, options.host);

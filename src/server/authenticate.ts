@@ -3,8 +3,9 @@ import type { Clock } from '../shared/clock.js';
 import { rootArn, assumedRoleArn, type Caller } from '../iam/caller.js';
 import { parseAuthorization } from '../sigv4/parse-authorization.js';
 import type { SigningKeyCache } from '../sigv4/signing-key-cache.js';
+import type { SigV4Failure } from '../sigv4/failures.js';
 import type { ParsedAuthorization, SigV4Request } from '../sigv4/types.js';
-import { verifyRequest } from '../sigv4/verify-request.js';
+import { verifyRequest, type VerifiedRequest } from '../sigv4/verify-request.js';
 import type { AccessKeyStore } from '../store/access-keys.js';
 import { openSession, sealingKeyId, type SessionContext } from '../sts/session-token.js';
 import { EXPIRED_TOKEN_MESSAGE, queryAuthError } from './query-auth-error.js';
@@ -26,6 +27,24 @@ export function hasAuthentication(request: SigV4Request): boolean {
   return parsed.ok || parsed.failure.code !== 'MissingAuthentication';
 }
 
+/** How a protocol words authentication failures: awsQuery's (the default) or S3's. */
+export interface AuthErrors {
+  failure(failure: SigV4Failure): AwsError;
+  /** A session whose credentials have expired, said only once the signature has verified. */
+  expired(): AwsError;
+}
+
+const QUERY_AUTH_ERRORS: AuthErrors = {
+  failure: queryAuthError,
+  expired: () => new AwsError('ExpiredToken', 400, EXPIRED_TOKEN_MESSAGE),
+};
+
+/** Who sent a verified request, and what the verification found (S3's condition keys need it). */
+export interface Authenticated {
+  readonly caller: Caller;
+  readonly verified: VerifiedRequest;
+}
+
 /**
  * Verifies a SigV4 request and says who sent it, or throws the awsQuery `AwsError` AWS answers with.
  * Long-term keys (`AKIA...`) come from the store; temporary ones (`ASIA...`) are opened from their
@@ -34,8 +53,17 @@ export function hasAuthentication(request: SigV4Request): boolean {
  * expired session is `ExpiredToken`, said only once the signature has verified.
  */
 export async function authenticate(request: SigV4Request, deps: AuthenticateDeps): Promise<Caller> {
+  return (await authenticateRequest(request, deps)).caller;
+}
+
+/** `authenticate`, with the errors of the request's protocol, returning the verification too. */
+export async function authenticateRequest(
+  request: SigV4Request,
+  deps: AuthenticateDeps,
+  errors: AuthErrors = QUERY_AUTH_ERRORS,
+): Promise<Authenticated> {
   const parsed = parseAuthorization(request.headers, request.query);
-  if (!parsed.ok) throw queryAuthError(parsed.failure);
+  if (!parsed.ok) throw errors.failure(parsed.failure);
   const auth = parsed.auth;
   const resolved = await resolveKey(auth, deps);
   const now = deps.clock.now();
@@ -45,13 +73,11 @@ export async function authenticate(request: SigV4Request, deps: AuthenticateDeps
     signingKeys: deps.signingKeys,
     secretFor: () => resolved?.secret,
   });
-  if (!verified.ok) throw queryAuthError(verified.failure);
+  if (!verified.ok) throw errors.failure(verified.failure);
   // INVARIANT: verification succeeded, so `secretFor` returned a secret, so `resolved` is set.
   if (resolved === undefined) throw new TypeError('verified a request without a resolved key');
-  if (resolved.caller.kind === 'assumedRole' && now >= resolved.caller.expiresAt) {
-    throw new AwsError('ExpiredToken', 400, EXPIRED_TOKEN_MESSAGE);
-  }
-  return resolved.caller;
+  if (resolved.caller.kind === 'assumedRole' && now >= resolved.caller.expiresAt) throw errors.expired();
+  return { caller: resolved.caller, verified };
 }
 
 interface ResolvedKey {

@@ -35,7 +35,6 @@ function call(port: number, method: string, path: string, headers: Record<string
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const code = (xml: string) => /<Code>([^<]*)<\/Code>/.exec(xml)?.[1];
-const message = (xml: string) => /<Message>([^<]*)<\/Message>/.exec(xml)?.[1];
 
 async function boot(overrides: Partial<ServerOptions> = {}) {
   const store = openSqliteStore({ path: ':memory:' });
@@ -104,10 +103,12 @@ describe('server pipeline', () => {
     assert.match(r.body, /iam\.amazonaws\.com\/doc\/2010-05-08/);
   });
 
-  test('a request for no known service (S3 by default) is 501', async () => {
+  test("a request for no other service goes to S3, the default, and answers in S3's error shape", async () => {
     const r = await call(s.port, 'GET', '/bucket/key', {});
-    assert.equal(r.status, 501);
-    assert.equal(message(r.body), 'S3 is not implemented');
+    assert.equal(r.status, 404);
+    assert.equal(code(r.body), 'NoSuchBucket');
+    assert.match(r.body, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error>/);
+    assert.equal(typeof r.headers['x-amz-request-id'], 'string');
   });
 
   test('a malformed Authorization header is IncompleteSignature 400', async () => {

@@ -35,9 +35,10 @@ import { JwksCache, type JwksCacheOptions } from '../sts/jwks-cache.js';
 import { auditEvent } from './audit-event.js';
 import { authenticate, type AuthenticateDeps } from './authenticate.js';
 import { MAX_QUERY_BODY_BYTES, readBody } from './body.js';
-import { identifyService } from './identify.js';
+import { identifyService, isS3Request, type S3Clues } from './identify.js';
 import { BuiltInIssuer, handleIssuerRoute, takeRecordedDecision, webIdentityDeps } from './issuer-routes.js';
 import type { IssuerOptions, IssuerRouteContext } from './issuer-routes.js';
+import { handleS3Request, blobStoreIn, type S3RouteContext } from './s3-route.js';
 import { SealingKeyRing } from './sealing-keys.js';
 
 /** Where the server reports its own bugs. Never given a secret, a session token or a request body. */
@@ -60,6 +61,8 @@ export interface ServerOptions {
   readonly issuer?: IssuerOptions;
   /** How external issuers' discovery documents and JWKS are fetched (sts/jwks-cache.ts). */
   readonly externalIssuers?: ExternalIssuerOptions;
+  /** The data directory: S3 object bytes live in `<dataDir>/objects`. Without it they answer 501. */
+  readonly dataDir?: string;
 }
 
 /** `--oidc-ca-file` and `--allow-insecure-issuers`, plus the fetch timeout. */
@@ -111,7 +114,14 @@ export function createServer(options: ServerOptions): Server {
   const issuerRoutes: IssuerRouteContext = { ...options, issuer, logger, auth: deps };
   // Bounded, per server; PolicyCache keys by document text, so an edited policy compiles anew.
   const policies = new PolicyCache(4096);
-  const pipeline: Pipeline = { options, logger, services, deps, issuerRoutes, decisions, policies };
+  const s3: S3RouteContext = {
+    ...options,
+    logger,
+    auth: deps,
+    policies,
+    ...(options.dataDir !== undefined ? { blobs: blobStoreIn(options.dataDir) } : {}),
+  };
+  const pipeline: Pipeline = { options, logger, services, deps, issuerRoutes, decisions, policies, s3 };
   return createHttpServer((req, res) => {
     handleRequest(pipeline, req, res).catch((error: unknown) => {
       // INVARIANT: handleRequest answers every error itself; this only guards a failed socket write.
@@ -130,6 +140,7 @@ interface Pipeline {
   readonly issuerRoutes: IssuerRouteContext;
   readonly decisions: Map<string, AuditDecision>;
   readonly policies: PolicyCache;
+  readonly s3: S3RouteContext;
 }
 
 async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -144,6 +155,9 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
     send(res, adminRoute(req.method ?? 'GET', path, requestId));
     return;
   }
+  // S3 before any body is read: object bytes stream to their file (s3-route.ts).
+  if (isS3Request(s3Clues(req, path, query)))
+    return handleS3Request(p.s3, req, res, { path, query, requestId });
   const body = await readBody(req, p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES);
   if (!body.ok) {
     if (body.reason === 'aborted') return;
@@ -340,6 +354,19 @@ function adminRoute(method: string, path: string, requestId: string): WireRespon
 function send(res: ServerResponse, wire: WireResponse): void {
   res.writeHead(wire.status, { ...wire.headers, 'Content-Length': Buffer.byteLength(wire.body) });
   res.end(wire.body);
+}
+
+function s3Clues(req: IncomingMessage, path: string, query: string): S3Clues {
+  const parsed = parseAuthorization(req.headersDistinct, query);
+  const contentType = req.headers['content-type'];
+  return {
+    ...(parsed.ok ? { scopeService: parsed.auth.scope.service } : {}),
+    ...(req.headers.host !== undefined ? { host: req.headers.host } : {}),
+    method: req.method ?? 'GET',
+    path,
+    query,
+    ...(contentType !== undefined ? { contentType } : {}),
+  };
 }
 
 function byName(actions: readonly RegisteredQueryAction[]): ReadonlyMap<string, RegisteredQueryAction> {

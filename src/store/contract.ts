@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { describeAccountsAndKeys } from './contract/accounts-and-keys.js';
+import { describeBucketsAndObjects } from './contract/buckets-and-objects.js';
 import { A, B, fixtures, T0, type ContractContext, type Fixtures } from './contract/fixtures.js';
 import { describeManagedPolicies } from './contract/managed-policies.js';
 import { describeOidcAndServerRecords } from './contract/oidc-and-server.js';
@@ -69,5 +70,6 @@ export function runStoreContract(options: StoreContractOptions): void {
     describeOidcAndServerRecords(context);
     describePaging(context);
     describeTransactions(context);
+    describeBucketsAndObjects(context);
   });
 }

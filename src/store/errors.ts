@@ -28,15 +28,24 @@ export type StoreEntity =
   | 'oidcProvider'
   | 'signingKey'
   | 'sealingKey'
-  | 'serviceAccount';
+  | 'serviceAccount'
+  | 'bucket'
+  | 'object';
 
 /**
  * Why a delete was refused, so the IAM layer can pick AWS's message: a user or role that still has
  * `accessKeys`, `inlinePolicies` or `attachedPolicies`; a managed policy that still has `attachments` or
- * non-default `policyVersions`; a policy version that is the `defaultVersion`.
+ * non-default `policyVersions`; a policy version that is the `defaultVersion`; a bucket that still holds
+ * `objects`.
  */
 export type DeleteConflictReason =
-  'accessKeys' | 'inlinePolicies' | 'attachedPolicies' | 'attachments' | 'policyVersions' | 'defaultVersion';
+  | 'accessKeys'
+  | 'inlinePolicies'
+  | 'attachedPolicies'
+  | 'attachments'
+  | 'policyVersions'
+  | 'defaultVersion'
+  | 'objects';
 
 /** A store write refused for a reason the caller can act on (see the table above). */
 export class StoreError extends Error {
@@ -96,6 +105,7 @@ const BECAUSE: Record<DeleteConflictReason, string> = {
   attachments: 'it is still attached to users or roles',
   policyVersions: 'it still has versions other than the default one',
   defaultVersion: 'it is the default version of its policy',
+  objects: 'it still holds objects',
 };
 
 function inside(where: string | undefined): string {

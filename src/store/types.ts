@@ -1,6 +1,8 @@
 import type { AccessKeyStore } from './access-keys.js';
 import type { AccountStore } from './accounts.js';
+import type { BucketStore } from './buckets.js';
 import type { ManagedPolicyStore } from './managed-policies.js';
+import type { ObjectStore } from './objects.js';
 import type { OidcProviderStore } from './oidc-providers.js';
 import type { RoleStore } from './roles.js';
 import type { SealingKeyStore } from './sealing-keys.js';
@@ -34,6 +36,8 @@ export interface StoreScope {
   readonly signingKeys: SigningKeyStore;
   readonly sealingKeys: SealingKeyStore;
   readonly serviceAccounts: ServiceAccountStore;
+  readonly buckets: BucketStore;
+  readonly objects: ObjectStore;
   /**
    * Runs `fn` all-or-nothing: its writes commit when the promise it returns resolves, and roll back when
    * it rejects (the rejection is passed on). A `transaction` called inside `fn` — on `tx` or on the store

@@ -39,7 +39,15 @@ export async function bootServer(clock: Clock = systemClock): Promise<Booted> {
   const audit = new MemoryRing();
   const logged: string[] = [];
   const logger: Logger = { error: (message, fields) => logged.push(`${message} ${JSON.stringify(fields)}`) };
-  const server = createServer({ store: data.store, clock, ids: randomIds, region: REGION, audit, logger });
+  const server = createServer({
+    store: data.store,
+    clock,
+    ids: randomIds,
+    region: REGION,
+    audit,
+    logger,
+    dataDir: data.dir,
+  });
   const address = await listen(server, 0);
   const text = await readFile(data.credentialsPath, 'utf8');
   const secret = /aws_secret_access_key = (\S+)/.exec(text)?.[1] ?? '';

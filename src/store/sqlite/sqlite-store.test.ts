@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { fixedClock } from '../../shared/clock.js';
 import { runStoreContract } from '../contract.js';
-import { migrate, SCHEMA_VERSION, type Migration } from './migrations.js';
+import { migrate, MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 import { openSqliteConnection, openSqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openirsa-store-'));
@@ -87,7 +87,7 @@ describe('SQLite specifics', () => {
       const rows = db.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all();
       assert.deepEqual(
         rows,
-        Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1, applied_at: 1000 })),
+        MIGRATIONS.map((m) => ({ version: m.version, applied_at: 1000 })),
       );
     } finally {
       db.close();
@@ -146,7 +146,10 @@ describe('SQLite specifics', () => {
           migrate(db, {
             location: ':memory:',
             clock: fixedClock(0),
-            migrations: [{ version: 2, name: 'skips one', sql: '' }],
+            migrations: [
+              { version: 2, name: 'first', sql: '' },
+              { version: 2, name: 'repeats it', sql: '' },
+            ],
           }),
         { name: 'TypeError', message: 'migration 2 is out of order' },
       );

@@ -4,9 +4,11 @@ import { systemClock, type Clock } from '../../shared/clock.js';
 import type { Store, StoreScope } from '../types.js';
 import { sqliteAccessKeys } from './access-keys.js';
 import { sqliteAccounts } from './accounts.js';
+import { sqliteBuckets } from './buckets.js';
 import { SqliteDatabase } from './database.js';
 import { sqliteManagedPolicies } from './managed-policies.js';
 import { migrate } from './migrations.js';
+import { sqliteObjects } from './objects.js';
 import { sqliteOidcProviders } from './oidc-providers.js';
 import { sqliteRoles } from './roles.js';
 import { sqliteSealingKeys, sqliteSigningKeys } from './server-keys.js';
@@ -44,6 +46,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     signingKeys: sqliteSigningKeys(db),
     sealingKeys: sqliteSealingKeys(db),
     serviceAccounts: sqliteServiceAccounts(db),
+    buckets: sqliteBuckets(db),
+    objects: sqliteObjects(db),
     transaction: (fn) => db.transaction(() => fn(scope)),
   };
   return { ...scope, close: () => db.close() };

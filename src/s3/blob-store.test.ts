@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+  mkdirSync,
+  existsSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { after, describe, test } from 'node:test';
+import { BlobStore } from './blob-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'openirsa-blobs-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => new BlobStore(join(dir, `root-${++n}`));
+const tooLarge = () => new Error('too large');
+
+describe('BlobStore', () => {
+  test('a blob is named by a hash of bucket, key and version, never by the key', async () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', '../../etc/passwd', 'v1');
+    assert.match(id, /^[0-9a-f]{64}$/);
+    assert.notEqual(id, BlobStore.blobId('b', '../../etc/passwd', 'v2'));
+    // The separator keeps ("ab", "c") and ("a", "bc") apart.
+    assert.notEqual(BlobStore.blobId('ab', 'c', 'v'), BlobStore.blobId('a', 'bc', 'v'));
+    const written = await blobs.write(id, Readable.from([Buffer.from('hel'), Buffer.from('lo')]), {
+      maxBytes: 100,
+      tooLarge,
+    });
+    assert.equal(written.size, 5);
+    assert.equal(written.md5.toString('hex'), createHash('md5').update('hello').digest('hex'));
+    assert.ok(blobs.pathOf(id).startsWith(blobs.root));
+    assert.equal(readFileSync(blobs.pathOf(id), 'utf8'), 'hello');
+    assert.equal(await text(blobs.read(id)), 'hello');
+    assert.equal(await text(blobs.read(id, { start: 1, end: 3 })), 'ell');
+    assert.deepEqual(readdirSync(join(blobs.root, 'tmp')), []);
+    await blobs.remove(id);
+    await blobs.remove(id);
+    assert.equal(existsSync(blobs.pathOf(id)), false);
+  });
+
+  test('a failed check, an oversized or a failing source leaves no file behind', async () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'k', 'v');
+    await assert.rejects(
+      blobs.write(id, Readable.from([Buffer.from('hello')]), {
+        maxBytes: 100,
+        tooLarge,
+        check: () => {
+          throw new Error('bad digest');
+        },
+      }),
+      { message: 'bad digest' },
+    );
+    await assert.rejects(
+      blobs.write(id, Readable.from([Buffer.alloc(60), Buffer.alloc(60)]), { maxBytes: 100, tooLarge }),
+      { message: 'too large' },
+    );
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('client went away'));
+      },
+    });
+    await assert.rejects(blobs.write(id, failing, { maxBytes: 100, tooLarge }), {
+      message: 'client went away',
+    });
+    assert.equal(existsSync(blobs.pathOf(id)), false);
+    assert.deepEqual(readdirSync(join(blobs.root, 'tmp')), []);
+  });
+
+  test('the sweep removes old unreferenced blobs and stale temporaries, and keeps the rest', async () => {
+    const blobs = fresh();
+    const kept = BlobStore.blobId('b', 'kept', 'v');
+    const orphan = BlobStore.blobId('b', 'orphan', 'v');
+    const young = BlobStore.blobId('b', 'young', 'v');
+    for (const id of [kept, orphan, young]) {
+      await blobs.write(id, Readable.from([Buffer.from(id)]), { maxBytes: 100, tooLarge });
+    }
+    mkdirSync(join(blobs.root, 'tmp'), { recursive: true });
+    const staleTmp = join(blobs.root, 'tmp', 'x.tmp');
+    writeFileSync(staleTmp, 'partial');
+    const past = new Date(Date.now() - 3600_000);
+    for (const path of [blobs.pathOf(kept), blobs.pathOf(orphan), staleTmp]) utimesSync(path, past, past);
+    const result = await blobs.sweep((id) => Promise.resolve(id === kept), Date.now());
+    assert.deepEqual(result, { orphans: 1, staleTemporaries: 1 });
+    assert.equal(existsSync(blobs.pathOf(kept)), true);
+    assert.equal(existsSync(blobs.pathOf(young)), true);
+    assert.equal(existsSync(blobs.pathOf(orphan)), false);
+    assert.equal(existsSync(staleTmp), false);
+    assert.deepEqual(await fresh().sweep(() => Promise.resolve(false), Date.now()), {
+      orphans: 0,
+      staleTemporaries: 0,
+    });
+  });
+});

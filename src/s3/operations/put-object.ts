@@ -1,0 +1,184 @@
+import { BlobStore } from '../blob-store.js';
+import { noSuchBucket, s3Error } from '../errors.js';
+import { isStoreError } from '../../store/errors.js';
+import type { S3Object } from '../../store/objects.js';
+import { blobsNotConfigured } from '../object-read.js';
+import {
+  baseHeaders,
+  header,
+  objectArn,
+  requireKey,
+  type S3AuthorizationNeed,
+  type S3Operation,
+  type S3Request,
+} from '../operation.js';
+
+/** S3's single-PUT limit: 5 GiB (S3 User Guide, "Uploading objects"). */
+export const MAX_PUT_BYTES = 5 * 1024 ** 3;
+
+/** S3's user-defined metadata limit: 2 KB of names and values (S3 User Guide, "Working with object metadata"). */
+export const MAX_METADATA_BYTES = 2 * 1024;
+
+/** The request headers that set condition keys of s3:PutObject, lower-case (iam-policy.md §5.2). */
+const CONDITION_HEADERS = [
+  'x-amz-acl',
+  'x-amz-server-side-encryption',
+  'x-amz-server-side-encryption-aws-kms-key-id',
+  'x-amz-server-side-encryption-customer-algorithm',
+  'x-amz-storage-class',
+  'x-amz-website-redirect-location',
+  'x-amz-grant-read',
+  'x-amz-grant-write',
+  'x-amz-grant-read-acp',
+  'x-amz-grant-write-acp',
+  'x-amz-grant-full-control',
+];
+
+/**
+ * PutObject (`PUT /bucket/key`): s3:PutObject, plus s3:PutObjectAcl with ACL headers and
+ * s3:PutObjectTagging with `x-amz-tagging` (iam-policy.md §5.3). The body streams into a new blob file
+ * (MD5 and, when signed, SHA-256 computed as it streams); only once the file is durable is the metadata
+ * committed, and only then is the replaced object's blob deleted. Content-MD5 that does not match is
+ * BadDigest and nothing is stored.
+ *
+ * Checksums (`x-amz-checksum-*`) are neither verified nor stored until the checksum hashers
+ * (s3/checksums.ts) are merged: storing an unverified checksum would hand it back as if S3 had checked it.
+ */
+export const putObject: S3Operation = {
+  name: 'PutObject',
+  bucket: 'existing',
+  authorize(req) {
+    const { bucket, key } = requireKey(req);
+    const arn = objectArn(bucket, key);
+    const context = new Map<string, string>();
+    for (const name of CONDITION_HEADERS) {
+      const value = header(req, name);
+      if (value !== undefined) context.set(`s3:${name}`, value);
+    }
+    const needs: S3AuthorizationNeed[] = [{ action: 's3:PutObject', resource: arn, context }];
+    if (Object.keys(req.headers).some((h) => h === 'x-amz-acl' || h.startsWith('x-amz-grant-'))) {
+      needs.push({ action: 's3:PutObjectAcl', resource: arn, context });
+    }
+    if (header(req, 'x-amz-tagging') !== undefined) {
+      needs.push({ action: 's3:PutObjectTagging', resource: arn, context });
+    }
+    return needs;
+  },
+  async handle(req, ctx) {
+    const { bucket, key } = requireKey(req);
+    const blobs = ctx.blobs;
+    if (blobs === undefined) throw blobsNotConfigured();
+    // First: an aws-chunked body answers 501 before its (absent) Content-Length is looked at.
+    const body = req.body();
+    const length = contentLength(req);
+    const md5 = contentMd5(req);
+    const metadata = userMetadata(req);
+    const blobId = BlobStore.blobId(bucket, key, BlobStore.newVersionId());
+    const written = await blobs.write(blobId, body, {
+      maxBytes: length,
+      // Node's parser ends the body at Content-Length; more bytes than declared cannot arrive.
+      tooLarge: () => s3Error('IncompleteBody', 'The request body is longer than its Content-Length'),
+      check: (w) => {
+        if (w.size !== length) {
+          // (S3 API Reference, error codes: IncompleteBody)
+          throw s3Error(
+            'IncompleteBody',
+            'You did not provide the number of bytes specified by the Content-Length HTTP header',
+          );
+        }
+        if (md5 !== undefined && !md5.equals(w.md5)) {
+          // (S3 API Reference, error codes: BadDigest)
+          throw s3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', {
+            ExpectedDigest: md5.toString('base64'),
+            CalculatedDigest: w.md5.toString('base64'),
+          });
+        }
+      },
+    });
+    const etag = `"${written.md5.toString('hex')}"`;
+    const object: S3Object = {
+      bucket,
+      key,
+      size: written.size,
+      etag,
+      contentType: header(req, 'content-type') ?? 'binary/octet-stream',
+      ...optionalHeader(req, 'content-encoding', 'contentEncoding'),
+      ...optionalHeader(req, 'content-disposition', 'contentDisposition'),
+      ...optionalHeader(req, 'content-language', 'contentLanguage'),
+      ...optionalHeader(req, 'cache-control', 'cacheControl'),
+      ...optionalHeader(req, 'expires', 'expires'),
+      metadata,
+      checksums: {},
+      lastModified: ctx.clock.now(),
+      blobId,
+    };
+    let replaced: S3Object | undefined;
+    try {
+      replaced = await ctx.store.objects.put(object);
+    } catch (error) {
+      await blobs.remove(blobId).catch(() => undefined);
+      if (isStoreError(error, 'notFound')) throw noSuchBucket(bucket);
+      throw error;
+    }
+    if (replaced !== undefined && replaced.blobId !== blobId) {
+      // After the commit: a failure here leaves an orphan for the start-up sweep, never a lost object.
+      await blobs.remove(replaced.blobId).catch(() => undefined);
+    }
+    return { status: 200, headers: { ...baseHeaders(ctx), ETag: etag } };
+  },
+};
+
+/** Content-Length is required (S3 API Reference, error codes: MissingContentLength) and bounded. */
+function contentLength(req: S3Request): number {
+  const value = header(req, 'content-length');
+  if (value === undefined || !/^\d{1,16}$/.test(value)) {
+    throw s3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.');
+  }
+  const length = Number(value);
+  if (length > MAX_PUT_BYTES) {
+    // (S3 API Reference, error codes: EntityTooLarge)
+    throw s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', {
+      ProposedSize: value,
+      MaxSizeAllowed: String(MAX_PUT_BYTES),
+    });
+  }
+  return length;
+}
+
+/** The decoded Content-MD5; one that is not 16 bytes of base64 is InvalidDigest. */
+function contentMd5(req: S3Request): Buffer | undefined {
+  const value = header(req, 'content-md5');
+  if (value === undefined) return undefined;
+  const bytes = /^[A-Za-z0-9+/]{22}==$/.test(value.trim()) ? Buffer.from(value.trim(), 'base64') : undefined;
+  if (bytes?.length !== 16) {
+    // (S3 API Reference, error codes: InvalidDigest)
+    throw s3Error('InvalidDigest', 'The Content-MD5 you specified is not valid.', { 'Content-MD5': value });
+  }
+  return bytes;
+}
+
+/** `x-amz-meta-*` headers, names lower-case without the prefix, within S3's 2 KB. */
+function userMetadata(req: S3Request): [string, string][] {
+  const metadata: [string, string][] = [];
+  let size = 0;
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (!name.startsWith('x-amz-meta-') || value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(',') : value;
+    const short = name.slice('x-amz-meta-'.length);
+    size += Buffer.byteLength(short) + Buffer.byteLength(text);
+    metadata.push([short, text]);
+  }
+  if (size > MAX_METADATA_BYTES) {
+    // (S3 API Reference, error codes: MetadataTooLarge)
+    throw s3Error('MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size.', {
+      Size: String(size),
+      MaxSizeAllowed: String(MAX_METADATA_BYTES),
+    });
+  }
+  return metadata;
+}
+
+function optionalHeader<K extends string>(req: S3Request, name: string, field: K): { [P in K]?: string } {
+  const value = header(req, name);
+  return (value === undefined ? {} : { [field]: value }) as { [P in K]?: string };
+}

@@ -1,0 +1,210 @@
+import { once } from 'node:events';
+import { ReadStream } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { AuditSink } from '../audit/sink.js';
+import type { Caller } from '../iam/caller.js';
+import type { PolicyCache } from '../policy/compile.js';
+import { resolveTarget } from '../s3/addressing.js';
+import { S3_EXPIRED_TOKEN_MESSAGE, s3AuthError } from '../s3/auth-error.js';
+import { BlobStore, type SweepResult } from '../s3/blob-store.js';
+import { s3Error } from '../s3/errors.js';
+import { runS3 } from '../s3/handle.js';
+import type { S3Authentication, S3Context, S3Request, S3Response, S3Trail } from '../s3/operation.js';
+import { payloadStream } from '../s3/payload.js';
+import { encodeS3Error } from '../s3/wire-error.js';
+import { AwsError } from '../shared/aws-error.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
+import type { SigV4Request } from '../sigv4/types.js';
+import type { StoreScope } from '../store/types.js';
+import { auditEvent } from './audit-event.js';
+import {
+  authenticateRequest,
+  hasAuthentication,
+  type AuthenticateDeps,
+  type AuthErrors,
+} from './authenticate.js';
+
+/** Where S3's object bytes live inside the data directory (DESIGN.md, "Storage"). */
+export const OBJECTS_DIR = 'objects';
+
+/** What the S3 route needs from the server that owns it. */
+export interface S3RouteContext {
+  readonly store: StoreScope;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly region: string;
+  readonly audit: AuditSink;
+  readonly logger: { error(message: string, fields?: Readonly<Record<string, unknown>>): void };
+  readonly auth: AuthenticateDeps;
+  readonly policies: PolicyCache;
+  /** Absent without a data directory: object bytes then answer 501. */
+  readonly blobs?: BlobStore;
+}
+
+/** The blob store of a data directory. */
+export function blobStoreIn(dataDir: string): BlobStore {
+  return new BlobStore(join(dataDir, OBJECTS_DIR));
+}
+
+/** The start-up sweep of a data directory's blob files (s3/blob-store.ts), run before the server listens. */
+export function sweepBlobs(dataDir: string, store: StoreScope, clock: Clock): Promise<SweepResult> {
+  return blobStoreIn(dataDir).sweep((blobId) => store.objects.hasBlob(blobId), clock.now());
+}
+
+const S3_AUTH_ERRORS: AuthErrors = {
+  failure: s3AuthError,
+  expired: () => s3Error('ExpiredToken', S3_EXPIRED_TOKEN_MESSAGE),
+};
+
+/**
+ * Answers one S3 request with its body still unread: the server hands it over before anything reads
+ * the body, so object bytes stream from the socket to the blob file. Steps: address (bucket and key
+ * from host and path) → authenticate (SigV4 header or presigned URL; none is anonymous) → the S3
+ * pipeline (s3/handle.ts) → encode. Every request that reached an operation becomes one audit event,
+ * with the decision and, for a denial, its explanation. Never rejects for a request's own failure.
+ */
+export async function handleS3Request(
+  c: S3RouteContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: { readonly path: string; readonly query: string; readonly requestId: string },
+): Promise<void> {
+  const { path, query, requestId } = target;
+  const method = req.method ?? 'GET';
+  const trail: S3Trail = {};
+  let caller: Caller = { kind: 'anonymous' };
+  let response: S3Response;
+  let failure: Error | undefined;
+  const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+  try {
+    const addressed = resolveTarget(req.headers.host, path);
+    const signed: SigV4Request = { method, path, query, headers: req.headersDistinct };
+    let auth: S3Authentication = {};
+    if (hasAuthentication(signed)) {
+      const authenticated = await authenticateRequest(signed, c.auth, S3_AUTH_ERRORS);
+      caller = authenticated.caller;
+      auth = {
+        authType: authenticated.verified.authType,
+        payloadHash: authenticated.verified.payloadHash,
+        signatureAge: authenticated.verified.signatureAge,
+      };
+    }
+    let bodyTaken = false;
+    const request: S3Request = {
+      method,
+      ...(addressed.bucket !== undefined ? { bucket: addressed.bucket } : {}),
+      ...(addressed.key !== undefined ? { key: addressed.key } : {}),
+      query: parseS3Query(query),
+      headers: req.headers,
+      auth,
+      ...(sourceIp !== undefined && sourceIp !== '' ? { sourceIp } : {}),
+      body: () => {
+        // INVARIANT: an operation reads its body once; a second read would see an empty stream.
+        if (bodyTaken) throw new TypeError('the request body was read twice');
+        bodyTaken = true;
+        return payloadStream(req, req.headers, auth.payloadHash);
+      },
+    };
+    const ctx: S3Context = {
+      store: c.store,
+      ...(c.blobs !== undefined ? { blobs: c.blobs } : {}),
+      clock: c.clock,
+      ids: c.ids,
+      region: c.region,
+      caller,
+      requestId,
+      policies: c.policies,
+    };
+    response = await runS3(ctx, request, trail);
+  } catch (error) {
+    if (!(error instanceof AwsError)) {
+      c.logger.error('S3 request failed with an internal error', { requestId, error: describe(error) });
+    }
+    failure = error instanceof Error ? error : new Error('non-error thrown');
+    response = encodeS3Error(error, { requestId, method });
+  }
+  if (trail.operation !== undefined) {
+    const userAgent = req.headers['user-agent'];
+    c.audit.write(
+      auditEvent({
+        time: c.clock.now(),
+        service: 's3',
+        action: trail.operation,
+        region: c.region,
+        sourceIp: sourceIp ?? '',
+        ...(userAgent !== undefined ? { userAgent } : {}),
+        caller,
+        requestId,
+        eventId: c.ids.requestId(),
+        decision: trail.decision ?? { decision: 'allowed', authorizations: [] },
+        ...(failure !== undefined
+          ? {
+              error:
+                failure instanceof AwsError
+                  ? { code: failure.code, message: failure.message }
+                  : { code: 'InternalError', message: 'internal error' },
+            }
+          : {}),
+      }),
+    );
+  }
+  await send(c, res, response, method, requestId);
+}
+
+/** The query, percent-decoded; `uploads` (no `=`) is `''`; the first of repeated parameters wins. */
+export function parseS3Query(query: string): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(query)) if (!out.has(name)) out.set(name, value);
+  return out;
+}
+
+async function send(
+  c: S3RouteContext,
+  res: ServerResponse,
+  response: S3Response,
+  method: string,
+  requestId: string,
+): Promise<void> {
+  const body = response.body;
+  if (body === undefined || typeof body === 'string' || method === 'HEAD') {
+    if (typeof body !== 'string' && body !== undefined) body.destroy();
+    const text = method === 'HEAD' ? '' : ((body as string | undefined) ?? '');
+    const headers = { ...response.headers };
+    if (method !== 'HEAD' || headers['Content-Length'] === undefined) {
+      headers['Content-Length'] = String(Buffer.byteLength(text));
+    }
+    res.writeHead(response.status, headers).end(text);
+    return;
+  }
+  if (body instanceof ReadStream) {
+    try {
+      // A blob that cannot be opened is our failure, said before any header is sent.
+      await once(body, 'ready');
+    } catch (error) {
+      c.logger.error('an object blob could not be opened', { requestId, error: describe(error) });
+      const wire = encodeS3Error(error, { requestId, method });
+      const text = typeof wire.body === 'string' ? wire.body : '';
+      res
+        .writeHead(wire.status, { ...wire.headers, 'Content-Length': String(Buffer.byteLength(text)) })
+        .end(text);
+      return;
+    }
+  }
+  res.writeHead(response.status, response.headers);
+  try {
+    await pipeline(body, res);
+  } catch (error) {
+    // The client went away, or the file failed mid-way: the length promised cannot be kept.
+    if (!res.destroyed) res.destroy();
+    if ((error as { code?: unknown }).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+      c.logger.error('streaming an object failed', { requestId, error: describe(error) });
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -1,0 +1,72 @@
+/**
+ * The metadata of one S3 object; its bytes live in a blob file named by `blobId` (s3/blob-store.ts).
+ * Header values are kept as the client sent them, so that GetObject answers them back byte for byte.
+ */
+export interface S3Object {
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  /** With its quotes, as S3 sends it: `"<hex md5>"`. */
+  readonly etag: string;
+  readonly contentType?: string;
+  readonly contentEncoding?: string;
+  readonly contentDisposition?: string;
+  readonly contentLanguage?: string;
+  readonly cacheControl?: string;
+  /** The `Expires` header as sent (S3 stores and returns it as a string). */
+  readonly expires?: string;
+  /** `x-amz-meta-*` without the prefix, lower-case names, in the order received. */
+  readonly metadata: readonly (readonly [string, string])[];
+  /** Checksums by algorithm name (`CRC32`, `SHA256`, ...), base64 as S3 sends them. */
+  readonly checksums: Readonly<Record<string, string>>;
+  readonly lastModified: number;
+  /** The blob file holding the bytes. */
+  readonly blobId: string;
+}
+
+/** One page of keys in UTF-8 binary order, the order S3 lists in. */
+export interface ObjectListRequest {
+  /** Only keys that start with it. */
+  readonly prefix?: string;
+  /** Only keys strictly after it. */
+  readonly after?: string;
+  /** Only keys at or after it (used to skip past a common prefix). */
+  readonly from?: string;
+  /** At most this many; at least 1. */
+  readonly limit: number;
+}
+
+/**
+ * Objects, keyed by (bucket, key) on an index over exactly that, so a listing is a range scan whose cost
+ * grows with the page, not with the bucket.
+ */
+export interface ObjectStore {
+  get(bucket: string, key: string): Promise<S3Object | undefined>;
+  /**
+   * Creates or replaces the object and returns the one it replaced, whose blob the caller then deletes.
+   * Fails `notFound` (`bucket`).
+   */
+  put(object: S3Object): Promise<S3Object | undefined>;
+  /** Removes the object and returns it; `undefined` when there was none (S3's DeleteObject is idempotent). */
+  delete(bucket: string, key: string): Promise<S3Object | undefined>;
+  list(bucket: string, request: ObjectListRequest): Promise<readonly S3Object[]>;
+  /** Whether some object's metadata names the blob (the orphan sweep asks this of every blob file). */
+  hasBlob(blobId: string): Promise<boolean>;
+}
+
+/**
+ * The smallest string greater than every string that starts with `prefix`, in code-point order (which is
+ * UTF-8 byte order), or `undefined` when there is none. `key >= prefix AND key < prefixEnd(prefix)` is
+ * then a range scan for the prefix.
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  const points = [...prefix];
+  while (points.length > 0) {
+    // INVARIANT: the array is non-empty, so pop returns a code point.
+    const last = points.pop() as string;
+    let cp = (last.codePointAt(0) ?? 0) + 1;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xe000;
+    if (cp <= 0x10ffff) return points.join('') + String.fromCodePoint(cp);
+  }
+  return undefined;
+}

@@ -1,0 +1,134 @@
+import { notFound } from '../errors.js';
+import { prefixEnd, type ObjectStore, type S3Object } from '../objects.js';
+import type { SqliteDatabase } from './database.js';
+import { optional } from './rows.js';
+
+interface ObjectRow {
+  bucket: string;
+  object_key: string;
+  size: number;
+  etag: string;
+  content_type: string | null;
+  content_encoding: string | null;
+  content_disposition: string | null;
+  content_language: string | null;
+  cache_control: string | null;
+  expires: string | null;
+  metadata: string;
+  checksums: string;
+  last_modified: number;
+  blob_id: string;
+}
+
+/** `ObjectStore` on SQLite; every list is a range scan of the (bucket, object_key) primary key. */
+export function sqliteObjects(db: SqliteDatabase): ObjectStore {
+  const find = (bucket: string, key: string) =>
+    db.statement('SELECT * FROM objects WHERE bucket = ? AND object_key = ?').get(bucket, key) as
+      ObjectRow | undefined;
+
+  return {
+    get: (bucket, key) =>
+      db.read(() => {
+        const row = find(bucket, key);
+        return row === undefined ? undefined : toObject(row);
+      }),
+
+    put: (object) =>
+      db.write(() => {
+        if (db.statement('SELECT 1 FROM buckets WHERE name = ?').get(object.bucket) === undefined) {
+          throw notFound('bucket', object.bucket);
+        }
+        const previous = find(object.bucket, object.key);
+        db.statement(
+          `INSERT INTO objects (bucket, object_key, size, etag, content_type, content_encoding,
+  content_disposition, content_language, cache_control, expires, metadata, checksums, last_modified, blob_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excluded.etag,
+  content_type = excluded.content_type, content_encoding = excluded.content_encoding,
+  content_disposition = excluded.content_disposition, content_language = excluded.content_language,
+  cache_control = excluded.cache_control, expires = excluded.expires, metadata = excluded.metadata,
+  checksums = excluded.checksums, last_modified = excluded.last_modified, blob_id = excluded.blob_id`,
+        ).run(
+          object.bucket,
+          object.key,
+          object.size,
+          object.etag,
+          object.contentType ?? null,
+          object.contentEncoding ?? null,
+          object.contentDisposition ?? null,
+          object.contentLanguage ?? null,
+          object.cacheControl ?? null,
+          object.expires ?? null,
+          JSON.stringify(object.metadata.map(([k, v]) => [k, v])),
+          JSON.stringify(object.checksums),
+          object.lastModified,
+          object.blobId,
+        );
+        return previous === undefined ? undefined : toObject(previous);
+      }),
+
+    delete: (bucket, key) =>
+      db.write(() => {
+        const previous = find(bucket, key);
+        if (previous === undefined) return undefined;
+        db.statement('DELETE FROM objects WHERE bucket = ? AND object_key = ?').run(bucket, key);
+        return toObject(previous);
+      }),
+
+    list: (bucket, request) =>
+      db.read(() => {
+        if (!Number.isSafeInteger(request.limit) || request.limit < 1) {
+          throw new TypeError(`limit must be a positive integer, got ${String(request.limit)}`);
+        }
+        const where = ['bucket = ?'];
+        const args: (string | number)[] = [bucket];
+        const prefix = request.prefix ?? '';
+        if (prefix !== '') {
+          where.push('object_key >= ?');
+          args.push(prefix);
+          const end = prefixEnd(prefix);
+          if (end !== undefined) {
+            where.push('object_key < ?');
+            args.push(end);
+          }
+        }
+        if (request.after !== undefined) {
+          where.push('object_key > ?');
+          args.push(request.after);
+        }
+        if (request.from !== undefined) {
+          where.push('object_key >= ?');
+          args.push(request.from);
+        }
+        args.push(request.limit);
+        const rows = db
+          .statement(`SELECT * FROM objects WHERE ${where.join(' AND ')} ORDER BY object_key LIMIT ?`)
+          .all(...args) as ObjectRow[];
+        return rows.map(toObject);
+      }),
+
+    hasBlob: (blobId) =>
+      db.read(
+        () => db.statement('SELECT 1 FROM objects WHERE blob_id = ? LIMIT 1').get(blobId) !== undefined,
+      ),
+  };
+}
+
+function toObject(row: ObjectRow): S3Object {
+  return {
+    bucket: row.bucket,
+    key: row.object_key,
+    size: row.size,
+    etag: row.etag,
+    ...optional('contentType', row.content_type),
+    ...optional('contentEncoding', row.content_encoding),
+    ...optional('contentDisposition', row.content_disposition),
+    ...optional('contentLanguage', row.content_language),
+    ...optional('cacheControl', row.cache_control),
+    ...optional('expires', row.expires),
+    metadata: JSON.parse(row.metadata) as [string, string][],
+    checksums: JSON.parse(row.checksums) as Record<string, string>,
+    lastModified: row.last_modified,
+    blobId: row.blob_id,
+  };
+}
