@@ -1,15 +1,18 @@
 import { notImplemented } from '../shared/aws-error.js';
 import type { S3Operation } from './operation.js';
+import { copyObject } from './operations/copy-object.js';
 import { createBucket } from './operations/create-bucket.js';
 import { deleteBucket } from './operations/delete-bucket.js';
 import { deleteBucketPolicy } from './operations/delete-bucket-policy.js';
 import { deleteObject } from './operations/delete-object.js';
+import { deleteObjects } from './operations/delete-objects.js';
 import { getBucketLocation } from './operations/get-bucket-location.js';
 import { getBucketPolicy } from './operations/get-bucket-policy.js';
 import { getObject } from './operations/get-object.js';
 import { headBucket } from './operations/head-bucket.js';
 import { headObject } from './operations/head-object.js';
 import { listBuckets } from './operations/list-buckets.js';
+import { listObjectVersions } from './operations/list-object-versions.js';
 import { listObjects } from './operations/list-objects.js';
 import { listObjectsV2 } from './operations/list-objects-v2.js';
 import { putBucketPolicy } from './operations/put-bucket-policy.js';
@@ -85,9 +88,9 @@ export const S3_ROUTES: readonly Route[] = [
   { method: 'GET', level: 'object', subresource: '', operation: getObject },
   { method: 'HEAD', level: 'object', subresource: '', operation: headObject },
   { method: 'DELETE', level: 'object', subresource: '', operation: deleteObject },
+  { method: 'POST', level: 'bucket', subresource: 'delete', operation: deleteObjects },
+  { method: 'GET', level: 'bucket', subresource: 'versions', operation: listObjectVersions },
   // Not built yet: named so the 501 says which.
-  { method: 'POST', level: 'bucket', subresource: 'delete', operation: 'DeleteObjects' },
-  { method: 'GET', level: 'bucket', subresource: 'versions', operation: 'ListObjectVersions' },
   { method: 'GET', level: 'bucket', subresource: 'uploads', operation: 'ListMultipartUploads' },
   { method: 'GET', level: 'bucket', subresource: 'acl', operation: 'GetBucketAcl' },
   { method: 'PUT', level: 'bucket', subresource: 'acl', operation: 'PutBucketAcl' },
@@ -130,7 +133,7 @@ export function route(
     subresource === '' &&
     headers['x-amz-copy-source'] !== undefined
   ) {
-    throw notImplemented('S3', 'CopyObject');
+    return copyObject;
   }
   const row = S3_ROUTES.find(
     (r) => r.method === method && r.level === level && r.subresource === subresource,
