@@ -7,6 +7,7 @@ import { explain } from '../policy/explain.js';
 import type { ContextValue } from '../policy/types.js';
 import type { Bucket } from '../store/buckets.js';
 import type { S3AuthorizationNeed, S3Context, S3Request } from './operation.js';
+import { isPolicyRestricted } from './public-policy.js';
 
 type Authorization = AuditDecision['authorizations'][number];
 
@@ -55,7 +56,8 @@ export class S3Authorizer {
     const policies = await this.#policies;
     const context = new Map(base);
     for (const [k, v] of need.context ?? []) context.set(k, v);
-    const policyText = bucket?.policy;
+    const policyText =
+      bucket !== undefined && isPolicyRestricted(bucket, this.ctx.caller) ? undefined : bucket?.policy;
     const request: AuthorizationRequest = {
       principal: callerPrincipal(this.ctx.caller),
       action: need.action,

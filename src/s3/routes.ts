@@ -6,9 +6,11 @@ import { deleteBucket } from './operations/delete-bucket.js';
 import { deleteBucketPolicy } from './operations/delete-bucket-policy.js';
 import { deleteObject } from './operations/delete-object.js';
 import { deleteObjects } from './operations/delete-objects.js';
+import { deletePublicAccessBlock } from './operations/delete-public-access-block.js';
 import { getBucketLocation } from './operations/get-bucket-location.js';
 import { getBucketPolicy } from './operations/get-bucket-policy.js';
 import { getObject } from './operations/get-object.js';
+import { getPublicAccessBlock } from './operations/get-public-access-block.js';
 import { headBucket } from './operations/head-bucket.js';
 import { headObject } from './operations/head-object.js';
 import { listBuckets } from './operations/list-buckets.js';
@@ -17,6 +19,7 @@ import { listObjects } from './operations/list-objects.js';
 import { listObjectsV2 } from './operations/list-objects-v2.js';
 import { putBucketPolicy } from './operations/put-bucket-policy.js';
 import { putObject } from './operations/put-object.js';
+import { putPublicAccessBlock } from './operations/put-public-access-block.js';
 
 /** What a request addresses. */
 export type S3Level = 'service' | 'bucket' | 'object';
@@ -90,6 +93,9 @@ export const S3_ROUTES: readonly Route[] = [
   { method: 'DELETE', level: 'object', subresource: '', operation: deleteObject },
   { method: 'POST', level: 'bucket', subresource: 'delete', operation: deleteObjects },
   { method: 'GET', level: 'bucket', subresource: 'versions', operation: listObjectVersions },
+  { method: 'GET', level: 'bucket', subresource: 'publicAccessBlock', operation: getPublicAccessBlock },
+  { method: 'PUT', level: 'bucket', subresource: 'publicAccessBlock', operation: putPublicAccessBlock },
+  { method: 'DELETE', level: 'bucket', subresource: 'publicAccessBlock', operation: deletePublicAccessBlock },
   // Not built yet: named so the 501 says which.
   { method: 'GET', level: 'bucket', subresource: 'uploads', operation: 'ListMultipartUploads' },
   { method: 'GET', level: 'bucket', subresource: 'acl', operation: 'GetBucketAcl' },
@@ -98,8 +104,6 @@ export const S3_ROUTES: readonly Route[] = [
   { method: 'PUT', level: 'bucket', subresource: 'versioning', operation: 'PutBucketVersioning' },
   { method: 'GET', level: 'bucket', subresource: 'tagging', operation: 'GetBucketTagging' },
   { method: 'PUT', level: 'bucket', subresource: 'tagging', operation: 'PutBucketTagging' },
-  { method: 'GET', level: 'bucket', subresource: 'publicAccessBlock', operation: 'GetPublicAccessBlock' },
-  { method: 'PUT', level: 'bucket', subresource: 'publicAccessBlock', operation: 'PutPublicAccessBlock' },
   { method: 'GET', level: 'bucket', subresource: 'encryption', operation: 'GetBucketEncryption' },
   { method: 'GET', level: 'bucket', subresource: 'policyStatus', operation: 'GetBucketPolicyStatus' },
   { method: 'POST', level: 'object', subresource: 'uploads', operation: 'CreateMultipartUpload' },

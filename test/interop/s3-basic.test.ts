@@ -26,9 +26,11 @@ import {
   DeleteBucketPolicyCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  DeletePublicAccessBlockCommand,
   GetBucketLocationCommand,
   GetBucketPolicyCommand,
   GetObjectCommand,
+  GetPublicAccessBlockCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
@@ -36,6 +38,7 @@ import {
   ListObjectsV2Command,
   PutBucketPolicyCommand,
   PutObjectCommand,
+  PutPublicAccessBlockCommand,
   S3Client,
   S3ServiceException,
   ListObjectVersionsCommand,
@@ -640,5 +643,45 @@ print(','.join(e['Key'] + ':' + e['Code'] for e in r.get('Errors', [])))
 `;
     const boto = await run('python3', ['-c', script, `http://127.0.0.1:${env.port}`], { env: pyEnv });
     assert.equal(boto.stdout, 'tmp/a copy+1,tmp/py\nkeep.txt:AccessDenied\n');
+  });
+  test('Block Public Access with the JS SDK: BlockPublicPolicy refuses a public policy, RestrictPublicBuckets voids it', async () => {
+    const root = s3(env, env.root);
+    await root.send(new CreateBucketCommand({ Bucket: 'pab' }));
+    await root.send(new PutObjectCommand({ Bucket: 'pab', Key: 'o.txt', Body: 'o' }));
+    const settings = (policy: boolean, restrict: boolean) =>
+      root.send(
+        new PutPublicAccessBlockCommand({
+          Bucket: 'pab',
+          PublicAccessBlockConfiguration: { BlockPublicPolicy: policy, RestrictPublicBuckets: restrict },
+        }),
+      );
+    const publicPolicy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::pab/*' },
+      ],
+    });
+    await settings(true, false);
+    const read = await root.send(new GetPublicAccessBlockCommand({ Bucket: 'pab' }));
+    assert.equal(read.PublicAccessBlockConfiguration?.BlockPublicPolicy, true);
+    assert.equal(read.PublicAccessBlockConfiguration?.BlockPublicAcls, false);
+    await rejectsWith(
+      root.send(new PutBucketPolicyCommand({ Bucket: 'pab', Policy: publicPolicy })),
+      'AccessDenied',
+      403,
+    );
+    await settings(false, false);
+    await root.send(new PutBucketPolicyCommand({ Bucket: 'pab', Policy: publicPolicy }));
+    const anonymous = () => send(env.port, 'GET', '/pab/o.txt', { host: `127.0.0.1:${env.port}` });
+    assert.equal((await anonymous()).status, 200);
+    await settings(false, true);
+    assert.equal((await anonymous()).status, 403);
+    await root.send(new DeletePublicAccessBlockCommand({ Bucket: 'pab' }));
+    assert.equal((await anonymous()).status, 200);
+    await rejectsWith(
+      root.send(new GetPublicAccessBlockCommand({ Bucket: 'pab' })),
+      'NoSuchPublicAccessBlockConfiguration',
+      404,
+    );
   });
 });
