@@ -182,6 +182,7 @@ export async function up(
         partition: 'aws',
         clock: io.clock,
         ids,
+        region: options.region,
       });
       // Load problems were printed already; these are the ones applying found.
       const known = new Set(manifests.flatMap((f) => f.problems));
