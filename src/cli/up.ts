@@ -232,6 +232,7 @@ export async function up(
   const converge: ConvergeOptions = {
     accountId: options.account,
     partition: 'aws',
+    region: options.region,
     clock: io.clock,
     ids,
     roots,

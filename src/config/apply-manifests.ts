@@ -6,6 +6,7 @@ import type { PolicyHolderStore } from '../store/principal-policies.js';
 import { DEFAULT_MAX_SESSION_DURATION, type RoleUpdate } from '../store/roles.js';
 import type { Page, PageRequest, StoreScope, Tag } from '../store/types.js';
 import { oidcProviderArn } from '../sts/oidc-provider-arn.js';
+import { applyBucket } from './apply-bucket.js';
 import type {
   LoadedManifest,
   ManifestProblem,
@@ -40,6 +41,8 @@ export interface ApplyContext {
   readonly partition: string;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** The region buckets are created in; `us-east-1` when absent. */
+  readonly region?: string;
 }
 
 /** IAM's limit of versions per managed policy (IAM User Guide, "IAM and AWS STS quotas"). */
@@ -52,6 +55,7 @@ const ORDER: Record<LoadedManifest['manifest']['kind'], number> = {
   Policy: 2,
   Role: 3,
   ServiceAccount: 4,
+  Bucket: 5,
 };
 
 /** Thrown inside the transaction to roll it back when applying found an error. */
@@ -140,6 +144,18 @@ class Applier {
         return this.policy(m);
       case 'Role':
         return this.role(loaded, m);
+      case 'Bucket': {
+        const done = await applyBucket(this.tx, m, {
+          accountId: this.ctx.accountId,
+          region: this.ctx.region ?? 'us-east-1',
+          now: this.ctx.clock.now(),
+        });
+        if (!done.ok) {
+          this.error(loaded, done.path, done.message);
+          return undefined;
+        }
+        return { kind: m.kind, name: m.name, action: done.action };
+      }
     }
   }
 

@@ -1,11 +1,13 @@
 import { parseAllDocuments } from 'yaml';
 import type { Finding, PolicyKind } from '../policy/types.js';
 import { validatePolicy } from '../policy/validate.js';
+import { readBucket, type BucketManifest } from './bucket-manifest.js';
 
 /**
  * Manifests in the shapes users already keep in their clusters: Kubernetes `v1` Namespace and
  * ServiceAccount (with the pod-identity webhook's annotations), and the AWS Controllers for Kubernetes
- * (ACK) IAM kinds `Role`, `Policy` and `OpenIDConnectProvider` of `iam.services.k8s.aws/v1alpha1`.
+ * (ACK) IAM kinds `Role`, `Policy` and `OpenIDConnectProvider` of `iam.services.k8s.aws/v1alpha1`, and
+ * the ACK S3 kind `Bucket` of `s3.services.k8s.aws/v1alpha1` (config/bucket-manifest.ts).
  * This module reads and checks them; applying them is the server's job. A file with any error yields
  * no manifests at all, so that nothing of a broken file is ever half applied.
  */
@@ -64,7 +66,12 @@ export interface OidcProviderManifest {
 }
 
 export type Manifest =
-  NamespaceManifest | ServiceAccountManifest | RoleManifest | PolicyManifest | OidcProviderManifest;
+  | NamespaceManifest
+  | ServiceAccountManifest
+  | RoleManifest
+  | PolicyManifest
+  | OidcProviderManifest
+  | BucketManifest;
 
 export interface LoadedManifest {
   readonly file: string;
@@ -91,6 +98,7 @@ export interface ParsedFile {
 }
 
 const IAM_API = 'iam.services.k8s.aws/v1alpha1';
+const S3_API = 's3.services.k8s.aws/v1alpha1';
 
 /** Reads every YAML document of one file. Never throws on user input. */
 export function parseManifestFile(text: string, file: string): ParsedFile {
@@ -157,6 +165,13 @@ function readManifest(value: unknown, at: At): Manifest | undefined {
     if (kind === 'Role') return readRole(spec, r);
     if (kind === 'Policy') return readPolicy(spec, r);
     return readOidcProvider(spec, r);
+  }
+  if (apiVersion === S3_API && kind === 'Bucket') {
+    if (!spec) {
+      at('spec', 'Bucket needs a `spec`');
+      return undefined;
+    }
+    return readBucket(spec, r);
   }
   at('kind', `\`${apiVersion}\` \`${kind}\` is not a kind openirsa applies; skipped`, 'warning');
   return undefined;

@@ -7,6 +7,7 @@ import { explain } from '../policy/explain.js';
 import type { ContextValue } from '../policy/types.js';
 import type { Bucket } from '../store/buckets.js';
 import type { S3AuthorizationNeed, S3Context, S3Request } from './operation.js';
+import { isPolicyRestricted } from './public-policy.js';
 
 type Authorization = AuditDecision['authorizations'][number];
 
@@ -31,17 +32,37 @@ export class S3Authorizer {
   }
 
   /** Whether `need` is allowed; recorded either way. */
-  async isAllowed(need: S3AuthorizationNeed): Promise<boolean> {
+  isAllowed(need: S3AuthorizationNeed): Promise<boolean> {
+    return this.#decide(need, this.bucket, this.#base);
+  }
+
+  /**
+   * Whether `need` on another bucket is allowed, with that bucket's policy and owner (CopyObject's source);
+   * recorded with the others.
+   */
+  isAllowedOn(bucket: Bucket, need: S3AuthorizationNeed): Promise<boolean> {
+    const base = new Map(this.#base);
+    base.set('s3:resourceaccount', bucket.accountId);
+    base.set('aws:resourceaccount', bucket.accountId);
+    return this.#decide(need, bucket, base);
+  }
+
+  async #decide(
+    need: S3AuthorizationNeed,
+    bucket: Bucket | undefined,
+    base: ReadonlyMap<string, ContextValue>,
+  ): Promise<boolean> {
     this.#policies ??= callerPolicies(this.ctx.store, this.ctx.caller, this.ctx.policies);
     const policies = await this.#policies;
-    const context = new Map(this.#base);
+    const context = new Map(base);
     for (const [k, v] of need.context ?? []) context.set(k, v);
-    const policyText = this.bucket?.policy;
+    const policyText =
+      bucket !== undefined && isPolicyRestricted(bucket, this.ctx.caller) ? undefined : bucket?.policy;
     const request: AuthorizationRequest = {
       principal: callerPrincipal(this.ctx.caller),
       action: need.action,
       resource: need.resource,
-      ...(this.bucket !== undefined ? { resourceAccount: this.bucket.accountId } : {}),
+      ...(bucket !== undefined ? { resourceAccount: bucket.accountId } : {}),
       context,
       identityPolicies: policies.identityPolicies,
       ...(policyText !== undefined

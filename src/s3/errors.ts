@@ -32,6 +32,7 @@ export const s3Error = errorCatalogue({
   NoSuchBucket: { status: 404 },
   NoSuchBucketPolicy: { status: 404 },
   NoSuchKey: { status: 404 },
+  NoSuchPublicAccessBlockConfiguration: { status: 404 },
   MetadataTooLarge: { status: 400 },
   PreconditionFailed: { status: 412 },
   RequestTimeTooSkewed: { status: 403 },

@@ -30,6 +30,7 @@ export async function runS3(ctx: S3Context, req: S3Request, trail: S3Trail): Pro
       ...ctx,
       ...(bucket !== undefined ? { bucket } : {}),
       isAllowed: (need) => authorizer.isAllowed(need),
+      isAllowedOn: (other, need) => authorizer.isAllowedOn(other, need),
     });
   } finally {
     if (authorizer.authorizations.length > 0) trail.decision = authorizer.decision();

@@ -1,5 +1,6 @@
 import { AwsError } from '../shared/aws-error.js';
 import type { S3Object } from '../store/objects.js';
+import { checksumHeaders } from './checksum-response.js';
 import { accessDenied, noSuchKey, s3Error } from './errors.js';
 import {
   baseHeaders,
@@ -90,8 +91,13 @@ export async function readObject(
     headers[name] = value;
   }
   const range = parseRange(header(req, 'range'), object.size);
-  if (range === undefined)
+  if (range === undefined) {
+    // A whole object's checksum, when asked for; a range has none of its own (S3 API Reference, GetObject).
+    if (header(req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
+      Object.assign(headers, checksumHeaders(object.checksums));
+    }
     return { object, status: 200, headers: { ...headers, 'Content-Length': String(object.size) } };
+  }
   return {
     object,
     status: 206,
@@ -142,7 +148,7 @@ export function checkConditions(req: S3Request, object: S3Object): 'proceed' | '
   return since !== undefined && modifiedSeconds <= since ? 'notModified' : 'proceed';
 }
 
-function etagListMatches(list: string, etag: string): boolean {
+export function etagListMatches(list: string, etag: string): boolean {
   const bare = etag.replace(/^"|"$/g, '');
   return list.split(',').some((item) => {
     const t = item.trim().replace(/^W\//, '');
@@ -151,14 +157,14 @@ function etagListMatches(list: string, etag: string): boolean {
 }
 
 /** Seconds since the epoch of an HTTP date, or `undefined`. */
-function parseHttpDate(value: string | undefined): number | undefined {
+export function parseHttpDate(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
 /** (S3 API Reference, error codes: PreconditionFailed) */
-function preconditionFailed(condition: string) {
+export function preconditionFailed(condition: string) {
   return s3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
     Condition: condition,
   });

@@ -10,6 +10,7 @@ import type { AuthType } from '../sigv4/types.js';
 import type { Bucket } from '../store/buckets.js';
 import type { StoreScope } from '../store/types.js';
 import type { BlobStore } from './blob-store.js';
+import type { S3Payload } from './payload.js';
 
 /** How the request was authenticated, as S3's condition keys describe it. */
 export interface S3Authentication {
@@ -37,6 +38,11 @@ export interface S3Request {
    * Called at most once.
    */
   body(): Readable;
+  /**
+   * The same body with its framing: an aws-chunked body's decoded length and trailers. Called at most once,
+   * and never beside `body()`.
+   */
+  payload(): S3Payload;
 }
 
 /** What every operation is given, injected (DESIGN.md): never global. */
@@ -72,6 +78,8 @@ export interface S3OperationContext extends S3Context {
   readonly bucket?: Bucket;
   /** Decides one more authorization (recorded in the audit event like the first ones). */
   isAllowed(need: S3AuthorizationNeed): Promise<boolean>;
+  /** The same, on another bucket with its own policy and owner (CopyObject's source). */
+  isAllowedOn(bucket: Bucket, need: S3AuthorizationNeed): Promise<boolean>;
 }
 
 /** An S3 response: a body as text (XML), as a stream (object bytes), or none. */

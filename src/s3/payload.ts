@@ -2,38 +2,118 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { AwsError } from '../shared/aws-error.js';
+import { isStreamingMode, readStreamingHeaders, type StreamingHeaders } from '../sigv4/streaming-headers.js';
+import { AwsChunkedDecodeStream, AwsChunkedError } from '../sigv4/streaming-stream.js';
+import type { StreamingMode } from '../sigv4/streaming.js';
+import type { SeedSignature } from '../sigv4/verify-request.js';
 import { contentSha256Mismatch } from './auth-error.js';
+import { streamingError } from './wire-errors.js';
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+const UNSIGNED_TRAILER: StreamingMode = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
+
+/** What the payload checks need to know of how the request was signed. */
+export interface PayloadAuth {
+  /** The signed payload hash; absent for an anonymous request. */
+  readonly payloadHash?: string;
+  /** The verified request's seed: the signed aws-chunked modes chain their chunk signatures on it. */
+  readonly seed?: SeedSignature;
+}
+
+/** A request's payload: the decoded bytes, and what an aws-chunked framing said about them. */
+export interface S3Payload {
+  /** The payload bytes: decoded when the body was aws-chunked, checked against the signed hash as they stream. */
+  readonly stream: Readable;
+  /** The framing of an aws-chunked body (decoded length, trailer names); absent for a plain body. */
+  readonly chunked?: StreamingHeaders;
+  /** The trailer headers of an aws-chunked body, lower-case names: complete once `stream` has ended. */
+  trailers(): ReadonlyMap<string, string>;
+}
 
 /**
- * The one seam between a request and its payload: the body as a stream of payload bytes.
+ * The one seam between a request and its payload.
  * - A plain body passes through; when the signature covers a hex SHA-256 (`x-amz-content-sha256`), the
  *   bytes are hashed as they stream and the stream fails with XAmzContentSHA256Mismatch at its end if
  *   they differ, so whatever consumes it (a blob write) never commits them.
  * - `UNSIGNED-PAYLOAD` (and anonymous requests) pass through unchecked.
- * - aws-chunked bodies (`Content-Encoding: aws-chunked`, or a `STREAMING-*` payload hash) answer 501
- *   until the chunk decoder (sigv4/streaming.ts) is merged: this is where it plugs in.
+ * - A `STREAMING-*` payload hash (all three modes) is decoded by the aws-chunked decoder
+ *   (sigv4/streaming.ts): chunk and trailer signatures chained on the request's seed, the decoded length
+ *   checked against `x-amz-decoded-content-length`; the stream fails with S3's error on the first bad
+ *   byte. An anonymous request may send `STREAMING-UNSIGNED-PAYLOAD-TRAILER` (there is nothing to sign).
+ * - `Content-Encoding: aws-chunked` without a streaming payload hash is refused (fail closed).
  */
-export function payloadStream(
-  body: Readable,
-  headers: IncomingHttpHeaders,
-  payloadHash: string | undefined,
-): Readable {
-  if (isAwsChunked(headers, payloadHash)) {
-    throw new AwsError('InternalFailure', 501, 'aws-chunked payloads are not implemented', {
-      fault: 'Receiver',
+export function openPayload(body: Readable, headers: IncomingHttpHeaders, auth: PayloadAuth): S3Payload {
+  const mode = streamingMode(headers, auth);
+  if (mode !== undefined) {
+    const framing = readStreamingHeaders(mode, headers);
+    if (!framing.ok) throw streamingError(framing.failure);
+    const decode = new S3ChunkedDecodeStream({
+      mode,
+      ...(auth.seed !== undefined ? { seed: auth.seed } : {}),
+      decodedLength: framing.decodedLength,
+      trailerNames: framing.trailerNames,
     });
+    return {
+      stream: pipeline(body, decode, () => undefined),
+      chunked: framing,
+      trailers: () => decode.result?.trailers ?? new Map(),
+    };
   }
-  if (payloadHash === undefined || !HEX_SHA256.test(payloadHash)) return body;
+  if (hasAwsChunkedEncoding(headers)) {
+    throw new AwsError(
+      'InternalFailure',
+      501,
+      'aws-chunked payloads without a STREAMING-* x-amz-content-sha256 are not implemented',
+      { fault: 'Receiver' },
+    );
+  }
+  const none = () => new Map<string, string>();
+  const payloadHash = auth.payloadHash;
+  if (payloadHash === undefined || !HEX_SHA256.test(payloadHash)) return { stream: body, trailers: none };
   const check = new Sha256Check(payloadHash.toLowerCase());
   // The callback form passes errors on: a failing body destroys `check` with the body's error.
-  return pipeline(body, check, () => undefined);
+  return { stream: pipeline(body, check, () => undefined), trailers: none };
+}
+
+/** The body as a stream of payload bytes (`openPayload(...).stream`). */
+export function payloadStream(body: Readable, headers: IncomingHttpHeaders, auth: PayloadAuth): Readable {
+  return openPayload(body, headers, auth).stream;
 }
 
 /** Whether the body is aws-chunked framed. */
 export function isAwsChunked(headers: IncomingHttpHeaders, payloadHash: string | undefined): boolean {
-  if (payloadHash?.startsWith('STREAMING-') === true) return true;
+  return payloadHash?.startsWith('STREAMING-') === true || hasAwsChunkedEncoding(headers);
+}
+
+/**
+ * `Content-Encoding` as S3 stores it: without `aws-chunked`, which describes the transfer, not the object
+ * (S3 API Reference, "Transferring Payload in Multiple Chunks": the stored object's encoding omits it);
+ * `undefined` when nothing is left.
+ */
+export function storedContentEncoding(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const kept = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '' && e.toLowerCase() !== 'aws-chunked');
+  return kept.length === 0 ? undefined : kept.join(',');
+}
+
+function streamingMode(headers: IncomingHttpHeaders, auth: PayloadAuth): StreamingMode | undefined {
+  if (auth.payloadHash !== undefined) {
+    return isStreamingMode(auth.payloadHash) ? auth.payloadHash : undefined;
+  }
+  // Anonymous: only the unsigned mode can be honoured; a signed mode without a signature is refused below.
+  const announced = headers['x-amz-content-sha256'];
+  if (announced === UNSIGNED_TRAILER) return UNSIGNED_TRAILER;
+  if (typeof announced === 'string' && announced.startsWith('STREAMING-')) {
+    // ⚠ our wording: S3's answer to a signed streaming mode on an anonymous request is unconfirmed.
+    throw new AwsError('AccessDenied', 403, 'Access Denied');
+  }
+  return undefined;
+}
+
+function hasAwsChunkedEncoding(headers: IncomingHttpHeaders): boolean {
   const encoding = headers['content-encoding'];
   return (
     encoding !== undefined &&
@@ -65,6 +145,20 @@ export async function readSmallPayload(
     chunks.push(b);
   }
   return Buffer.concat(chunks);
+}
+
+/** The decode stream, failing with S3's `AwsError` for the decoder's typed failures. */
+class S3ChunkedDecodeStream extends AwsChunkedDecodeStream {
+  override _transform(chunk: unknown, encoding: BufferEncoding, callback: TransformCallback): void {
+    super._transform(chunk, encoding, (error, data) => callback(asS3Error(error), data));
+  }
+  override _flush(callback: TransformCallback): void {
+    super._flush((error, data) => callback(asS3Error(error), data));
+  }
+}
+
+function asS3Error(error: Error | null | undefined): Error | null | undefined {
+  return error instanceof AwsChunkedError ? streamingError(error.failure) : error;
 }
 
 class Sha256Check extends Transform {

@@ -1,19 +1,25 @@
 import { notImplemented } from '../shared/aws-error.js';
 import type { S3Operation } from './operation.js';
+import { copyObject } from './operations/copy-object.js';
 import { createBucket } from './operations/create-bucket.js';
 import { deleteBucket } from './operations/delete-bucket.js';
 import { deleteBucketPolicy } from './operations/delete-bucket-policy.js';
 import { deleteObject } from './operations/delete-object.js';
+import { deleteObjects } from './operations/delete-objects.js';
+import { deletePublicAccessBlock } from './operations/delete-public-access-block.js';
 import { getBucketLocation } from './operations/get-bucket-location.js';
 import { getBucketPolicy } from './operations/get-bucket-policy.js';
 import { getObject } from './operations/get-object.js';
+import { getPublicAccessBlock } from './operations/get-public-access-block.js';
 import { headBucket } from './operations/head-bucket.js';
 import { headObject } from './operations/head-object.js';
 import { listBuckets } from './operations/list-buckets.js';
+import { listObjectVersions } from './operations/list-object-versions.js';
 import { listObjects } from './operations/list-objects.js';
 import { listObjectsV2 } from './operations/list-objects-v2.js';
 import { putBucketPolicy } from './operations/put-bucket-policy.js';
 import { putObject } from './operations/put-object.js';
+import { putPublicAccessBlock } from './operations/put-public-access-block.js';
 
 /** What a request addresses. */
 export type S3Level = 'service' | 'bucket' | 'object';
@@ -85,9 +91,12 @@ export const S3_ROUTES: readonly Route[] = [
   { method: 'GET', level: 'object', subresource: '', operation: getObject },
   { method: 'HEAD', level: 'object', subresource: '', operation: headObject },
   { method: 'DELETE', level: 'object', subresource: '', operation: deleteObject },
+  { method: 'POST', level: 'bucket', subresource: 'delete', operation: deleteObjects },
+  { method: 'GET', level: 'bucket', subresource: 'versions', operation: listObjectVersions },
+  { method: 'GET', level: 'bucket', subresource: 'publicAccessBlock', operation: getPublicAccessBlock },
+  { method: 'PUT', level: 'bucket', subresource: 'publicAccessBlock', operation: putPublicAccessBlock },
+  { method: 'DELETE', level: 'bucket', subresource: 'publicAccessBlock', operation: deletePublicAccessBlock },
   // Not built yet: named so the 501 says which.
-  { method: 'POST', level: 'bucket', subresource: 'delete', operation: 'DeleteObjects' },
-  { method: 'GET', level: 'bucket', subresource: 'versions', operation: 'ListObjectVersions' },
   { method: 'GET', level: 'bucket', subresource: 'uploads', operation: 'ListMultipartUploads' },
   { method: 'GET', level: 'bucket', subresource: 'acl', operation: 'GetBucketAcl' },
   { method: 'PUT', level: 'bucket', subresource: 'acl', operation: 'PutBucketAcl' },
@@ -95,8 +104,6 @@ export const S3_ROUTES: readonly Route[] = [
   { method: 'PUT', level: 'bucket', subresource: 'versioning', operation: 'PutBucketVersioning' },
   { method: 'GET', level: 'bucket', subresource: 'tagging', operation: 'GetBucketTagging' },
   { method: 'PUT', level: 'bucket', subresource: 'tagging', operation: 'PutBucketTagging' },
-  { method: 'GET', level: 'bucket', subresource: 'publicAccessBlock', operation: 'GetPublicAccessBlock' },
-  { method: 'PUT', level: 'bucket', subresource: 'publicAccessBlock', operation: 'PutPublicAccessBlock' },
   { method: 'GET', level: 'bucket', subresource: 'encryption', operation: 'GetBucketEncryption' },
   { method: 'GET', level: 'bucket', subresource: 'policyStatus', operation: 'GetBucketPolicyStatus' },
   { method: 'POST', level: 'object', subresource: 'uploads', operation: 'CreateMultipartUpload' },
@@ -130,7 +137,7 @@ export function route(
     subresource === '' &&
     headers['x-amz-copy-source'] !== undefined
   ) {
-    throw notImplemented('S3', 'CopyObject');
+    return copyObject;
   }
   const row = S3_ROUTES.find(
     (r) => r.method === method && r.level === level && r.subresource === subresource,

@@ -30,6 +30,8 @@ export interface OpsRouteContext {
   readonly store: StoreScope;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Where buckets that manifests create live (the server's region). */
+  readonly region: string;
 }
 
 /** Answers `POST /_openirsa/apply` and `POST /_openirsa/rotate-signing-key` (root only); else `undefined`. */
@@ -74,6 +76,7 @@ async function applyRoute(
     partition: read.caller.partition,
     clock: ctx.clock,
     ids: ctx.ids,
+    region: ctx.region,
     roots: input.roots,
     prune: input.prune,
   });

@@ -12,7 +12,7 @@ import { BlobStore, type SweepResult } from '../s3/blob-store.js';
 import { s3Error } from '../s3/errors.js';
 import { runS3 } from '../s3/handle.js';
 import type { S3Authentication, S3Context, S3Request, S3Response, S3Trail } from '../s3/operation.js';
-import { payloadStream } from '../s3/payload.js';
+import { openPayload, type PayloadAuth, type S3Payload } from '../s3/payload.js';
 import { encodeS3Error } from '../s3/wire-error.js';
 import { AwsError } from '../shared/aws-error.js';
 import type { Clock } from '../shared/clock.js';
@@ -83,6 +83,7 @@ export async function handleS3Request(
     const addressed = resolveTarget(req.headers.host, path);
     const signed: SigV4Request = { method, path, query, headers: req.headersDistinct };
     let auth: S3Authentication = {};
+    let payloadAuth: PayloadAuth = {};
     if (hasAuthentication(signed)) {
       const authenticated = await authenticateRequest(signed, c.auth, S3_AUTH_ERRORS);
       caller = authenticated.caller;
@@ -91,8 +92,16 @@ export async function handleS3Request(
         payloadHash: authenticated.verified.payloadHash,
         signatureAge: authenticated.verified.signatureAge,
       };
+      // The seed (secret signing key) stays here, out of what operations see.
+      payloadAuth = { payloadHash: authenticated.verified.payloadHash, seed: authenticated.verified.seed };
     }
     let bodyTaken = false;
+    const payload = (): S3Payload => {
+      // INVARIANT: an operation reads its body once; a second read would see an empty stream.
+      if (bodyTaken) throw new TypeError('the request body was read twice');
+      bodyTaken = true;
+      return openPayload(req, req.headers, payloadAuth);
+    };
     const request: S3Request = {
       method,
       ...(addressed.bucket !== undefined ? { bucket: addressed.bucket } : {}),
@@ -101,12 +110,8 @@ export async function handleS3Request(
       headers: req.headers,
       auth,
       ...(sourceIp !== undefined && sourceIp !== '' ? { sourceIp } : {}),
-      body: () => {
-        // INVARIANT: an operation reads its body once; a second read would see an empty stream.
-        if (bodyTaken) throw new TypeError('the request body was read twice');
-        bodyTaken = true;
-        return payloadStream(req, req.headers, auth.payloadHash);
-      },
+      body: () => payload().stream,
+      payload,
     };
     const ctx: S3Context = {
       store: c.store,

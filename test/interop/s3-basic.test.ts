@@ -4,15 +4,15 @@
  * role-session credentials from AssumeRoleWithWebIdentity, bucket policies, presigned URLs, python3
  * boto3 and the AWS CLI v1. Every client runs with AWS_EC2_METADATA_DISABLED=true against 127.0.0.1.
  *
- * The SDK's and botocore's default flexible checksums send PutObject bodies aws-chunked when they
- * stream; until the chunk decoder (sigv4/streaming.ts) is merged, these tests set
- * requestChecksumCalculation WHEN_REQUIRED (AWS_REQUEST_CHECKSUM_CALCULATION=when_required for python).
+ * Every client runs with its DEFAULT flexible checksums (requestChecksumCalculation WHEN_SUPPORTED): the
+ * JS SDK sends a stream aws-chunked with a CRC32 trailer, and a buffer with an `x-amz-checksum-crc32`
+ * header; GetObject asks `x-amz-checksum-mode: ENABLED` and validates the answer.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,13 +20,17 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteBucketPolicyCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
+  DeletePublicAccessBlockCommand,
   GetBucketLocationCommand,
   GetBucketPolicyCommand,
   GetObjectCommand,
+  GetPublicAccessBlockCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
@@ -34,8 +38,10 @@ import {
   ListObjectsV2Command,
   PutBucketPolicyCommand,
   PutObjectCommand,
+  PutPublicAccessBlockCommand,
   S3Client,
   S3ServiceException,
+  ListObjectVersionsCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -48,6 +54,7 @@ import { close, listen } from '../../src/server/listen.js';
 import { createServer } from '../../src/server/server.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
+import { checksumOf } from '../../src/s3/checksums.js';
 import { send, type Credentials } from './support.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -116,8 +123,6 @@ function s3(env: Env, credentials: Credentials, style: 'path' | 'virtual' = 'pat
     endpoint: style === 'path' ? `http://127.0.0.1:${env.port}` : `http://localhost:${env.port}`,
     forcePathStyle: style === 'path',
     credentials,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ lookup: loopback }) }),
   });
 }
@@ -327,33 +332,28 @@ describe('S3 with @aws-sdk/client-s3', () => {
     });
   }
 
-  test('bad bucket names are InvalidBucketName; an aws-chunked body is 501 until the decoder lands', async () => {
+  test('bad bucket names are InvalidBucketName; a streamed body goes aws-chunked with a CRC32 trailer, checked and stored', async () => {
     const client = s3(env, env.root);
     await rejectsWith(client.send(new CreateBucketCommand({ Bucket: 'Bad_Name' })), 'InvalidBucketName', 400);
     await client.send(new CreateBucketCommand({ Bucket: 'chunked' }));
-    const chunky = new S3Client({
-      region: REGION,
-      endpoint: `http://127.0.0.1:${env.port}`,
-      forcePathStyle: true,
-      credentials: env.root,
-    });
     const { Readable } = await import('node:stream');
-    await assert.rejects(
-      chunky.send(
-        new PutObjectCommand({
-          Bucket: 'chunked',
-          Key: 'k',
-          Body: Readable.from([Buffer.from('hello')]),
-          ContentLength: 5,
-        }),
-      ),
-      (e: unknown) => {
-        assert.ok(e instanceof S3ServiceException);
-        assert.equal(e.$metadata.httpStatusCode, 501);
-        assert.equal(e.message, 'aws-chunked payloads are not implemented');
-        return true;
-      },
+    const bytes = Buffer.alloc(70_000, 'z');
+    const put = await client.send(
+      new PutObjectCommand({
+        Bucket: 'chunked',
+        Key: 'k',
+        Body: Readable.from([bytes.subarray(0, 30_000), bytes.subarray(30_000)]),
+        ContentLength: bytes.length,
+        ContentEncoding: 'identity',
+      }),
     );
+    assert.equal(put.ChecksumCRC32, checksumOf('CRC32', bytes));
+    const stored = await env.data.store.objects.get('chunked', 'k');
+    assert.equal(stored?.contentEncoding, 'identity');
+    assert.deepEqual(stored?.checksums, { CRC32: checksumOf('CRC32', bytes) });
+    const got = await client.send(new GetObjectCommand({ Bucket: 'chunked', Key: 'k' }));
+    assert.equal(got.ChecksumCRC32, checksumOf('CRC32', bytes));
+    assert.ok(Buffer.from((await got.Body?.transformToByteArray()) ?? []).equals(bytes));
   });
 
   test('a body that differs from its signed SHA-256 is XAmzContentSHA256Mismatch and is not stored', async () => {
@@ -380,13 +380,12 @@ describe('S3 with @aws-sdk/client-s3', () => {
     assert.equal(res.status, 400, res.body);
     assert.match(res.body, /<Code>XAmzContentSHA256Mismatch<\/Code>/);
     await rejectsWith(client.send(new HeadObjectCommand({ Bucket: 'sha-check', Key: 'k' })), 'NotFound', 404);
-    // Nothing was left behind: no blob file, no temporary file.
+    // Nothing was left behind: no temporary file, no blob file that no object names.
     const objects = join(env.data.dir, 'objects');
     const files = readdirSync(objects, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
-    assert.deepEqual(
-      files.map((f) => f.name),
-      [],
-    );
+    const orphans: string[] = [];
+    for (const f of files) if (!(await env.data.store.objects.hasBlob(f.name))) orphans.push(f.name);
+    assert.deepEqual(orphans, []);
   });
 
   test('an 8 MiB object streams in and out intact; an expired presigned URL is AccessDenied', async () => {
@@ -562,8 +561,6 @@ describe('S3 with @aws-sdk/client-s3', () => {
       AWS_ACCESS_KEY_ID: env.root.accessKeyId,
       AWS_SECRET_ACCESS_KEY: env.root.secretAccessKey,
       AWS_DEFAULT_REGION: REGION,
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
       AWS_CONFIG_FILE: join(env.tmp, 'none'),
       AWS_SHARED_CREDENTIALS_FILE: join(env.tmp, 'none'),
     };
@@ -595,5 +592,186 @@ print(','.join(o['Key'] for o in r.get('Contents', [])))
     const got = await root.send(new GetObjectCommand({ Bucket: 'python', Key: 'cli/hello.txt' }));
     assert.equal(await got.Body?.transformToString(), 'hello cli\n');
     assert.equal(got.ContentType, 'text/plain');
+  });
+  test('a role session copies, deletes in batches and lists versions: allowed keys work, the rest AccessDenied', async () => {
+    const root = s3(env, env.root);
+    for (const bucket of ['ops', 'ops-other']) await root.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const key of ['keep.txt', 'tmp/1', 'tmp/2']) {
+      await root.send(new PutObjectCommand({ Bucket: 'ops', Key: key, Body: key }));
+    }
+    await root.send(new PutObjectCommand({ Bucket: 'ops-other', Key: 'x', Body: 'x' }));
+    const session = await roleSession(env, 'ops', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketVersions'], Resource: 'arn:aws:s3:::ops' },
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::ops/*' },
+        { Effect: 'Allow', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::ops/tmp/*' },
+      ],
+    });
+    const a = s3(env, session);
+    const copied = await a.send(
+      new CopyObjectCommand({ Bucket: 'ops', Key: 'tmp/a copy+1', CopySource: 'ops/keep.txt' }),
+    );
+    assert.equal(copied.CopyObjectResult?.ETag, (await env.data.store.objects.get('ops', 'keep.txt'))?.etag);
+    const got = await a.send(new GetObjectCommand({ Bucket: 'ops', Key: 'tmp/a copy+1' }));
+    assert.equal(await got.Body?.transformToString(), 'keep.txt');
+    await rejectsWith(
+      a.send(new CopyObjectCommand({ Bucket: 'ops', Key: 'tmp/stolen', CopySource: 'ops-other/x' })),
+      'AccessDenied',
+      403,
+    );
+    const versions: string[] = [];
+    let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
+    for (;;) {
+      const page = await a.send(new ListObjectVersionsCommand({ Bucket: 'ops', MaxKeys: 2, ...markers }));
+      versions.push(...(page.Versions ?? []).map((v) => `${v.Key ?? ''}@${v.VersionId ?? ''}`));
+      if (page.IsTruncated !== true) break;
+      markers = { KeyMarker: page.NextKeyMarker ?? '', VersionIdMarker: page.NextVersionIdMarker ?? '' };
+    }
+    assert.deepEqual(versions, ['keep.txt@null', 'tmp/1@null', 'tmp/2@null', 'tmp/a copy+1@null']);
+    const deleted = await a.send(
+      new DeleteObjectsCommand({
+        Bucket: 'ops',
+        Delete: { Objects: ['tmp/1', 'tmp/2', 'keep.txt'].map((Key) => ({ Key })) },
+      }),
+    );
+    assert.deepEqual(
+      deleted.Deleted?.map((d) => d.Key),
+      ['tmp/1', 'tmp/2'],
+    );
+    assert.deepEqual(
+      deleted.Errors?.map((e) => [e.Key, e.Code]),
+      [['keep.txt', 'AccessDenied']],
+    );
+
+    // boto3 with its default checksums: a paginator over versions, then delete_objects of what it found.
+    const pyEnv = {
+      PATH: process.env.PATH ?? '',
+      HOME: env.tmp,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: session.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
+      AWS_SESSION_TOKEN: session.sessionToken ?? '',
+      AWS_DEFAULT_REGION: REGION,
+      AWS_CONFIG_FILE: join(env.tmp, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: join(env.tmp, 'none'),
+    };
+    const script = `
+import boto3, sys
+s3 = boto3.client('s3', endpoint_url=sys.argv[1])
+s3.copy_object(Bucket='ops', Key='tmp/py', CopySource={'Bucket': 'ops', 'Key': 'keep.txt'})
+found = [{'Key': v['Key'], 'VersionId': v['VersionId']}
+         for p in s3.get_paginator('list_object_versions').paginate(Bucket='ops', MaxKeys=1)
+         for v in p.get('Versions', [])]
+r = s3.delete_objects(Bucket='ops', Delete={'Objects': found})
+print(','.join(d['Key'] for d in r.get('Deleted', [])))
+print(','.join(e['Key'] + ':' + e['Code'] for e in r.get('Errors', [])))
+`;
+    const boto = await run('python3', ['-c', script, `http://127.0.0.1:${env.port}`], { env: pyEnv });
+    assert.equal(boto.stdout, 'tmp/a copy+1,tmp/py\nkeep.txt:AccessDenied\n');
+  });
+  test('Block Public Access with the JS SDK: BlockPublicPolicy refuses a public policy, RestrictPublicBuckets voids it', async () => {
+    const root = s3(env, env.root);
+    await root.send(new CreateBucketCommand({ Bucket: 'pab' }));
+    await root.send(new PutObjectCommand({ Bucket: 'pab', Key: 'o.txt', Body: 'o' }));
+    const settings = (policy: boolean, restrict: boolean) =>
+      root.send(
+        new PutPublicAccessBlockCommand({
+          Bucket: 'pab',
+          PublicAccessBlockConfiguration: { BlockPublicPolicy: policy, RestrictPublicBuckets: restrict },
+        }),
+      );
+    const publicPolicy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::pab/*' },
+      ],
+    });
+    await settings(true, false);
+    const read = await root.send(new GetPublicAccessBlockCommand({ Bucket: 'pab' }));
+    assert.equal(read.PublicAccessBlockConfiguration?.BlockPublicPolicy, true);
+    assert.equal(read.PublicAccessBlockConfiguration?.BlockPublicAcls, false);
+    await rejectsWith(
+      root.send(new PutBucketPolicyCommand({ Bucket: 'pab', Policy: publicPolicy })),
+      'AccessDenied',
+      403,
+    );
+    await settings(false, false);
+    await root.send(new PutBucketPolicyCommand({ Bucket: 'pab', Policy: publicPolicy }));
+    const anonymous = () => send(env.port, 'GET', '/pab/o.txt', { host: `127.0.0.1:${env.port}` });
+    assert.equal((await anonymous()).status, 200);
+    await settings(false, true);
+    assert.equal((await anonymous()).status, 403);
+    await root.send(new DeletePublicAccessBlockCommand({ Bucket: 'pab' }));
+    assert.equal((await anonymous()).status, 200);
+    await rejectsWith(
+      root.send(new GetPublicAccessBlockCommand({ Bucket: 'pab' })),
+      'NoSuchPublicAccessBlockConfiguration',
+      404,
+    );
+  });
+  test('presigned PUT and GET URLs fetched with plain fetch; boto3 download_file in ranges; the AWS CLI as a role session', async () => {
+    const root = s3(env, env.root);
+    for (const bucket of ['cli-own', 'cli-other'])
+      await root.send(new CreateBucketCommand({ Bucket: bucket }));
+    const putUrl = await getSignedUrl(root, new PutObjectCommand({ Bucket: 'cli-own', Key: 'pre/put.txt' }), {
+      expiresIn: 300,
+    });
+    const put = await fetch(putUrl, { method: 'PUT', body: 'presigned body' });
+    assert.equal(put.status, 200, await put.text());
+    const getUrl = await getSignedUrl(root, new GetObjectCommand({ Bucket: 'cli-own', Key: 'pre/put.txt' }), {
+      expiresIn: 300,
+    });
+    const got = await fetch(getUrl);
+    assert.equal(await got.text(), 'presigned body');
+
+    const session = await roleSession(env, 'cli', teamPolicy('cli-own'));
+    const pyEnv = {
+      PATH: process.env.PATH ?? '',
+      HOME: env.tmp,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: session.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
+      AWS_SESSION_TOKEN: session.sessionToken ?? '',
+      AWS_DEFAULT_REGION: REGION,
+      AWS_CONFIG_FILE: join(env.tmp, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: join(env.tmp, 'none'),
+    };
+    const endpoint = `http://127.0.0.1:${env.port}`;
+    // 12 MiB generated in the script, read back by s3transfer in 5 MiB ranged GETs, then compared.
+    const script = `
+import boto3, hashlib, os, sys
+from boto3.s3.transfer import TransferConfig
+s3 = boto3.client('s3', endpoint_url=sys.argv[1])
+data = bytes(range(256)) * (12 * 4096)
+s3.put_object(Bucket='cli-own', Key='big.bin', Body=data)
+path = os.path.join(sys.argv[2], 'big.out')
+config = TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024)
+s3.download_file('cli-own', 'big.bin', path, Config=config)
+with open(path, 'rb') as f:
+    print(hashlib.md5(f.read()).hexdigest() == hashlib.md5(data).hexdigest())
+os.remove(path)
+`;
+    const boto = await run('python3', ['-c', script, endpoint, env.tmp], { env: pyEnv });
+    assert.equal(boto.stdout, 'True\n');
+    const ranged = env.audit.recent().filter((e) => e.eventName === 'GetObject' && e.errorCode === undefined);
+    assert.ok(ranged.length >= 3, `ranged GETs: ${ranged.length}`);
+
+    const dir = join(env.tmp, 'sync');
+    await mkdir(join(dir, 'sub'), { recursive: true });
+    await writeFile(join(dir, 'a.txt'), 'a');
+    await writeFile(join(dir, 'sub', 'b.txt'), 'b');
+    const cli = (...args: string[]) =>
+      run('python3', ['-m', 'awscli', '--endpoint-url', endpoint, 's3', ...args], { env: pyEnv });
+    await cli('sync', dir, 's3://cli-own/synced/');
+    const ls = await cli('ls', '--recursive', 's3://cli-own/synced/');
+    assert.match(ls.stdout, /synced\/a\.txt\n.*synced\/sub\/b\.txt\n$/s);
+    await cli('cp', 's3://cli-own/synced/a.txt', 's3://cli-own/copied/a.txt');
+    const copied = await root.send(new GetObjectCommand({ Bucket: 'cli-own', Key: 'copied/a.txt' }));
+    assert.equal(await copied.Body?.transformToString(), 'a');
+    await assert.rejects(cli('cp', join(dir, 'a.txt'), 's3://cli-other/a.txt'), /AccessDenied/);
+    await assert.rejects(cli('ls', 's3://cli-other/'), /AccessDenied/);
+    await assert.rejects(cli('rm', 's3://cli-own/synced/a.txt'), /AccessDenied/);
+    assert.ok(await env.data.store.objects.get('cli-own', 'synced/a.txt'));
   });
 });

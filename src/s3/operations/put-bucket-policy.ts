@@ -2,6 +2,7 @@ import { checkBucketPolicy, MAX_BUCKET_POLICY_BYTES, requireOwnerAccount } from 
 import { s3Error } from '../errors.js';
 import { baseHeaders, bucketArn, requireBucket, type S3Operation } from '../operation.js';
 import { readSmallPayload } from '../payload.js';
+import { isPublicPolicy, publicPolicyBlocked } from '../public-policy.js';
 
 /** PutBucketPolicy (`PUT /bucket?policy`): s3:PutBucketPolicy; the document is validated first. */
 export const putBucketPolicy: S3Operation = {
@@ -18,6 +19,9 @@ export const putBucketPolicy: S3Operation = {
     );
     const text = body.toString('utf8');
     checkBucketPolicy(text);
+    if (ctx.bucket?.publicAccessBlock?.blockPublicPolicy === true && isPublicPolicy(text)) {
+      throw publicPolicyBlocked(ctx.caller, requireBucket(req));
+    }
     await ctx.store.buckets.setPolicy(requireBucket(req), text);
     return { status: 204, headers: baseHeaders(ctx) };
   },

@@ -1,7 +1,28 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { deriveSigningKey } from '../../sigv4/signing-key.js';
+import type { StreamingMode } from '../../sigv4/streaming.js';
+import { encodeAwsChunked } from '../../sigv4/testdata/aws-chunked.js';
+import type { SeedSignature } from '../../sigv4/verify-request.js';
+import { checksumOf } from '../checksums.js';
 import { s3Harness, xmlText, type Harness } from '../testdata/harness.js';
+
+const MODES: readonly StreamingMode[] = [
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+  'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+];
+const SEED: SeedSignature = {
+  signature: 'f'.repeat(64),
+  dateTime: '20261204T052108Z',
+  credentialScope: '20261204/us-east-1/s3/aws4_request',
+  signingKey: deriveSigningKey('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', '20261204', 'us-east-1', 's3'),
+};
+const DATA = [Buffer.alloc(8192, 'x'), Buffer.alloc(9000, 'y'), Buffer.from('tail')];
+const DECODED = Buffer.concat(DATA);
 
 const md5 = (s: string) => createHash('md5').update(s).digest();
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -97,18 +118,141 @@ describe('PutObject', () => {
     assert.equal(await h.store.objects.get('puts', 'd.txt'), undefined);
   });
 
-  test('aws-chunked bodies answer 501 until the decoder is merged', async () => {
+  for (const mode of MODES) {
+    test(`an aws-chunked body (${mode}) is decoded, its checksum checked and stored, aws-chunked not kept`, async () => {
+      const trailered = mode !== 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
+      const crc = checksumOf('CRC32', DECODED);
+      const r = await h.call({
+        method: 'PUT',
+        bucket: 'puts',
+        key: `chunked-${mode}`,
+        body: encodeAwsChunked({
+          mode,
+          seed: SEED,
+          chunks: DATA,
+          trailers: trailered ? [['x-amz-checksum-crc32', crc]] : [],
+        }),
+        headers: {
+          'content-encoding': 'aws-chunked,gzip',
+          'x-amz-decoded-content-length': String(DECODED.length),
+          ...(trailered ? { 'x-amz-trailer': 'x-amz-checksum-crc32' } : { 'x-amz-checksum-crc32': crc }),
+        },
+        auth: { authType: 'REST-HEADER', payloadHash: mode },
+        seed: SEED,
+      });
+      assert.equal(r.status, 200, r.body);
+      assert.equal(r.headers['x-amz-checksum-crc32'], crc);
+      const object = await h.store.objects.get('puts', `chunked-${mode}`);
+      assert.equal(object?.size, DECODED.length);
+      assert.equal(object?.etag, `"${createHash('md5').update(DECODED).digest('hex')}"`);
+      assert.equal(object?.contentEncoding, 'gzip');
+      assert.deepEqual(object?.checksums, { CRC32: crc });
+      const get = await h.call({
+        method: 'GET',
+        bucket: 'puts',
+        key: `chunked-${mode}`,
+        headers: { 'x-amz-checksum-mode': 'ENABLED' },
+      });
+      assert.equal(get.body, DECODED.toString());
+      assert.equal(get.headers['x-amz-checksum-crc32'], crc);
+      assert.equal(get.headers['x-amz-checksum-type'], 'FULL_OBJECT');
+      const plain = await h.call({ method: 'HEAD', bucket: 'puts', key: `chunked-${mode}` });
+      assert.equal(plain.headers['x-amz-checksum-crc32'], undefined);
+    });
+  }
+
+  test('a trailer checksum that does not match is BadDigest and nothing is stored', async () => {
+    const r = await h.call({
+      method: 'PUT',
+      bucket: 'puts',
+      key: 'bad-trailer',
+      body: encodeAwsChunked({
+        mode: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+        chunks: DATA,
+        trailers: [['x-amz-checksum-crc32', checksumOf('CRC32', Buffer.from('other'))]],
+      }),
+      headers: {
+        'content-encoding': 'aws-chunked',
+        'x-amz-decoded-content-length': String(DECODED.length),
+        'x-amz-trailer': 'x-amz-checksum-crc32',
+      },
+      auth: { authType: 'REST-HEADER', payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' },
+    });
+    assert.equal(r.status, 400);
+    assert.equal(xmlText(r.body, 'Code'), 'BadDigest');
+    assert.equal(
+      xmlText(r.body, 'Message'),
+      'The CRC32 you specified did not match the calculated checksum.',
+    );
+    assert.equal(await h.store.objects.get('puts', 'bad-trailer'), undefined);
+    assert.deepEqual(readdirSync(join(h.blobs.root, 'tmp')), []);
+  });
+
+  test('a header checksum is checked: SHA256 mismatch is BadDigest, a match is stored', async () => {
+    const bad = await h.call({
+      method: 'PUT',
+      bucket: 'puts',
+      key: 'sum',
+      body: 'hello',
+      headers: { 'x-amz-checksum-sha256': checksumOf('SHA256', Buffer.from('other')) },
+    });
+    assert.equal(xmlText(bad.body, 'Code'), 'BadDigest');
+    assert.equal(
+      xmlText(bad.body, 'Message'),
+      'The SHA256 you specified did not match the calculated checksum.',
+    );
+    assert.equal(await h.store.objects.get('puts', 'sum'), undefined);
+    const ok = await h.call({
+      method: 'PUT',
+      bucket: 'puts',
+      key: 'sum',
+      body: 'hello',
+      headers: { 'x-amz-checksum-sha256': checksumOf('SHA256', Buffer.from('hello')) },
+    });
+    assert.equal(ok.status, 200);
+    assert.deepEqual((await h.store.objects.get('puts', 'sum'))?.checksums, {
+      SHA256: checksumOf('SHA256', Buffer.from('hello')),
+    });
+  });
+
+  test('a bad chunk signature fails the upload with SignatureDoesNotMatch and stores nothing', async () => {
+    const other: SeedSignature = { ...SEED, signature: 'e'.repeat(64) };
+    const r = await h.call({
+      method: 'PUT',
+      bucket: 'puts',
+      key: 'bad-sig',
+      body: encodeAwsChunked({ mode: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', seed: other, chunks: DATA }),
+      headers: {
+        'content-encoding': 'aws-chunked',
+        'x-amz-decoded-content-length': String(DECODED.length),
+      },
+      auth: { authType: 'REST-HEADER', payloadHash: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' },
+      seed: SEED,
+    });
+    assert.equal(r.status, 403);
+    assert.equal(xmlText(r.body, 'Code'), 'SignatureDoesNotMatch');
+    assert.equal(await h.store.objects.get('puts', 'bad-sig'), undefined);
+  });
+
+  test('aws-chunked without a streaming payload hash is refused; no decoded length is MissingContentLength', async () => {
     const r = await h.call({
       method: 'PUT',
       bucket: 'puts',
       key: 'e.txt',
       body: '5\r\nhello\r\n0\r\n\r\n',
       headers: { 'content-encoding': 'aws-chunked' },
-      auth: { authType: 'REST-HEADER', payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' },
     });
     assert.equal(r.status, 501);
     assert.equal(xmlText(r.body, 'Code'), 'InternalFailure');
-    assert.equal(xmlText(r.body, 'Message'), 'aws-chunked payloads are not implemented');
+    const missing = await h.call({
+      method: 'PUT',
+      bucket: 'puts',
+      key: 'e.txt',
+      body: '5\r\nhello\r\n0\r\n\r\n',
+      headers: { 'content-encoding': 'aws-chunked', 'x-amz-trailer': 'x-amz-checksum-crc32' },
+      auth: { authType: 'REST-HEADER', payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' },
+    });
+    assert.equal(xmlText(missing.body, 'Code'), 'MissingContentLength');
   });
 
   test('metadata over 2 KB is MetadataTooLarge; ACL and tagging headers need their own actions', async () => {

@@ -1,4 +1,8 @@
+import { pipeline } from 'node:stream';
 import { BlobStore } from '../blob-store.js';
+import { checksumHeaders } from '../checksum-response.js';
+import { storedContentEncoding } from '../payload.js';
+import { uploadIntegrity } from '../upload-integrity.js';
 import { noSuchBucket, s3Error } from '../errors.js';
 import { isStoreError } from '../../store/errors.js';
 import type { S3Object } from '../../store/objects.js';
@@ -20,7 +24,7 @@ export const MAX_PUT_BYTES = 5 * 1024 ** 3;
 export const MAX_METADATA_BYTES = 2 * 1024;
 
 /** The request headers that set condition keys of s3:PutObject, lower-case (iam-policy.md §5.2). */
-const CONDITION_HEADERS = [
+export const CONDITION_HEADERS = [
   'x-amz-acl',
   'x-amz-server-side-encryption',
   'x-amz-server-side-encryption-aws-kms-key-id',
@@ -41,8 +45,10 @@ const CONDITION_HEADERS = [
  * committed, and only then is the replaced object's blob deleted. Content-MD5 that does not match is
  * BadDigest and nothing is stored.
  *
- * Checksums (`x-amz-checksum-*`) are neither verified nor stored until the checksum hashers
- * (s3/checksums.ts) are merged: storing an unverified checksum would hand it back as if S3 had checked it.
+ * The body may be aws-chunked (all three streaming modes, s3/payload.ts); `aws-chunked` is not kept in the
+ * stored Content-Encoding. A flexible checksum (header or trailer) is computed as the bytes stream and
+ * checked before the commit (BadDigest, nothing stored), then stored and answered back (`x-amz-checksum-*`
+ * on PutObject, and on GetObject/HeadObject with `x-amz-checksum-mode: ENABLED`).
  */
 export const putObject: S3Operation = {
   name: 'PutObject',
@@ -68,33 +74,33 @@ export const putObject: S3Operation = {
     const { bucket, key } = requireKey(req);
     const blobs = ctx.blobs;
     if (blobs === undefined) throw blobsNotConfigured();
-    // First: an aws-chunked body answers 501 before its (absent) Content-Length is looked at.
-    const body = req.body();
-    const length = contentLength(req);
-    const md5 = contentMd5(req);
+    // First the framing: an aws-chunked body's decoded length stands for its Content-Length.
+    const payload = req.payload();
+    const length = payload.chunked?.decodedLength ?? contentLength(req);
+    if (payload.chunked !== undefined) checkSize(length);
+    const integrity = uploadIntegrity(req, payload);
     const metadata = userMetadata(req);
     const blobId = BlobStore.blobId(bucket, key, BlobStore.newVersionId());
-    const written = await blobs.write(blobId, body, {
-      maxBytes: length,
-      // Node's parser ends the body at Content-Length; more bytes than declared cannot arrive. Our wording.
-      tooLarge: () => s3Error('IncompleteBody', 'The request body is longer than its Content-Length'),
-      check: (w) => {
-        if (w.size !== length) {
-          // (S3 API Reference, error codes: IncompleteBody)
-          throw s3Error(
-            'IncompleteBody',
-            'You did not provide the number of bytes specified by the Content-Length HTTP header',
-          );
-        }
-        if (md5 !== undefined && !md5.equals(w.md5)) {
-          // (S3 API Reference, error codes: BadDigest)
-          throw s3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', {
-            ExpectedDigest: md5.toString('base64'),
-            CalculatedDigest: w.md5.toString('base64'),
-          });
-        }
+    let checksums: Record<string, string> = {};
+    const written = await blobs.write(
+      blobId,
+      pipeline(payload.stream, integrity.tap, () => undefined),
+      {
+        maxBytes: length,
+        // Node's parser ends the body at Content-Length; more bytes than declared cannot arrive.
+        tooLarge: () => s3Error('IncompleteBody', 'The request body is longer than its Content-Length'),
+        check: (w) => {
+          if (w.size !== length) {
+            // (S3 API Reference, error codes: IncompleteBody)
+            throw s3Error(
+              'IncompleteBody',
+              'You did not provide the number of bytes specified by the Content-Length HTTP header',
+            );
+          }
+          checksums = integrity.verify(w.md5);
+        },
       },
-    });
+    );
     const etag = `"${written.md5.toString('hex')}"`;
     const object: S3Object = {
       bucket,
@@ -102,13 +108,13 @@ export const putObject: S3Operation = {
       size: written.size,
       etag,
       contentType: header(req, 'content-type') ?? 'binary/octet-stream',
-      ...optionalHeader(req, 'content-encoding', 'contentEncoding'),
+      ...contentEncodingField(req),
       ...optionalHeader(req, 'content-disposition', 'contentDisposition'),
       ...optionalHeader(req, 'content-language', 'contentLanguage'),
       ...optionalHeader(req, 'cache-control', 'cacheControl'),
       ...optionalHeader(req, 'expires', 'expires'),
       metadata,
-      checksums: {},
+      checksums,
       lastModified: ctx.clock.now(),
       blobId,
     };
@@ -124,7 +130,7 @@ export const putObject: S3Operation = {
       // After the commit: a failure here leaves an orphan for the start-up sweep, never a lost object.
       await blobs.remove(replaced.blobId).catch(() => undefined);
     }
-    return { status: 200, headers: { ...baseHeaders(ctx), ETag: etag } };
+    return { status: 200, headers: { ...baseHeaders(ctx), ETag: etag, ...checksumHeaders(checksums) } };
   },
 };
 
@@ -134,31 +140,23 @@ function contentLength(req: S3Request): number {
   if (value === undefined || !/^\d{1,16}$/.test(value)) {
     throw s3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.');
   }
-  const length = Number(value);
+  return checkSize(Number(value));
+}
+
+/** A single PUT is at most 5 GiB. */
+function checkSize(length: number): number {
   if (length > MAX_PUT_BYTES) {
     // (S3 API Reference, error codes: EntityTooLarge)
     throw s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', {
-      ProposedSize: value,
+      ProposedSize: String(length),
       MaxSizeAllowed: String(MAX_PUT_BYTES),
     });
   }
   return length;
 }
 
-/** The decoded Content-MD5; one that is not 16 bytes of base64 is InvalidDigest. */
-function contentMd5(req: S3Request): Buffer | undefined {
-  const value = header(req, 'content-md5');
-  if (value === undefined) return undefined;
-  const bytes = /^[A-Za-z0-9+/]{22}==$/.test(value.trim()) ? Buffer.from(value.trim(), 'base64') : undefined;
-  if (bytes?.length !== 16) {
-    // (S3 API Reference, error codes: InvalidDigest)
-    throw s3Error('InvalidDigest', 'The Content-MD5 you specified is not valid.', { 'Content-MD5': value });
-  }
-  return bytes;
-}
-
 /** `x-amz-meta-*` headers, names lower-case without the prefix, within S3's 2 KB. */
-function userMetadata(req: S3Request): [string, string][] {
+export function userMetadata(req: S3Request): [string, string][] {
   const metadata: [string, string][] = [];
   let size = 0;
   for (const [name, value] of Object.entries(req.headers)) {
@@ -178,7 +176,17 @@ function userMetadata(req: S3Request): [string, string][] {
   return metadata;
 }
 
-function optionalHeader<K extends string>(req: S3Request, name: string, field: K): { [P in K]?: string } {
+export function optionalHeader<K extends string>(
+  req: S3Request,
+  name: string,
+  field: K,
+): { [P in K]?: string } {
   const value = header(req, name);
   return (value === undefined ? {} : { [field]: value }) as { [P in K]?: string };
+}
+
+/** The stored Content-Encoding: the request's, without `aws-chunked`. */
+export function contentEncodingField(req: S3Request): { contentEncoding?: string } {
+  const value = storedContentEncoding(header(req, 'content-encoding'));
+  return value === undefined ? {} : { contentEncoding: value };
 }

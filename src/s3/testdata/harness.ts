@@ -12,8 +12,9 @@ import type { Store } from '../../store/types.js';
 import { BlobStore } from '../blob-store.js';
 import { runS3 } from '../handle.js';
 import type { S3Authentication, S3Context, S3Request, S3Trail } from '../operation.js';
-import { payloadStream } from '../payload.js';
+import { openPayload } from '../payload.js';
 import { encodeS3Error } from '../wire-error.js';
+import type { SeedSignature } from '../../sigv4/verify-request.js';
 
 export const A = '111122223333';
 export const B = '444455556666';
@@ -40,6 +41,8 @@ export interface Call {
   readonly body?: string | Buffer;
   readonly caller?: Caller;
   readonly auth?: S3Authentication;
+  /** The seed a signed aws-chunked body chains on. */
+  readonly seed?: SeedSignature;
 }
 
 export interface Reply {
@@ -70,6 +73,10 @@ export async function s3Harness() {
     const headers: Record<string, string> = { 'content-length': String(body.length) };
     for (const [k, v] of Object.entries(c.headers ?? {})) headers[k.toLowerCase()] = v;
     const auth = c.auth ?? { authType: 'REST-HEADER', payloadHash: 'UNSIGNED-PAYLOAD' };
+    const payloadAuth = {
+      ...(auth.payloadHash !== undefined ? { payloadHash: auth.payloadHash } : {}),
+      ...(c.seed !== undefined ? { seed: c.seed } : {}),
+    };
     const req: S3Request = {
       method: c.method,
       ...(c.bucket !== undefined ? { bucket: c.bucket } : {}),
@@ -78,7 +85,8 @@ export async function s3Harness() {
       headers,
       auth,
       sourceIp: '127.0.0.1',
-      body: () => payloadStream(Readable.from([body]), headers, auth.payloadHash),
+      body: () => openPayload(Readable.from([body]), headers, payloadAuth).stream,
+      payload: () => openPayload(Readable.from([body]), headers, payloadAuth),
     };
     const requestId = ids.requestId();
     const ctx: S3Context = {

@@ -1,0 +1,65 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import {
+  checkChecksum,
+  checkContentMd5,
+  readContentMd5,
+  readDeclaredChecksum,
+  trailerChecksumValue,
+  type DeclaredChecksum,
+} from './checksum-headers.js';
+import { createChecksummer, type Checksummer } from './checksums.js';
+import type { S3Payload } from './payload.js';
+import type { S3Request } from './operation.js';
+
+/** The integrity checks of one upload body, computed while it streams and judged before it is committed. */
+export interface UploadIntegrity {
+  /** A pass-through that feeds the declared flexible checksum, if any; pipe the payload through it. */
+  readonly tap: Transform;
+  /**
+   * Called once every byte has arrived (the trailer too), with the MD5 the blob write measured: throws
+   * BadDigest for a Content-MD5 or checksum that does not match, InvalidRequest for a trailer checksum
+   * that is missing or malformed. Returns the checksums to store, by algorithm, base64.
+   */
+  verify(md5: Buffer): Record<string, string>;
+}
+
+/**
+ * Reads `Content-MD5` and the declared flexible checksum (an `x-amz-checksum-*` header, or one announced in
+ * `x-amz-trailer` of an aws-chunked body) up front, so a malformed value fails before a byte is written
+ * (S3 User Guide, "Checking object integrity"). Only a checksum the client declared is stored: storing one
+ * S3 would have computed on its own is not needed by any client we serve.
+ */
+export function uploadIntegrity(req: S3Request, payload: S3Payload): UploadIntegrity {
+  const md5 = readContentMd5(req.headers);
+  const declared = readDeclaredChecksum(req.headers, payload.chunked?.trailerNames ?? []);
+  const checksummer = declared === undefined ? undefined : createChecksummer(declared.algorithm);
+  return {
+    tap: new ChecksumTap(checksummer),
+    verify: (computedMd5) => {
+      if (md5 !== undefined) checkContentMd5(md5, computedMd5.toString('base64'));
+      if (declared === undefined || checksummer === undefined) return {};
+      return verifyDeclared(declared, checksummer, payload.trailers());
+    },
+  };
+}
+
+function verifyDeclared(
+  declared: DeclaredChecksum,
+  checksummer: Checksummer,
+  trailers: ReadonlyMap<string, string>,
+): Record<string, string> {
+  const value = trailerChecksumValue(declared, trailers);
+  const computed = checksummer.digest();
+  checkChecksum(declared.algorithm, value, computed);
+  return { [declared.algorithm]: computed };
+}
+
+class ChecksumTap extends Transform {
+  constructor(private readonly checksummer: Checksummer | undefined) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.checksummer?.update(chunk);
+    callback(null, chunk);
+  }
+}
