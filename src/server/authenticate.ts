@@ -1,7 +1,7 @@
 import { AwsError } from '../shared/aws-error.js';
 import type { Clock } from '../shared/clock.js';
 import { rootArn, assumedRoleArn, type Caller } from '../iam/caller.js';
-import { parseAuthorization } from '../sigv4/parse-authorization.js';
+import { parseAuthorization, type ParseAuthorizationResult } from '../sigv4/parse-authorization.js';
 import type { SigningKeyCache } from '../sigv4/signing-key-cache.js';
 import type { SigV4Failure } from '../sigv4/failures.js';
 import type { ParsedAuthorization, SigV4Request } from '../sigv4/types.js';
@@ -9,6 +9,7 @@ import { verifyRequest, type VerifiedRequest } from '../sigv4/verify-request.js'
 import type { AccessKeyStore } from '../store/access-keys.js';
 import { isRoleSession, openSession, sealingKeyId, type SealedSession } from '../sts/session-token.js';
 import { EXPIRED_TOKEN_MESSAGE, queryAuthError } from './query-auth-error.js';
+import type { OpenedSessions } from './opened-sessions.js';
 import type { SealingKeyRing } from './sealing-keys.js';
 
 export interface AuthenticateDeps {
@@ -16,6 +17,8 @@ export interface AuthenticateDeps {
   readonly sealingKeys: SealingKeyRing;
   readonly clock: Clock;
   readonly signingKeys: SigningKeyCache;
+  /** Session tokens already opened (opened-sessions.ts); without it every request opens its token. */
+  readonly openedSessions?: OpenedSessions;
 }
 
 /** The partition this server's ARNs name. */
@@ -52,8 +55,12 @@ export interface Authenticated {
  * not open, or was issued for another key id, makes the key unknown: `InvalidClientTokenId`. An
  * expired session is `ExpiredToken`, said only once the signature has verified.
  */
-export async function authenticate(request: SigV4Request, deps: AuthenticateDeps): Promise<Caller> {
-  return (await authenticateRequest(request, deps)).caller;
+export async function authenticate(
+  request: SigV4Request,
+  deps: AuthenticateDeps,
+  parsed?: ParseAuthorizationResult,
+): Promise<Caller> {
+  return (await authenticateRequest(request, deps, QUERY_AUTH_ERRORS, parsed)).caller;
 }
 
 /** `authenticate`, with the errors of the request's protocol, returning the verification too. */
@@ -61,8 +68,10 @@ export async function authenticateRequest(
   request: SigV4Request,
   deps: AuthenticateDeps,
   errors: AuthErrors = QUERY_AUTH_ERRORS,
+  /** `parseAuthorization(request.headers, request.query)`, when the caller has it already. */
+  preParsed?: ParseAuthorizationResult,
 ): Promise<Authenticated> {
-  const parsed = parseAuthorization(request.headers, request.query);
+  const parsed = preParsed ?? parseAuthorization(request.headers, request.query);
   if (!parsed.ok) throw errors.failure(parsed.failure);
   const auth = parsed.auth;
   const resolved = await resolveKey(auth, deps);
@@ -90,7 +99,7 @@ async function resolveKey(
   deps: AuthenticateDeps,
 ): Promise<ResolvedKey | undefined> {
   if (auth.accessKeyId.startsWith('ASIA')) {
-    const context = await openSessionToken(auth, deps.sealingKeys);
+    const context = await openSessionToken(auth, deps.sealingKeys, deps.openedSessions);
     if (context === undefined) return undefined;
     // GetSessionToken credentials "cannot call any IAM API operations unless MFA authentication
     // information is included" (STS API Reference, GetSessionToken); IAM then answers
@@ -125,9 +134,12 @@ async function resolveKey(
 async function openSessionToken(
   auth: ParsedAuthorization,
   ring: SealingKeyRing,
+  cache: OpenedSessions | undefined,
 ): Promise<SealedSession | undefined> {
   const token = auth.sessionToken;
   if (token === undefined) return undefined;
+  const cached = cache?.get(token);
+  if (cached !== undefined) return cached.accessKeyId === auth.accessKeyId ? cached : undefined;
   const keyId = sealingKeyId(token);
   if (keyId === undefined) return undefined;
   const key = await ring.get(keyId);
@@ -136,6 +148,7 @@ async function openSessionToken(
   if (!opened.ok) return undefined;
   // The access key id is sealed into the token: a token works only with the key it was issued with.
   if (opened.context.accessKeyId !== auth.accessKeyId) return undefined;
+  cache?.set(token, opened.context);
   return opened.context;
 }
 

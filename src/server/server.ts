@@ -29,7 +29,7 @@ import type { StructureShape, ValueOf } from '../protocol/shape.js';
 import { AwsError, notImplemented } from '../shared/aws-error.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
-import { parseAuthorization } from '../sigv4/parse-authorization.js';
+import { parseAuthorization, type ParseAuthorizationResult } from '../sigv4/parse-authorization.js';
 import { SigningKeyCache } from '../sigv4/signing-key-cache.js';
 import type { SigV4Request } from '../sigv4/types.js';
 import type { StoreScope } from '../store/types.js';
@@ -45,6 +45,7 @@ import { handleOpsRoute, type OpsRouteContext } from './ops-routes.js';
 import { adminAnswer } from './admin-request.js';
 import { identifyService, isS3Request, type S3Clues } from './identify.js';
 import { handleS3Request, blobStoreIn, type S3RouteContext } from './s3-route.js';
+import { OpenedSessions } from './opened-sessions.js';
 import { SealingKeyRing } from './sealing-keys.js';
 import { handlePodIdentityRoute, type PodIdentityRouteContext } from './pod-identity-routes.js';
 
@@ -122,6 +123,7 @@ export function createServer(options: ServerOptions): Server {
     sealingKeys: new SealingKeyRing(options.store.sealingKeys, options.clock, options.ids),
     clock: options.clock,
     signingKeys: new SigningKeyCache(),
+    openedSessions: new OpenedSessions(),
   };
   const issuerRoutes: IssuerRouteContext = { ...options, issuer, logger, auth: deps };
   const opsRoutes: OpsRouteContext = { ...options, issuer, auth: deps };
@@ -190,7 +192,9 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
     return;
   }
   // S3 before any body is read: object bytes stream to their file (s3-route.ts).
-  if (isS3Request(s3Clues(req, path, query)))
+  // Parsed once: the S3 decision, the service identification and authentication all read it.
+  const parsedAuth = parseAuthorization(req.headersDistinct, query);
+  if (isS3Request(s3Clues(req, path, query, parsedAuth)))
     return handleS3Request(p.s3, req, res, { path, query, requestId });
   const body = await readBody(req, p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES);
   if (!body.ok) {
@@ -220,7 +224,6 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
       body: body.body,
       ...(contentType !== undefined ? { contentType } : {}),
     });
-    const parsedAuth = parseAuthorization(request.headers, query);
     const serviceName = identifyService(
       {
         ...(parsedAuth.ok ? { scopeService: parsedAuth.auth.scope.service } : {}),
@@ -243,7 +246,9 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
 
     // authenticate (unless the action is one clients send unsigned)
     const caller: Caller =
-      action?.authentication === 'none' ? { kind: 'anonymous' } : await authenticate(request, p.deps);
+      action?.authentication === 'none'
+        ? { kind: 'anonymous' }
+        : await authenticate(request, p.deps, parsedAuth);
 
     // decode
     if (!decoded.ok) throw queryRequestError(decoded.failure);
@@ -407,8 +412,12 @@ function send(res: ServerResponse, wire: WireResponse): void {
   res.end(wire.body);
 }
 
-function s3Clues(req: IncomingMessage, path: string, query: string): S3Clues {
-  const parsed = parseAuthorization(req.headersDistinct, query);
+function s3Clues(
+  req: IncomingMessage,
+  path: string,
+  query: string,
+  parsed: ParseAuthorizationResult,
+): S3Clues {
   const contentType = req.headers['content-type'];
   return {
     ...(parsed.ok ? { scopeService: parsed.auth.scope.service } : {}),

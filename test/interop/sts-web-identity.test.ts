@@ -24,7 +24,7 @@ import { close, listen } from '../../src/server/listen.js';
 import { createServer } from '../../src/server/server.js';
 import { fixedClock, systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
-import { send, xmlText } from './support.js';
+import { send, signedQuery, xmlText } from './support.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
@@ -260,6 +260,33 @@ describe('STS AssumeRoleWithWebIdentity with the built-in issuer', () => {
       .recent()
       .find((e) => e.eventName === 'AssumeRoleWithWebIdentity' && e.errorCode === undefined);
     assert.equal(event?.openirsa.decision, 'allowed');
+  });
+
+  test('a session token works only with its own key id, also after the server has opened it once', async () => {
+    const assume = async (name: string) =>
+      (
+        await stsClient(env).send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: env.roleArn,
+            RoleSessionName: name,
+            WebIdentityToken: await tokenFor(env, 'my-app'),
+          }),
+        )
+      ).Credentials;
+    const a = await assume('cache-a');
+    const b = await assume('cache-b');
+    const gci = 'Action=GetCallerIdentity&Version=2011-06-15';
+    const own = {
+      accessKeyId: a?.AccessKeyId ?? '',
+      secretAccessKey: a?.SecretAccessKey ?? '',
+      sessionToken: a?.SessionToken ?? '',
+    };
+    // Twice: the second request is answered from the opened-token cache.
+    for (let i = 0; i < 2; i++) assert.equal((await signedQuery(env.port, gci, own)).status, 200);
+    const swapped = { ...own, accessKeyId: b?.AccessKeyId ?? '', secretAccessKey: b?.SecretAccessKey ?? '' };
+    const refused = await signedQuery(env.port, gci, swapped);
+    assert.equal(refused.status, 403);
+    assert.equal(xmlText(refused.body, 'Code'), 'InvalidClientTokenId');
   });
 
   test('the success response is the XML of irsa-wire.md §5.5, unsigned and with stray auth headers ignored', async () => {
