@@ -24,6 +24,7 @@
  *   npm run bench:s3
  *   node dist/bench/s3/run.js --quick        # shorter rounds, smaller objects and bucket, noisier
  *   node dist/bench/s3/run.js --profile DIR  # also writes a V8 CPU profile of the openirsa process
+ *   node dist/bench/s3/run.js --only small   # one part: large, small or list (e.g. to profile it)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -45,6 +46,9 @@ import type { TransferResult, TransferSpec } from './transfer.js';
 const QUICK = process.argv.includes('--quick');
 const PROFILE_AT = process.argv.indexOf('--profile');
 const PROFILE_DIR = PROFILE_AT > 0 ? process.argv[PROFILE_AT + 1] : undefined;
+const ONLY_AT = process.argv.indexOf('--only');
+const ONLY = ONLY_AT > 0 ? process.argv[ONLY_AT + 1] : undefined;
+const part = (name: 'large' | 'small' | 'list') => ONLY === undefined || ONLY === name;
 const ROUND_SECONDS = QUICK ? 1.5 : 4;
 const ROUNDS = QUICK ? 2 : 3;
 const CONNECTIONS = 16;
@@ -216,6 +220,7 @@ async function load(dir: string, spec: Omit<LoadSpec, 'connections' | 'seconds'>
 async function alternate(
   dir: string,
   specs: readonly (Omit<LoadSpec, 'connections' | 'seconds'> | undefined)[],
+  names: readonly string[],
 ): Promise<(LoadResult | undefined)[]> {
   const best: (LoadResult | undefined)[] = specs.map(() => undefined);
   // Warm-up (JIT, caches); a server that fails here still gets its measured rounds.
@@ -224,7 +229,8 @@ async function alternate(
     for (const [i, spec] of specs.entries()) {
       if (spec === undefined) continue;
       const result = await load(dir, spec).catch((error: unknown) => {
-        console.log(`  (port ${spec.port}: ${error instanceof Error ? error.message : String(error)})`);
+        const message = error instanceof Error ? error.message : String(error);
+        console.log(`  (${names[i] ?? spec.port}: ${message.slice(0, 200).replace(/\s+/g, ' ')})`);
         return undefined;
       });
       if (result !== undefined && (best[i]?.perSecond ?? -1) < result.perSecond) best[i] = result;
@@ -367,7 +373,11 @@ async function smallObjects(dir: string, targets: readonly Target[]): Promise<vo
     ['signed GetObject, 4 KiB', gets],
     ['signed PutObject, 4 KiB', puts],
   ] as const) {
-    const best = await alternate(dir, specs);
+    const best = await alternate(
+      dir,
+      specs,
+      targets.map((t) => t.name),
+    );
     console.log(title);
     for (const [i, t] of targets.entries()) console.log(row(t.name, best[i], 'req/s'));
     const [ours, s3rver, limit] = best;
@@ -397,7 +407,11 @@ async function listing(dir: string, targets: readonly Target[], s3rverTarget: Ta
     }
     specs.push({ port: t.port, pool, body: '', expectStatus: 200 });
   }
-  const best = await alternate(dir, specs);
+  const best = await alternate(
+    dir,
+    specs,
+    targets.map((t) => t.name),
+  );
   console.log(`ListObjectsV2, pages of ${PAGE} over a ${LIST_KEYS}-key bucket`);
   for (const [i, t] of targets.entries()) console.log(row(t.name, best[i], 'pages/s'));
   const [ours, s3rver, limit] = best;
@@ -461,9 +475,9 @@ async function main(): Promise<void> {
     console.log(
       `S3 throughput, node ${process.version}, ${os.cpus().length} cores, ${CONNECTIONS} keep-alive connections, best of ${ROUNDS} rounds of ${ROUND_SECONDS} s\n`,
     );
-    await largeObjects(targets);
-    await smallObjects(dir, targets);
-    await listing(dir, targets, s3rverTarget);
+    if (part('large')) await largeObjects(targets);
+    if (part('small')) await smallObjects(dir, targets);
+    if (part('list')) await listing(dir, targets, s3rverTarget);
   } finally {
     setupAgent.destroy();
     await Promise.all(
