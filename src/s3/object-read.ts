@@ -214,7 +214,10 @@ export function readResponse(
   if (!withBody || read.status === 304 || read.object.size === 0)
     return { status: read.status, headers: read.headers };
   if (ctx.blobs === undefined) throw blobsNotConfigured();
-  return { status: read.status, headers: read.headers, body: ctx.blobs.read(read.object.blobId, read.range) };
+  // A whole read still names its last byte (the blob holds exactly `size` bytes, and `size` > 0 here):
+  // without an end, a file stream allocates 64 KiB for every read whatever the object's size.
+  const range = read.range ?? { start: 0, end: read.object.size - 1 };
+  return { status: read.status, headers: read.headers, body: ctx.blobs.read(read.object.blobId, range) };
 }
 
 /** Object bytes need a data directory (the server's `dataDir` option); without one they are not served. */

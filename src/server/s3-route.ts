@@ -17,7 +17,7 @@ import { encodeS3Error } from '../s3/wire-error.js';
 import { AwsError } from '../shared/aws-error.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
-import type { SigV4Request } from '../sigv4/types.js';
+import { distinctHeaders, type SigV4Request } from '../sigv4/types.js';
 import type { StoreScope } from '../store/types.js';
 import { auditEvent } from './audit-event.js';
 import {
@@ -81,7 +81,9 @@ export async function handleS3Request(
   const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
   try {
     const addressed = resolveTarget(req.headers.host, path);
-    const signed: SigV4Request = { method, path, query, headers: req.headersDistinct };
+    // Flattened once here: the verifier's steps each flatten what they get, and find nothing left to do.
+    const headers = distinctHeaders(req.headersDistinct);
+    const signed: SigV4Request = { method, path, query, headers };
     let auth: S3Authentication = {};
     let payloadAuth: PayloadAuth = {};
     if (hasAuthentication(signed)) {

@@ -1,0 +1,85 @@
+/**
+ * The physical limit of `bench/s3`: a bare `node:http` server that does what no S3 can skip and nothing
+ * else — a PUT streams its body into a file, a GET streams a file back, and a ListObjectsV2
+ * (`GET /bucket?list-type=2`) answers a page of keys from a sorted in-memory array. No authentication, no
+ * metadata, no checksums.
+ *
+ *   node dist/bench/s3/bare-server.js DIR LIST_KEYS
+ *
+ * LIST_KEYS keys named as `listKey` names them. It prints `port N` once it listens on 127.0.0.1.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { listKey } from './keys.js';
+
+const [dir, countText] = process.argv.slice(2);
+if (dir === undefined || countText === undefined) throw new Error('usage: bare-server.js DIR LIST_KEYS');
+const keys = Array.from({ length: Number(countText) }, (_, i) => listKey(i));
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function listPage(bucket: string, query: URLSearchParams): string {
+  const after = query.get('start-after') ?? '';
+  const max = Math.min(1000, Number(query.get('max-keys') ?? '1000'));
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] ?? '') <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  const page = keys.slice(lo, lo + max);
+  const contents = page
+    .map(
+      (k) =>
+        `<Contents><Key>${escapeXml(k)}</Key><LastModified>2026-12-04T00:00:00.000Z</LastModified><ETag>&quot;d41d8cd98f00b204e9800998ecf8427e&quot;</ETag><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+    )
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix></Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${lo + max < keys.length}</IsTruncated>${contents}</ListBucketResult>`;
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const [, bucket = '', ...rest] = url.pathname.split('/');
+  const file = join(dir, encodeURIComponent(`${bucket}/${rest.join('/')}`));
+  const fail = (status: number) => {
+    if (!res.headersSent) res.writeHead(status, { 'Content-Length': '0' });
+    res.end();
+  };
+  if (req.method === 'PUT') {
+    pipeline(req, createWriteStream(file)).then(
+      () => res.writeHead(200, { ETag: '"0"', 'Content-Length': '0' }).end(),
+      () => fail(500),
+    );
+    return;
+  }
+  if (req.method === 'GET' && url.searchParams.get('list-type') === '2') {
+    const text = listPage(bucket, url.searchParams);
+    res
+      .writeHead(200, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(text) })
+      .end(text);
+    return;
+  }
+  if (req.method === 'GET') {
+    stat(file).then(
+      (s) => {
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': s.size });
+        pipeline(createReadStream(file), res).catch(() => fail(500));
+      },
+      () => fail(404),
+    );
+    return;
+  }
+  req.resume();
+  fail(405);
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  process.stdout.write(`port ${typeof address === 'object' && address !== null ? address.port : 0}\n`);
+});

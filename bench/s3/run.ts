@@ -1,0 +1,501 @@
+/**
+ * S3 throughput, side by side in one run with `s3rver` (a popular S3 emulator that checks signatures but
+ * authorizes nothing) and with the physical limit, a bare `node:http` server that streams the same bytes
+ * to and from files (bare-server.ts). Each server runs in its own process; openirsa is `openirsa up` with
+ * a real data directory (audit log on) and requests signed as the bucket owner's root.
+ *
+ * 1. Large objects first (so that the servers' peak RSS is theirs, not the small-object load's): PutObject
+ *    then GetObject of a medium and a 1 GiB object, bytes generated on the fly by the transfer process
+ *    (`UNSIGNED-PAYLOAD`, as SDKs send over TLS). MB/s, and each server's VmHWM after each size. Target:
+ *    ≥ 80 % of the limit, and a peak RSS that does not grow with the object size.
+ * 2. Signed PutObject and GetObject of 4 KiB objects, from a pool of requests signed beforehand with
+ *    `@smithy/signature-v4` (SigV4 allows replay for 15 minutes of clock skew, longer than a run).
+ *    Requests/s and p50/p99. Targets: ≥ 3× s3rver and ≥ 60 % of the limit.
+ * 3. ListObjectsV2 pages of 1000 keys over a 100,000-key bucket (each request one page, by
+ *    `start-after`). Pages/s. openirsa's bucket is written through the store API into the data directory
+ *    before the server starts (a bulk load in one transaction: seconds, where 100,000 PUTs would take a
+ *    minute); s3rver's through parallel PUTs (its file layout is its own business); the limit keeps the
+ *    keys in a sorted array.
+ *
+ * The load comes from separate processes over keep-alive connections; servers are measured in
+ * alternating rounds so that background noise hits all alike, and the best round of each is reported.
+ * It never fails the build.
+ *
+ *   npm run bench:s3
+ *   node dist/bench/s3/run.js --quick        # shorter rounds, smaller objects and bucket, noisier
+ *   node dist/bench/s3/run.js --profile DIR  # also writes a V8 CPU profile of the openirsa process
+ *   node dist/bench/s3/run.js --only small   # one part: large, small or list (e.g. to profile it)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { openDataDir } from '../../src/server/data-dir.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { randomIds } from '../../src/shared/ids.js';
+import { BUCKET, LIST_BUCKET, listKey } from './keys.js';
+import type { LoadResult, LoadSpec, PooledRequest } from './load.js';
+import type { TransferResult, TransferSpec } from './transfer.js';
+
+const QUICK = process.argv.includes('--quick');
+const PROFILE_AT = process.argv.indexOf('--profile');
+const PROFILE_DIR = PROFILE_AT > 0 ? process.argv[PROFILE_AT + 1] : undefined;
+const ONLY_AT = process.argv.indexOf('--only');
+const ONLY = ONLY_AT > 0 ? process.argv[ONLY_AT + 1] : undefined;
+const part = (name: 'large' | 'small' | 'list') => ONLY === undefined || ONLY === name;
+const ROUND_SECONDS = QUICK ? 1.5 : 4;
+const ROUNDS = QUICK ? 2 : 3;
+const CONNECTIONS = 16;
+const SMALL_SIZE = 4096;
+const POOL = 256;
+const MIB = 1024 * 1024;
+const LARGE_SIZES = QUICK ? [32 * MIB, 256 * MIB] : [64 * MIB, 1024 * MIB];
+const LIST_KEYS = QUICK ? 10_000 : 100_000;
+const PAGE = 1000;
+const ACCOUNT = '000000000000';
+const REGION = 'us-east-1';
+const SMALL_VS_S3RVER = 3;
+const SMALL_VS_LIMIT = 0.6;
+const LARGE_VS_LIMIT = 0.8;
+/** Peak RSS "does not grow" when the large object adds less than this to it. */
+const RSS_SLACK = 64 * MIB;
+
+const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+interface Target {
+  readonly name: string;
+  readonly port: number;
+  readonly pid: number;
+  readonly signer: SignatureV4;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Starts a node child and resolves with it once `ready` matches its stdout. */
+function startChild(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const match = ready.exec(out);
+      if (match) resolve({ child, match });
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
+  });
+}
+
+function runNode(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited ${code}`)),
+    );
+  });
+}
+
+function signerFor(credentials: Credentials): SignatureV4 {
+  return new SignatureV4({
+    credentials,
+    region: REGION,
+    service: 's3',
+    sha256: Hash.bind(null, 'sha256'),
+    uriEscapePath: false,
+  });
+}
+
+/** A path-style request signed as the SDKs sign it (`x-amz-content-sha256` of the body, or as given). */
+async function sign(
+  t: Target,
+  method: string,
+  path: string,
+  query: Readonly<Record<string, string>>,
+  body: Buffer | undefined,
+  extra: Readonly<Record<string, string>> = {},
+): Promise<PooledRequest> {
+  const headers: Record<string, string> = { host: `127.0.0.1:${t.port}`, ...extra };
+  if (body !== undefined) headers['content-length'] = String(body.length);
+  if (headers['x-amz-content-sha256'] === undefined) {
+    headers['x-amz-content-sha256'] = createHash('sha256')
+      .update(body ?? Buffer.alloc(0))
+      .digest('hex');
+  }
+  const signed = await t.signer.sign({
+    method,
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port: t.port,
+    path,
+    query,
+    headers,
+  });
+  const search = Object.entries(query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  return {
+    method,
+    path: search === '' ? path : `${path}?${search}`,
+    headers: Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), String(v)])),
+    withBody: body !== undefined,
+  };
+}
+
+const setupAgent = new Agent({ keepAlive: true, maxSockets: 32 });
+
+/** Sends one request during setup; rejects unless it answers 200. */
+function sendOne(port: number, r: PooledRequest, body: Buffer | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, method: r.method, path: r.path, headers: r.headers, agent: setupAgent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve()
+            : reject(
+                new Error(
+                  `${r.method} ${r.path}: ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 300)}`,
+                ),
+              ),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(r.withBody ? body : undefined);
+  });
+}
+
+/** Runs `count` jobs, `parallel` at a time. */
+async function inParallel(count: number, parallel: number, job: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await job(next++);
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+}
+
+async function peakRss(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+  return kib === undefined ? Number.NaN : Number(kib) * 1024;
+}
+
+let specCounter = 0;
+async function load(dir: string, spec: Omit<LoadSpec, 'connections' | 'seconds'>): Promise<LoadResult> {
+  const file = join(dir, `load-${specCounter++}.json`);
+  await writeFile(file, JSON.stringify({ ...spec, connections: CONNECTIONS, seconds: ROUND_SECONDS }));
+  const result = JSON.parse(await runNode([here('./load.js'), file])) as LoadResult;
+  await rm(file, { force: true });
+  if (result.unexpected > 0) {
+    throw new Error(`${result.unexpected} unexpected answers, first: ${result.firstUnexpected ?? ''}`);
+  }
+  return result;
+}
+
+/** Alternating rounds over the targets; the best round of each. */
+async function alternate(
+  dir: string,
+  specs: readonly (Omit<LoadSpec, 'connections' | 'seconds'> | undefined)[],
+  names: readonly string[],
+): Promise<(LoadResult | undefined)[]> {
+  const best: (LoadResult | undefined)[] = specs.map(() => undefined);
+  // Warm-up (JIT, caches); a server that fails here still gets its measured rounds.
+  for (const spec of specs) if (spec !== undefined) await load(dir, spec).catch(() => undefined);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, spec] of specs.entries()) {
+      if (spec === undefined) continue;
+      const result = await load(dir, spec).catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        console.log(`  (${names[i] ?? spec.port}: ${message.slice(0, 200).replace(/\s+/g, ' ')})`);
+        return undefined;
+      });
+      if (result !== undefined && (best[i]?.perSecond ?? -1) < result.perSecond) best[i] = result;
+    }
+  }
+  return best;
+}
+
+function row(name: string, r: LoadResult | undefined, unit: string): string {
+  if (r === undefined) return `  ${name.padEnd(28)}      (failed, see above)`;
+  return `  ${name.padEnd(28)}${r.perSecond.toFixed(0).padStart(9)} ${unit}   p50 ${(r.p50Micros / 1000).toFixed(2).padStart(7)} ms   p99 ${(r.p99Micros / 1000).toFixed(2).padStart(7)} ms`;
+}
+
+function ratioLine(
+  label: string,
+  ours: number | undefined,
+  other: number | undefined,
+  target?: number,
+): string {
+  if (ours === undefined || other === undefined || other === 0) return `  ${label}: n/a`;
+  const ratio = ours / other;
+  const verdict =
+    target === undefined
+      ? ''
+      : `; target ≥ ${target < 1 ? `${target * 100} %` : `${target}×`}: ${ratio >= target ? 'PASS' : 'MISS'}`;
+  const shown =
+    target !== undefined && target >= 1 ? `${ratio.toFixed(2)}×` : `${(ratio * 100).toFixed(0)} %`;
+  return `  ${label}: ${shown}${verdict}`;
+}
+
+/** Populates openirsa's data directory before it starts: the two buckets and the listing bucket's keys. */
+async function populateOpenirsa(data: string): Promise<Credentials> {
+  const opened = await openDataDir({ dir: data, accountId: ACCOUNT, clock: systemClock, ids: randomIds });
+  const now = Date.now();
+  try {
+    for (const name of [BUCKET, LIST_BUCKET]) {
+      await opened.store.buckets.create({ name, accountId: ACCOUNT, region: REGION, createdAt: now });
+    }
+    await opened.store.transaction(async (tx) => {
+      for (let i = 0; i < LIST_KEYS; i++) {
+        // Listing reads metadata only; these objects share one (absent) blob that nothing reads.
+        await tx.objects.put({
+          bucket: LIST_BUCKET,
+          key: listKey(i),
+          size: 0,
+          etag: '"d41d8cd98f00b204e9800998ecf8427e"',
+          metadata: [],
+          checksums: {},
+          lastModified: now,
+          blobId: 'bench-list-empty',
+        });
+      }
+    });
+  } finally {
+    await opened.store.close();
+  }
+  const text = await readFile(opened.credentialsPath, 'utf8');
+  const secretAccessKey = /aws_secret_access_key = (\S+)/.exec(text)?.[1];
+  if (secretAccessKey === undefined) throw new Error('no secret in the credentials file');
+  return { accessKeyId: opened.accessKeyId, secretAccessKey };
+}
+
+async function largeObjects(targets: readonly Target[]): Promise<void> {
+  console.log('Large objects: PutObject then GetObject (MB/s), peak RSS of each server after each size');
+  const results = new Map<string, { put: number; get: number; rss: number }>();
+  for (const size of LARGE_SIZES) {
+    for (const t of targets) {
+      const key = `/${BUCKET}/large-${size}`;
+      const put = await sign(t, 'PUT', key, {}, undefined, {
+        'content-length': String(size),
+        'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+      });
+      const get = await sign(t, 'GET', key, {}, undefined);
+      const run = async (spec: TransferSpec) => {
+        const r = JSON.parse(await runNode([here('./transfer.js'), JSON.stringify(spec)])) as TransferResult;
+        if (r.status !== 200 || r.bytes !== size) {
+          console.log(`  ${t.name} ${spec.method}: ${r.status} ${r.bytes} bytes ${r.error ?? ''}`);
+          return Number.NaN;
+        }
+        return r.mbPerSecond;
+      };
+      const putRate = await run({
+        port: t.port,
+        method: 'PUT',
+        path: put.path,
+        headers: put.headers,
+        bytes: size,
+      });
+      const getRate = await run({
+        port: t.port,
+        method: 'GET',
+        path: get.path,
+        headers: get.headers,
+        bytes: 0,
+      });
+      const rss = await peakRss(t.pid);
+      results.set(`${t.name}/${size}`, { put: putRate, get: getRate, rss });
+      console.log(
+        `  ${`${t.name}, ${size / MIB} MiB`.padEnd(28)} PUT ${putRate.toFixed(0).padStart(6)} MB/s   GET ${getRate.toFixed(0).padStart(6)} MB/s   VmHWM ${(rss / MIB).toFixed(0).padStart(5)} MiB`,
+      );
+    }
+  }
+  const big = LARGE_SIZES[LARGE_SIZES.length - 1] ?? 0;
+  const medium = LARGE_SIZES[0] ?? 0;
+  const ours = results.get(`openirsa/${big}`);
+  const limit = results.get(`limit/${big}`);
+  const s3rver = results.get(`s3rver/${big}`);
+  console.log(ratioLine(`PUT ${big / MIB} MiB vs the limit`, ours?.put, limit?.put, LARGE_VS_LIMIT));
+  console.log(ratioLine(`GET ${big / MIB} MiB vs the limit`, ours?.get, limit?.get, LARGE_VS_LIMIT));
+  console.log(ratioLine(`PUT ${big / MIB} MiB vs s3rver`, ours?.put, s3rver?.put));
+  console.log(ratioLine(`GET ${big / MIB} MiB vs s3rver`, ours?.get, s3rver?.get));
+  const grew = (ours?.rss ?? Number.NaN) - (results.get(`openirsa/${medium}`)?.rss ?? Number.NaN);
+  console.log(
+    `  openirsa peak RSS grew ${(grew / MIB).toFixed(0)} MiB from ${medium / MIB} MiB to ${big / MIB} MiB objects; target < ${RSS_SLACK / MIB} MiB: ${grew < RSS_SLACK ? 'PASS' : 'MISS'}\n`,
+  );
+}
+
+async function smallObjects(dir: string, targets: readonly Target[]): Promise<void> {
+  const body = Buffer.alloc(SMALL_SIZE);
+  for (let i = 0; i < body.length; i++) body[i] = (i * 31) & 0xff;
+  const gets: Omit<LoadSpec, 'connections' | 'seconds'>[] = [];
+  const puts: Omit<LoadSpec, 'connections' | 'seconds'>[] = [];
+  for (const t of targets) {
+    const putPool: PooledRequest[] = [];
+    const getPool: PooledRequest[] = [];
+    for (let i = 0; i < POOL; i++) {
+      putPool.push(
+        await sign(t, 'PUT', `/${BUCKET}/small/${i}`, {}, body, {
+          'content-type': 'application/octet-stream',
+        }),
+      );
+      getPool.push(await sign(t, 'GET', `/${BUCKET}/small/${i}`, {}, undefined));
+    }
+    await inParallel(POOL, 16, (i) => sendOne(t.port, putPool[i] as PooledRequest, body));
+    const encoded = body.toString('base64');
+    puts.push({ port: t.port, pool: putPool, body: encoded, expectStatus: 200 });
+    gets.push({ port: t.port, pool: getPool, body: '', expectStatus: 200 });
+  }
+  for (const [title, specs] of [
+    ['signed GetObject, 4 KiB', gets],
+    ['signed PutObject, 4 KiB', puts],
+  ] as const) {
+    const best = await alternate(
+      dir,
+      specs,
+      targets.map((t) => t.name),
+    );
+    console.log(title);
+    for (const [i, t] of targets.entries()) console.log(row(t.name, best[i], 'req/s'));
+    const [ours, s3rver, limit] = best;
+    console.log(ratioLine('vs s3rver', ours?.perSecond, s3rver?.perSecond, SMALL_VS_S3RVER));
+    console.log(ratioLine('vs the limit', ours?.perSecond, limit?.perSecond, SMALL_VS_LIMIT));
+    console.log('');
+  }
+}
+
+async function listing(dir: string, targets: readonly Target[], s3rverTarget: Target): Promise<void> {
+  const started = Date.now();
+  const empty = Buffer.alloc(0);
+  await inParallel(LIST_KEYS, 32, async (i) => {
+    const r = await sign(s3rverTarget, 'PUT', `/${LIST_BUCKET}/${listKey(i)}`, {}, empty);
+    await sendOne(s3rverTarget.port, r, empty);
+  });
+  console.log(
+    `(s3rver's ${LIST_KEYS} keys written by PUTs in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  const specs: Omit<LoadSpec, 'connections' | 'seconds'>[] = [];
+  for (const t of targets) {
+    const pool: PooledRequest[] = [];
+    for (let p = 0; p < LIST_KEYS / PAGE; p++) {
+      const query: Record<string, string> = { 'list-type': '2', 'max-keys': String(PAGE) };
+      if (p > 0) query['start-after'] = listKey(p * PAGE - 1);
+      pool.push(await sign(t, 'GET', `/${LIST_BUCKET}`, query, undefined));
+    }
+    specs.push({ port: t.port, pool, body: '', expectStatus: 200 });
+  }
+  const best = await alternate(
+    dir,
+    specs,
+    targets.map((t) => t.name),
+  );
+  console.log(`ListObjectsV2, pages of ${PAGE} over a ${LIST_KEYS}-key bucket`);
+  for (const [i, t] of targets.entries()) console.log(row(t.name, best[i], 'pages/s'));
+  const [ours, s3rver, limit] = best;
+  console.log(ratioLine('vs s3rver', ours?.perSecond, s3rver?.perSecond));
+  console.log(ratioLine('vs the limit', ours?.perSecond, limit?.perSecond));
+  console.log('');
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(os.tmpdir(), 'openirsa-bench-s3-'));
+  const children: ChildProcess[] = [];
+  try {
+    const data = join(dir, 'data');
+    const loadStarted = Date.now();
+    const credentials = await populateOpenirsa(data);
+    console.log(
+      `(openirsa's ${LIST_KEYS} keys written through the store in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s)`,
+    );
+    const port = await freePort();
+    const up = await startChild(
+      [
+        ...(PROFILE_DIR !== undefined ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []),
+        cli,
+        'up',
+        '--port',
+        String(port),
+        '--data',
+        data,
+      ],
+      /listening|endpoint/i,
+    );
+    children.push(up.child);
+    for (let i = 0; i < 100; i++) {
+      const health = await fetch(`http://127.0.0.1:${port}/_openirsa/health`).catch(() => undefined);
+      if (health?.status === 200) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await mkdir(join(dir, 's3rver'));
+    const s3rver = await startChild([here('./s3rver-server.js'), join(dir, 's3rver')], /port (\d+)/);
+    children.push(s3rver.child);
+    await mkdir(join(dir, 'bare'));
+    const bare = await startChild(
+      [here('./bare-server.js'), join(dir, 'bare'), String(LIST_KEYS)],
+      /port (\d+)/,
+    );
+    children.push(bare.child);
+
+    const pidOf = (c: ChildProcess) => c.pid ?? 0;
+    const s3rverTarget: Target = {
+      name: 's3rver',
+      port: Number(s3rver.match[1]),
+      pid: pidOf(s3rver.child),
+      signer: signerFor({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }),
+    };
+    const targets: Target[] = [
+      { name: 'openirsa', port, pid: pidOf(up.child), signer: signerFor(credentials) },
+      s3rverTarget,
+      // The limit ignores signatures; signing anyway makes its requests as long as the others'.
+      { name: 'limit', port: Number(bare.match[1]), pid: pidOf(bare.child), signer: signerFor(credentials) },
+    ];
+    console.log(
+      `S3 throughput, node ${process.version}, ${os.cpus().length} cores, ${CONNECTIONS} keep-alive connections, best of ${ROUNDS} rounds of ${ROUND_SECONDS} s\n`,
+    );
+    if (part('large')) await largeObjects(targets);
+    if (part('small')) await smallObjects(dir, targets);
+    if (part('list')) await listing(dir, targets, s3rverTarget);
+  } finally {
+    setupAgent.destroy();
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            const timer = setTimeout(resolve, 5000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
