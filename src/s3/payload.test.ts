@@ -11,6 +11,7 @@ test('the stored Content-Encoding drops aws-chunked and keeps the rest in order'
   assert.equal(storedContentEncoding('aws-chunked, gzip'), 'gzip');
   assert.equal(storedContentEncoding('gzip,AWS-CHUNKED,br'), 'gzip,br');
   assert.equal(storedContentEncoding(undefined), undefined);
+  assert.equal(storedContentEncoding('deflate, gzip'), 'deflate, gzip');
 });
 
 test('an anonymous unsigned-trailer body is decoded; its trailer is known once the stream ends', async () => {

@@ -111,6 +111,14 @@ describe('server pipeline', () => {
     assert.equal(typeof r.headers['x-amz-request-id'], 'string');
   });
 
+  test('an Expect header other than 100-continue is ignored, not answered 417', async () => {
+    for (const expect of ['200', '']) {
+      const r = await call(s.port, 'GET', '/bucket/key', { expect });
+      assert.equal(r.status, 404, `Expect: ${expect}`);
+      assert.equal(code(r.body), 'NoSuchBucket');
+    }
+  });
+
   test('a malformed Authorization header is IncompleteSignature 400', async () => {
     const r = await call(
       s.port,

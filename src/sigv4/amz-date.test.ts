@@ -39,6 +39,9 @@ test('an X-Amz-Date that names no real instant is refused', () => {
 test('a Date header is an IMF-fixdate, or the ISO 8601 basic format', () => {
   assert.equal(parseHttpDate('Sun, 30 Aug 2015 12:36:00 GMT'), T);
   assert.equal(parseHttpDate('20150830T123600Z'), T);
+  assert.equal(parseHttpDate('Sun, 30 Aug 2015 12:36:00 -0000'), T); // Python's email.utils.formatdate()
+  assert.equal(parseHttpDate('Sun, 30 Aug 2015 12:36:00 +0000'), T);
+  assert.equal(parseHttpDate('Sun, 30 Aug 2015 12:36:00 +0100'), undefined);
   assert.equal(parseHttpDate('Sunday, 30-Aug-15 12:36:00 GMT'), undefined); // RFC 850
   assert.equal(parseHttpDate('Sun Aug 30 12:36:00 2015'), undefined); // asctime
   assert.equal(parseHttpDate('Sun, 31 Sep 2015 12:36:00 GMT'), undefined);

@@ -20,12 +20,15 @@ export function parseAmzDateTime(text: string): number | undefined {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const IMF_FIXDATE =
-  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:GMT|[+-]0000)$/;
 
 /**
  * A `Date` header: the IMF-fixdate of RFC 9110 §5.6.7 (`Sun, 30 Aug 2015 12:36:00 GMT`), or the ISO 8601
- * basic format some signers put there instead (aws-c-auth accepts both). The obsolete RFC 850 and asctime
- * forms are not accepted: no SigV4 client sends them.
+ * basic format some signers put there instead (aws-c-auth accepts both). A zero numeric zone (`-0000`,
+ * `+0000`: RFC 5322 §3.3) stands for GMT: botocore signs with Python's `email.utils.formatdate()`, which
+ * writes `-0000`, whenever a request carries a Date header (ceph/s3-tests test_object_create_date_and_amz_date;
+ * ⚠ that S3 accepts it is inferred from botocore shipping it, not from an AWS page). Other offsets, the
+ * obsolete RFC 850 and asctime forms are not accepted: no SigV4 client sends them.
  */
 export function parseHttpDate(text: string): number | undefined {
   const basic = parseAmzDateTime(text);

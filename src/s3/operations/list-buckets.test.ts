@@ -28,6 +28,30 @@ describe('ListBuckets', () => {
     assert.equal(r.trail.decision?.authorizations[0]?.resource, '*');
   });
 
+  test('max-buckets pages the buckets; ContinuationToken resumes; prefix filters', async () => {
+    const first = await h.call({ method: 'GET', query: { 'max-buckets': '1' } });
+    assert.equal(first.status, 200, first.body);
+    assert.deepEqual(xmlTexts(first.body, 'Name'), ['alpha']);
+    const token = xmlTexts(first.body, 'ContinuationToken')[0];
+    assert.ok(token !== undefined);
+    const second = await h.call({
+      method: 'GET',
+      query: { 'max-buckets': '1', 'continuation-token': token },
+    });
+    assert.deepEqual(xmlTexts(second.body, 'Name'), ['zeta']);
+    assert.deepEqual(xmlTexts(second.body, 'ContinuationToken'), []);
+    const prefixed = await h.call({ method: 'GET', query: { prefix: 'z' } });
+    assert.deepEqual(xmlTexts(prefixed.body, 'Name'), ['zeta']);
+    assert.deepEqual(xmlTexts(prefixed.body, 'Prefix'), ['z']);
+    for (const bad of ['0', '10001', 'x']) {
+      const r = await h.call({ method: 'GET', query: { 'max-buckets': bad } });
+      assert.equal(r.status, 400);
+      assert.deepEqual(xmlTexts(r.body, 'Code'), ['InvalidArgument']);
+    }
+    const forged = await h.call({ method: 'GET', query: { 'continuation-token': 'bm9wZQ==' } });
+    assert.deepEqual(xmlTexts(forged.body, 'Message'), ['The continuation token provided is incorrect']);
+  });
+
   test('anonymous callers are denied: no policy can grant ListAllMyBuckets to them', async () => {
     const r = await h.call({ method: 'GET', caller: ANONYMOUS, auth: {} });
     assert.equal(r.status, 403);

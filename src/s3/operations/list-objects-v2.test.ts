@@ -82,6 +82,13 @@ describe('ListObjectsV2', () => {
     assert.equal(xmlText(bad.body, 'Code'), 'InvalidArgument');
   });
 
+  test('an empty continuation-token lists from the start and is echoed', async () => {
+    const r = await list({ 'continuation-token': '', 'max-keys': '1' });
+    assert.equal(r.status, 200, r.body);
+    assert.match(r.body, /<ContinuationToken(\/>|><\/ContinuationToken>)/);
+    assert.deepEqual(xmlTexts(r.body, 'Key'), ['a/1']);
+  });
+
   test('start-after, fetch-owner and encoding-type=url', async () => {
     const r = await list({ 'start-after': 'c', 'fetch-owner': 'true', 'encoding-type': 'url', prefix: 'd' });
     assert.deepEqual(xmlTexts(r.body, 'Key'), ['d%20e%2Bf']);
