@@ -50,7 +50,10 @@ export interface ObjectStore {
   /** Removes the object and returns it; `undefined` when there was none (S3's DeleteObject is idempotent). */
   delete(bucket: string, key: string): Promise<S3Object | undefined>;
   list(bucket: string, request: ObjectListRequest): Promise<readonly S3Object[]>;
-  /** Whether some object's metadata names the blob (the orphan sweep asks this of every blob file). */
+  /**
+   * Whether some object's metadata, or a part of an upload in progress, names the blob (the orphan sweep
+   * asks this of every blob file).
+   */
   hasBlob(blobId: string): Promise<boolean>;
 }
 

@@ -109,7 +109,10 @@ ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excl
 
     hasBlob: (blobId) =>
       db.read(
-        () => db.statement('SELECT 1 FROM objects WHERE blob_id = ? LIMIT 1').get(blobId) !== undefined,
+        () =>
+          db.statement('SELECT 1 FROM objects WHERE blob_id = ? LIMIT 1').get(blobId) !== undefined ||
+          // Part blobs of uploads in progress are referenced too: the sweep must keep them.
+          db.statement('SELECT 1 FROM upload_parts WHERE blob_id = ? LIMIT 1').get(blobId) !== undefined,
       ),
   };
 }
