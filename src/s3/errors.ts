@@ -26,6 +26,7 @@ export const s3Error = errorCatalogue({
   InvalidPartOrder: { status: 400 },
   InvalidRange: { status: 416 },
   InvalidRequest: { status: 400 },
+  InvalidTag: { status: 400 },
   InvalidURI: { status: 400 },
   KeyTooLongError: { status: 400 },
   MalformedPolicy: { status: 400 },

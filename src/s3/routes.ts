@@ -8,11 +8,13 @@ import { createBucket } from './operations/create-bucket.js';
 import { deleteBucket } from './operations/delete-bucket.js';
 import { deleteBucketPolicy } from './operations/delete-bucket-policy.js';
 import { deleteObject } from './operations/delete-object.js';
+import { deleteObjectTagging } from './operations/delete-object-tagging.js';
 import { deleteObjects } from './operations/delete-objects.js';
 import { deletePublicAccessBlock } from './operations/delete-public-access-block.js';
 import { getBucketLocation } from './operations/get-bucket-location.js';
 import { getBucketPolicy } from './operations/get-bucket-policy.js';
 import { getObject } from './operations/get-object.js';
+import { getObjectTagging } from './operations/get-object-tagging.js';
 import { getPublicAccessBlock } from './operations/get-public-access-block.js';
 import { headBucket } from './operations/head-bucket.js';
 import { headObject } from './operations/head-object.js';
@@ -24,6 +26,7 @@ import { listObjectsV2 } from './operations/list-objects-v2.js';
 import { listParts } from './operations/list-parts.js';
 import { putBucketPolicy } from './operations/put-bucket-policy.js';
 import { putObject } from './operations/put-object.js';
+import { putObjectTagging } from './operations/put-object-tagging.js';
 import { putPublicAccessBlock } from './operations/put-public-access-block.js';
 import { uploadPart } from './operations/upload-part.js';
 
@@ -108,6 +111,9 @@ export const S3_ROUTES: readonly Route[] = [
   { method: 'POST', level: 'object', subresource: 'uploadId', operation: completeMultipartUpload },
   { method: 'DELETE', level: 'object', subresource: 'uploadId', operation: abortMultipartUpload },
   { method: 'GET', level: 'object', subresource: 'uploadId', operation: listParts },
+  { method: 'GET', level: 'object', subresource: 'tagging', operation: getObjectTagging },
+  { method: 'PUT', level: 'object', subresource: 'tagging', operation: putObjectTagging },
+  { method: 'DELETE', level: 'object', subresource: 'tagging', operation: deleteObjectTagging },
   // Not built yet: named so the 501 says which.
   { method: 'GET', level: 'bucket', subresource: 'acl', operation: 'GetBucketAcl' },
   { method: 'PUT', level: 'bucket', subresource: 'acl', operation: 'PutBucketAcl' },
@@ -119,9 +125,6 @@ export const S3_ROUTES: readonly Route[] = [
   { method: 'GET', level: 'bucket', subresource: 'policyStatus', operation: 'GetBucketPolicyStatus' },
   { method: 'GET', level: 'object', subresource: 'acl', operation: 'GetObjectAcl' },
   { method: 'PUT', level: 'object', subresource: 'acl', operation: 'PutObjectAcl' },
-  { method: 'GET', level: 'object', subresource: 'tagging', operation: 'GetObjectTagging' },
-  { method: 'PUT', level: 'object', subresource: 'tagging', operation: 'PutObjectTagging' },
-  { method: 'DELETE', level: 'object', subresource: 'tagging', operation: 'DeleteObjectTagging' },
   { method: 'GET', level: 'object', subresource: 'attributes', operation: 'GetObjectAttributes' },
 ];
 

@@ -18,6 +18,8 @@ export interface MultipartUpload {
   readonly expires?: string;
   /** `x-amz-meta-*` without the prefix, lower-case names, in the order received. */
   readonly metadata: readonly (readonly [string, string])[];
+  /** `x-amz-tagging`: the completed object's tags. */
+  readonly tags?: readonly (readonly [string, string])[];
   /** `x-amz-checksum-algorithm`, when the upload asked for one. */
   readonly checksumAlgorithm?: string;
 }

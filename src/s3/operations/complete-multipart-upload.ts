@@ -127,5 +127,6 @@ function storedHeaders(
     ...(u.cacheControl !== undefined ? { cacheControl: u.cacheControl } : {}),
     ...(u.expires !== undefined ? { expires: u.expires } : {}),
     metadata: u.metadata,
+    ...(u.tags !== undefined ? { tags: u.tags } : {}),
   };
 }

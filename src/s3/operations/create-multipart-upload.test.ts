@@ -67,15 +67,32 @@ describe('CreateMultipartUpload', () => {
     assert.equal(xmlText(none.body, 'Code'), 'NoSuchBucket');
   });
 
-  test('what is not built fails closed with 501: x-amz-tagging, FULL_OBJECT checksums', async () => {
-    const cases: Record<string, string>[] = [
-      { 'x-amz-tagging': 'a=b' },
-      { 'x-amz-checksum-type': 'FULL_OBJECT' },
-    ];
-    for (const headers of cases) {
-      const r = await h.call({ method: 'POST', bucket: 'mpc', key: 'k', query: { uploads: '' }, headers });
-      assert.equal(r.status, 501);
-      assert.match(xmlText(r.body, 'Message') ?? '', /is not implemented$/);
-    }
+  test('what is not built fails closed with 501: FULL_OBJECT checksums', async () => {
+    const r = await h.call({
+      method: 'POST',
+      bucket: 'mpc',
+      key: 'k',
+      query: { uploads: '' },
+      headers: { 'x-amz-checksum-type': 'FULL_OBJECT' },
+    });
+    assert.equal(r.status, 501);
+    assert.match(xmlText(r.body, 'Message') ?? '', /is not implemented$/);
+  });
+
+  test('x-amz-tagging needs s3:PutObjectTagging too and is kept with the upload', async () => {
+    const r = await h.call({
+      method: 'POST',
+      bucket: 'mpc',
+      key: 'tagged',
+      query: { uploads: '' },
+      headers: { 'x-amz-tagging': 'a=1' },
+    });
+    assert.equal(r.status, 200);
+    assert.deepEqual(
+      r.trail.decision?.authorizations.map((a) => a.action),
+      ['s3:PutObject', 's3:PutObjectTagging'],
+    );
+    const upload = await h.store.uploads.get('mpc', 'tagged', xmlText(r.body, 'UploadId') ?? '');
+    assert.deepEqual(upload?.tags, [['a', '1']]);
   });
 });

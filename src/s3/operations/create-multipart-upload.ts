@@ -4,6 +4,7 @@ import { isStoreError } from '../../store/errors.js';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../checksums.js';
 import { noSuchBucket, s3Error } from '../errors.js';
 import { initiatorOf, newUploadId } from '../multipart.js';
+import { requestTagContext, taggingHeader } from '../object-tags.js';
 import {
   baseHeaders,
   header,
@@ -18,7 +19,8 @@ import { CONDITION_HEADERS, contentEncodingField, optionalHeader, userMetadata }
 
 /**
  * CreateMultipartUpload (`POST /bucket/key?uploads`): s3:PutObject, as PutObject is authorized (iam-policy.md
- * §5.3: the multipart steps are all s3:PutObject), with s3:PutObjectAcl for ACL headers. The object's
+ * §5.3: the multipart steps are all s3:PutObject), with s3:PutObjectAcl for ACL headers and
+ * s3:PutObjectTagging for `x-amz-tagging` (kept for the completed object). The object's
  * headers and `x-amz-meta-*` are kept with the upload and become the object's on completion;
  * `x-amz-checksum-algorithm` asks every part for that checksum, and the object gets the composite one.
  */
@@ -28,7 +30,7 @@ export const createMultipartUpload: S3Operation = {
   authorize(req) {
     const { bucket, key } = requireKey(req);
     const arn = objectArn(bucket, key);
-    const context = new Map<string, string>();
+    const context = new Map<string, string | readonly string[]>();
     for (const name of CONDITION_HEADERS) {
       const value = header(req, name);
       if (value !== undefined) context.set(`s3:${name}`, value);
@@ -37,14 +39,16 @@ export const createMultipartUpload: S3Operation = {
     if (Object.keys(req.headers).some((h) => h === 'x-amz-acl' || h.startsWith('x-amz-grant-'))) {
       needs.push({ action: 's3:PutObjectAcl', resource: arn, context });
     }
+    const tags = taggingHeader(req);
+    if (tags !== undefined) {
+      for (const [k, v] of requestTagContext(tags)) context.set(k, v);
+      needs.push({ action: 's3:PutObjectTagging', resource: arn, context });
+    }
     return needs;
   },
   async handle(req, ctx) {
     const { bucket, key } = requireKey(req);
-    // Fail closed on what is not built rather than dropping it.
-    if (header(req, 'x-amz-tagging') !== undefined) {
-      throw notImplemented('S3', 'CreateMultipartUpload with x-amz-tagging');
-    }
+    const tags = taggingHeader(req);
     const algorithm = checksumAlgorithm(req);
     const type = header(req, 'x-amz-checksum-type')?.toUpperCase();
     if (type !== undefined && type !== 'COMPOSITE') {
@@ -66,6 +70,7 @@ export const createMultipartUpload: S3Operation = {
         ...optionalHeader(req, 'expires', 'expires'),
         metadata: userMetadata(req),
         ...(algorithm !== undefined ? { checksumAlgorithm: algorithm } : {}),
+        ...(tags !== undefined && tags.length > 0 ? { tags } : {}),
       });
     } catch (error) {
       if (isStoreError(error, 'notFound')) throw noSuchBucket(bucket);

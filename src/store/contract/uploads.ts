@@ -87,6 +87,32 @@ export function describeUploads({ withStore }: ContractContext): void {
         await store.buckets.delete('mp');
       }));
 
+    test('an object keeps its tags; setTags changes them only on the version named by its blob', () =>
+      withStore(async (store) => {
+        await store.buckets.create({ name: 'mp', accountId: A, region: 'us-east-1', createdAt: T0 });
+        const object = {
+          bucket: 'mp',
+          key: 'k',
+          size: 1,
+          etag: '"x"',
+          metadata: [],
+          checksums: {},
+          lastModified: T0,
+          blobId: 'blob-1',
+          tags: [['team', 'blue'] as const, ['env', 'prod'] as const],
+        };
+        await store.objects.put(object);
+        assert.deepEqual((await store.objects.get('mp', 'k'))?.tags, object.tags);
+        assert.equal(await store.objects.setTags('mp', 'k', 'blob-other', [['a', 'b']]), false);
+        assert.equal(await store.objects.setTags('mp', 'k', 'blob-1', [['a', 'b']]), true);
+        assert.deepEqual((await store.objects.get('mp', 'k'))?.tags, [['a', 'b']]);
+        assert.equal(await store.objects.setTags('mp', 'k', 'blob-1', []), true);
+        assert.equal((await store.objects.get('mp', 'k'))?.tags, undefined);
+        assert.equal(await store.objects.setTags('mp', 'gone', 'blob-1', []), false);
+        await store.uploads.create(upload('t', 'u7', { tags: [['x', 'y']] }));
+        assert.deepEqual((await store.uploads.get('mp', 't', 'u7'))?.tags, [['x', 'y']]);
+      }));
+
     test('uploads list by key then upload id, with prefix and both markers', () =>
       withStore(async (store) => {
         await store.buckets.create({ name: 'mp', accountId: A, region: 'us-east-1', createdAt: T0 });

@@ -218,7 +218,7 @@ CREATE INDEX objects_by_blob ON objects (blob_id);
   },
   {
     version: 4,
-    name: 'S3: multipart uploads and their parts',
+    name: 'S3: multipart uploads and their parts, object tags',
     sql: `
 CREATE TABLE uploads (
   bucket TEXT NOT NULL REFERENCES buckets (name),
@@ -234,6 +234,7 @@ CREATE TABLE uploads (
   expires TEXT,
   metadata TEXT NOT NULL,
   checksum_algorithm TEXT,
+  tags TEXT,
   PRIMARY KEY (bucket, object_key, upload_id)
 );
 
@@ -248,6 +249,8 @@ CREATE TABLE upload_parts (
   PRIMARY KEY (upload_id, part_number)
 );
 CREATE INDEX upload_parts_by_blob ON upload_parts (blob_id);
+
+ALTER TABLE objects ADD COLUMN tags TEXT;
 `,
   },
 ];

@@ -2,6 +2,7 @@ import { notFound } from '../errors.js';
 import { prefixEnd } from '../objects.js';
 import type { MultipartUpload, UploadPart, UploadStore } from '../uploads.js';
 import type { SqliteDatabase } from './database.js';
+import { tagsColumn } from './objects.js';
 import { optional } from './rows.js';
 
 interface UploadRow {
@@ -18,6 +19,7 @@ interface UploadRow {
   expires: string | null;
   metadata: string;
   checksum_algorithm: string | null;
+  tags: string | null;
 }
 
 interface PartRow {
@@ -50,8 +52,8 @@ export function sqliteUploads(db: SqliteDatabase): UploadStore {
         }
         db.statement(
           `INSERT INTO uploads (bucket, object_key, upload_id, initiated, initiator, content_type,
-  content_encoding, content_disposition, content_language, cache_control, expires, metadata, checksum_algorithm)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  content_encoding, content_disposition, content_language, cache_control, expires, metadata, checksum_algorithm, tags)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           u.bucket,
           u.key,
@@ -66,6 +68,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           u.expires ?? null,
           JSON.stringify(u.metadata.map(([k, v]) => [k, v])),
           u.checksumAlgorithm ?? null,
+          tagsColumn(u.tags),
         );
       }),
 
@@ -176,6 +179,7 @@ function toUpload(row: UploadRow): MultipartUpload {
     ...optional('expires', row.expires),
     metadata: JSON.parse(row.metadata) as [string, string][],
     ...optional('checksumAlgorithm', row.checksum_algorithm),
+    ...(row.tags !== null ? { tags: JSON.parse(row.tags) as [string, string][] } : {}),
   };
 }
 
