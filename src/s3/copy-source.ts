@@ -1,7 +1,8 @@
-import type { S3Object } from '../store/objects.js';
+import type { ObjectTag, S3Object } from '../store/objects.js';
 import { s3Error } from './errors.js';
 import { etagListMatches, parseHttpDate, preconditionFailed } from './object-read.js';
 import { header, type S3Request } from './operation.js';
+import { taggingHeader } from './object-tags.js';
 
 /** The object a copy reads: `x-amz-copy-source` decoded. */
 export interface CopySource {
@@ -79,4 +80,19 @@ export function checkCopyConditions(req: S3Request, source: S3Object): void {
       throw preconditionFailed('x-amz-copy-source-If-Modified-Since');
     }
   }
+}
+
+/**
+ * The copy's tags: `x-amz-tagging-directive` COPY (the default) keeps the source's, REPLACE takes
+ * `x-amz-tagging` (none when absent) (S3 API Reference, CopyObject).
+ */
+export function copiedTags(req: S3Request, source: S3Object): readonly ObjectTag[] | undefined {
+  const directive = header(req, 'x-amz-tagging-directive') ?? 'COPY';
+  if (directive === 'COPY') return source.tags;
+  if (directive === 'REPLACE') return taggingHeader(req) ?? [];
+  // ⚠ S3's wording for an unknown directive (as for x-amz-metadata-directive).
+  throw s3Error('InvalidArgument', 'Unknown tagging directive.', {
+    ArgumentName: 'x-amz-tagging-directive',
+    ArgumentValue: directive.slice(0, 64),
+  });
 }

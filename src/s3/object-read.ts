@@ -125,6 +125,8 @@ export function objectHeaders(object: S3Object): Record<string, string> {
   if (object.cacheControl !== undefined) headers['Cache-Control'] = object.cacheControl;
   if (object.expires !== undefined) headers.Expires = object.expires;
   for (const [name, value] of object.metadata) headers[`x-amz-meta-${name}`] = value;
+  const tagCount = object.tags?.length ?? 0;
+  if (tagCount > 0) headers['x-amz-tagging-count'] = String(tagCount);
   return headers;
 }
 

@@ -15,6 +15,9 @@ test('method, level and sub-resource pick the operation; list-type=2 is ListObje
   assert.equal(route('PUT', 'object', q(), { 'x-amz-copy-source': '/b/k' }).name, 'CopyObject');
   assert.equal(route('POST', 'bucket', q({ delete: '' }), {}).name, 'DeleteObjects');
   assert.equal(route('GET', 'bucket', q({ versions: '' }), {}).name, 'ListObjectVersions');
+  assert.equal(route('POST', 'object', q({ uploads: '' }), {}).name, 'CreateMultipartUpload');
+  assert.equal(route('PUT', 'object', q({ partNumber: '2', uploadId: 'u' }), {}).name, 'UploadPart');
+  assert.equal(route('GET', 'bucket', q({ uploads: '' }), {}).name, 'ListMultipartUploads');
 });
 
 test('operations not built yet answer 501 InternalFailure naming the operation', () => {
@@ -23,7 +26,11 @@ test('operations not built yet answer 501 InternalFailure naming the operation',
     status: 501,
     message: `S3.${name} is not implemented`,
   });
-  assert.throws(() => route('POST', 'object', q({ uploads: '' }), {}), expect('CreateMultipartUpload'));
+  assert.throws(() => route('PUT', 'bucket', q({ versioning: '' }), {}), expect('PutBucketVersioning'));
+  assert.throws(
+    () => route('PUT', 'object', q({ partNumber: '1', uploadId: 'u' }), { 'x-amz-copy-source': '/b/k' }),
+    expect('UploadPartCopy'),
+  );
   assert.throws(() => route('GET', 'bucket', q({ acl: '' }), {}), expect('GetBucketAcl'));
   assert.throws(() => route('PATCH', 'bucket', q(), {}), expect('PATCH bucket'));
   assert.throws(() => route('GET', 'bucket', q({ cors: '' }), {}), expect('GET bucket?cors'));

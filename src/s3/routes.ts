@@ -1,25 +1,34 @@
 import { notImplemented } from '../shared/aws-error.js';
 import type { S3Operation } from './operation.js';
+import { abortMultipartUpload } from './operations/abort-multipart-upload.js';
+import { completeMultipartUpload } from './operations/complete-multipart-upload.js';
 import { copyObject } from './operations/copy-object.js';
+import { createMultipartUpload } from './operations/create-multipart-upload.js';
 import { createBucket } from './operations/create-bucket.js';
 import { deleteBucket } from './operations/delete-bucket.js';
 import { deleteBucketPolicy } from './operations/delete-bucket-policy.js';
 import { deleteObject } from './operations/delete-object.js';
+import { deleteObjectTagging } from './operations/delete-object-tagging.js';
 import { deleteObjects } from './operations/delete-objects.js';
 import { deletePublicAccessBlock } from './operations/delete-public-access-block.js';
 import { getBucketLocation } from './operations/get-bucket-location.js';
 import { getBucketPolicy } from './operations/get-bucket-policy.js';
 import { getObject } from './operations/get-object.js';
+import { getObjectTagging } from './operations/get-object-tagging.js';
 import { getPublicAccessBlock } from './operations/get-public-access-block.js';
 import { headBucket } from './operations/head-bucket.js';
 import { headObject } from './operations/head-object.js';
 import { listBuckets } from './operations/list-buckets.js';
+import { listMultipartUploads } from './operations/list-multipart-uploads.js';
 import { listObjectVersions } from './operations/list-object-versions.js';
 import { listObjects } from './operations/list-objects.js';
 import { listObjectsV2 } from './operations/list-objects-v2.js';
+import { listParts } from './operations/list-parts.js';
 import { putBucketPolicy } from './operations/put-bucket-policy.js';
 import { putObject } from './operations/put-object.js';
+import { putObjectTagging } from './operations/put-object-tagging.js';
 import { putPublicAccessBlock } from './operations/put-public-access-block.js';
+import { uploadPart } from './operations/upload-part.js';
 
 /** What a request addresses. */
 export type S3Level = 'service' | 'bucket' | 'object';
@@ -96,8 +105,16 @@ export const S3_ROUTES: readonly Route[] = [
   { method: 'GET', level: 'bucket', subresource: 'publicAccessBlock', operation: getPublicAccessBlock },
   { method: 'PUT', level: 'bucket', subresource: 'publicAccessBlock', operation: putPublicAccessBlock },
   { method: 'DELETE', level: 'bucket', subresource: 'publicAccessBlock', operation: deletePublicAccessBlock },
+  { method: 'GET', level: 'bucket', subresource: 'uploads', operation: listMultipartUploads },
+  { method: 'POST', level: 'object', subresource: 'uploads', operation: createMultipartUpload },
+  { method: 'PUT', level: 'object', subresource: 'uploadId', operation: uploadPart },
+  { method: 'POST', level: 'object', subresource: 'uploadId', operation: completeMultipartUpload },
+  { method: 'DELETE', level: 'object', subresource: 'uploadId', operation: abortMultipartUpload },
+  { method: 'GET', level: 'object', subresource: 'uploadId', operation: listParts },
+  { method: 'GET', level: 'object', subresource: 'tagging', operation: getObjectTagging },
+  { method: 'PUT', level: 'object', subresource: 'tagging', operation: putObjectTagging },
+  { method: 'DELETE', level: 'object', subresource: 'tagging', operation: deleteObjectTagging },
   // Not built yet: named so the 501 says which.
-  { method: 'GET', level: 'bucket', subresource: 'uploads', operation: 'ListMultipartUploads' },
   { method: 'GET', level: 'bucket', subresource: 'acl', operation: 'GetBucketAcl' },
   { method: 'PUT', level: 'bucket', subresource: 'acl', operation: 'PutBucketAcl' },
   { method: 'GET', level: 'bucket', subresource: 'versioning', operation: 'GetBucketVersioning' },
@@ -106,16 +123,8 @@ export const S3_ROUTES: readonly Route[] = [
   { method: 'PUT', level: 'bucket', subresource: 'tagging', operation: 'PutBucketTagging' },
   { method: 'GET', level: 'bucket', subresource: 'encryption', operation: 'GetBucketEncryption' },
   { method: 'GET', level: 'bucket', subresource: 'policyStatus', operation: 'GetBucketPolicyStatus' },
-  { method: 'POST', level: 'object', subresource: 'uploads', operation: 'CreateMultipartUpload' },
-  { method: 'PUT', level: 'object', subresource: 'uploadId', operation: 'UploadPart' },
-  { method: 'POST', level: 'object', subresource: 'uploadId', operation: 'CompleteMultipartUpload' },
-  { method: 'DELETE', level: 'object', subresource: 'uploadId', operation: 'AbortMultipartUpload' },
-  { method: 'GET', level: 'object', subresource: 'uploadId', operation: 'ListParts' },
   { method: 'GET', level: 'object', subresource: 'acl', operation: 'GetObjectAcl' },
   { method: 'PUT', level: 'object', subresource: 'acl', operation: 'PutObjectAcl' },
-  { method: 'GET', level: 'object', subresource: 'tagging', operation: 'GetObjectTagging' },
-  { method: 'PUT', level: 'object', subresource: 'tagging', operation: 'PutObjectTagging' },
-  { method: 'DELETE', level: 'object', subresource: 'tagging', operation: 'DeleteObjectTagging' },
   { method: 'GET', level: 'object', subresource: 'attributes', operation: 'GetObjectAttributes' },
 ];
 
@@ -146,6 +155,9 @@ export function route(
     throw notImplemented('S3', `${method} ${level}${subresource === '' ? '' : `?${subresource}`}`);
   }
   if (typeof row.operation === 'string') throw notImplemented('S3', row.operation);
+  if (row.operation === uploadPart && headers['x-amz-copy-source'] !== undefined) {
+    throw notImplemented('S3', 'UploadPartCopy');
+  }
   if (row.operation === listObjects && query.get('list-type') === '2') return listObjectsV2;
   return row.operation;
 }

@@ -9,6 +9,7 @@ import { describeOidcAndServerRecords } from './contract/oidc-and-server.js';
 import { describePaging } from './contract/paging.js';
 import { describeRoles } from './contract/roles.js';
 import { describeTransactions } from './contract/transactions.js';
+import { describeUploads } from './contract/uploads.js';
 import { describeUsers } from './contract/users.js';
 import type { Store } from './types.js';
 
@@ -73,5 +74,6 @@ export function runStoreContract(options: StoreContractOptions): void {
     describeTransactions(context);
     describeManifestObjects(context);
     describeBucketsAndObjects(context);
+    describeUploads(context);
   });
 }

@@ -31,7 +31,8 @@ export type StoreEntity =
   | 'serviceAccount'
   | 'manifestObject'
   | 'bucket'
-  | 'object';
+  | 'object'
+  | 'upload';
 
 /**
  * Why a delete was refused, so the IAM layer can pick AWS's message: a user or role that still has

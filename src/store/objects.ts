@@ -1,3 +1,6 @@
+/** One object tag: key, value (S3 keeps them in the order given). */
+export type ObjectTag = readonly [string, string];
+
 /**
  * The metadata of one S3 object; its bytes live in a blob file named by `blobId` (s3/blob-store.ts).
  * Header values are kept as the client sent them, so that GetObject answers them back byte for byte.
@@ -22,6 +25,8 @@ export interface S3Object {
   readonly lastModified: number;
   /** The blob file holding the bytes. */
   readonly blobId: string;
+  /** The object's tags; absent or empty when it has none. */
+  readonly tags?: readonly ObjectTag[];
 }
 
 /** One page of keys in UTF-8 binary order, the order S3 lists in. */
@@ -50,7 +55,15 @@ export interface ObjectStore {
   /** Removes the object and returns it; `undefined` when there was none (S3's DeleteObject is idempotent). */
   delete(bucket: string, key: string): Promise<S3Object | undefined>;
   list(bucket: string, request: ObjectListRequest): Promise<readonly S3Object[]>;
-  /** Whether some object's metadata names the blob (the orphan sweep asks this of every blob file). */
+  /**
+   * Replaces the tags of the object, only while it is still the version whose blob is `blobId` (a
+   * concurrent PutObject wins); whether it was.
+   */
+  setTags(bucket: string, key: string, blobId: string, tags: readonly ObjectTag[]): Promise<boolean>;
+  /**
+   * Whether some object's metadata, or a part of an upload in progress, names the blob (the orphan sweep
+   * asks this of every blob file).
+   */
   hasBlob(blobId: string): Promise<boolean>;
 }
 

@@ -9,6 +9,7 @@ import type { RoleStore } from './roles.js';
 import type { SealingKeyStore } from './sealing-keys.js';
 import type { ServiceAccountStore } from './service-accounts.js';
 import type { SigningKeyStore } from './signing-keys.js';
+import type { UploadStore } from './uploads.js';
 import type { UserStore } from './users.js';
 
 /**
@@ -41,6 +42,8 @@ export interface StoreScope {
   readonly manifestObjects: ManifestObjectStore;
   readonly buckets: BucketStore;
   readonly objects: ObjectStore;
+  /** S3 multipart uploads in progress and their parts. */
+  readonly uploads: UploadStore;
   /**
    * Runs `fn` all-or-nothing: its writes commit when the promise it returns resolves, and roll back when
    * it rejects (the rejection is passed on). A `transaction` called inside `fn` — on `tx` or on the store

@@ -5,7 +5,7 @@ import type { S3Object } from '../../store/objects.js';
 import { BlobStore } from '../blob-store.js';
 import { checksumHeaders } from '../checksum-response.js';
 import { CHECKSUM_ALGORITHMS, createChecksummer, type Checksummer } from '../checksums.js';
-import { checkCopyConditions, readCopySource } from '../copy-source.js';
+import { checkCopyConditions, copiedTags, readCopySource } from '../copy-source.js';
 import { accessDenied, noSuchBucket, noSuchKey, s3Error } from '../errors.js';
 import { blobsNotConfigured } from '../object-read.js';
 import {
@@ -96,6 +96,7 @@ export const copyObject: S3Operation = {
     for (const c of checksummers) checksums[c.algorithm] = c.digest();
     const etag = `"${written.md5.toString('hex')}"`;
     const headersOf = directive === 'COPY' ? copiedHeaders(from) : replacedHeaders(req);
+    const tags = copiedTags(req, from);
     const object: S3Object = {
       bucket,
       key,
@@ -105,6 +106,7 @@ export const copyObject: S3Operation = {
       checksums,
       lastModified: ctx.clock.now(),
       blobId,
+      ...(tags !== undefined && tags.length > 0 ? { tags } : {}),
     };
     let replaced: S3Object | undefined;
     try {

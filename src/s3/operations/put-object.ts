@@ -3,6 +3,7 @@ import { BlobStore } from '../blob-store.js';
 import { checksumHeaders } from '../checksum-response.js';
 import { storedContentEncoding } from '../payload.js';
 import { uploadIntegrity } from '../upload-integrity.js';
+import { requestTagContext, taggingHeader } from '../object-tags.js';
 import { noSuchBucket, s3Error } from '../errors.js';
 import { isStoreError } from '../../store/errors.js';
 import type { S3Object } from '../../store/objects.js';
@@ -56,7 +57,7 @@ export const putObject: S3Operation = {
   authorize(req) {
     const { bucket, key } = requireKey(req);
     const arn = objectArn(bucket, key);
-    const context = new Map<string, string>();
+    const context = new Map<string, string | readonly string[]>();
     for (const name of CONDITION_HEADERS) {
       const value = header(req, name);
       if (value !== undefined) context.set(`s3:${name}`, value);
@@ -65,13 +66,17 @@ export const putObject: S3Operation = {
     if (Object.keys(req.headers).some((h) => h === 'x-amz-acl' || h.startsWith('x-amz-grant-'))) {
       needs.push({ action: 's3:PutObjectAcl', resource: arn, context });
     }
-    if (header(req, 'x-amz-tagging') !== undefined) {
+    const tags = taggingHeader(req);
+    if (tags !== undefined) {
+      // s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys on both (iam-policy.md §5.2).
+      for (const [k, v] of requestTagContext(tags)) context.set(k, v);
       needs.push({ action: 's3:PutObjectTagging', resource: arn, context });
     }
     return needs;
   },
   async handle(req, ctx) {
     const { bucket, key } = requireKey(req);
+    const tags = taggingHeader(req);
     const blobs = ctx.blobs;
     if (blobs === undefined) throw blobsNotConfigured();
     // First the framing: an aws-chunked body's decoded length stands for its Content-Length.
@@ -117,6 +122,7 @@ export const putObject: S3Operation = {
       checksums,
       lastModified: ctx.clock.now(),
       blobId,
+      ...(tags !== undefined && tags.length > 0 ? { tags } : {}),
     };
     let replaced: S3Object | undefined;
     try {

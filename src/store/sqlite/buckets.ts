@@ -72,6 +72,10 @@ export function sqliteBuckets(db: SqliteDatabase): BucketStore {
         if (db.statement('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').get(name) !== undefined) {
           throw deleteConflict('bucket', name, 'objects');
         }
+        // ⚠ In-progress multipart uploads hold the bucket too (fail closed: S3's documented rule names objects).
+        if (db.statement('SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1').get(name) !== undefined) {
+          throw deleteConflict('bucket', name, 'objects');
+        }
         db.statement('DELETE FROM buckets WHERE name = ?').run(name);
       }),
   };

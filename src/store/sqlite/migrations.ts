@@ -216,6 +216,43 @@ CREATE TABLE objects (
 CREATE INDEX objects_by_blob ON objects (blob_id);
 `,
   },
+  {
+    version: 4,
+    name: 'S3: multipart uploads and their parts, object tags',
+    sql: `
+CREATE TABLE uploads (
+  bucket TEXT NOT NULL REFERENCES buckets (name),
+  object_key TEXT NOT NULL,
+  upload_id TEXT NOT NULL UNIQUE,
+  initiated BIGINT NOT NULL,
+  initiator TEXT NOT NULL,
+  content_type TEXT,
+  content_encoding TEXT,
+  content_disposition TEXT,
+  content_language TEXT,
+  cache_control TEXT,
+  expires TEXT,
+  metadata TEXT NOT NULL,
+  checksum_algorithm TEXT,
+  tags TEXT,
+  PRIMARY KEY (bucket, object_key, upload_id)
+);
+
+CREATE TABLE upload_parts (
+  upload_id TEXT NOT NULL REFERENCES uploads (upload_id),
+  part_number INTEGER NOT NULL,
+  size BIGINT NOT NULL,
+  etag TEXT NOT NULL,
+  checksums TEXT NOT NULL,
+  last_modified BIGINT NOT NULL,
+  blob_id TEXT NOT NULL,
+  PRIMARY KEY (upload_id, part_number)
+);
+CREATE INDEX upload_parts_by_blob ON upload_parts (blob_id);
+
+ALTER TABLE objects ADD COLUMN tags TEXT;
+`,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */

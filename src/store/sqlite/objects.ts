@@ -18,6 +18,7 @@ interface ObjectRow {
   checksums: string;
   last_modified: number;
   blob_id: string;
+  tags: string | null;
 }
 
 /** `ObjectStore` on SQLite; every list is a range scan of the (bucket, object_key) primary key. */
@@ -41,13 +42,15 @@ export function sqliteObjects(db: SqliteDatabase): ObjectStore {
         const previous = find(object.bucket, object.key);
         db.statement(
           `INSERT INTO objects (bucket, object_key, size, etag, content_type, content_encoding,
-  content_disposition, content_language, cache_control, expires, metadata, checksums, last_modified, blob_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  content_disposition, content_language, cache_control, expires, metadata, checksums, last_modified, blob_id,
+  tags)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excluded.etag,
   content_type = excluded.content_type, content_encoding = excluded.content_encoding,
   content_disposition = excluded.content_disposition, content_language = excluded.content_language,
   cache_control = excluded.cache_control, expires = excluded.expires, metadata = excluded.metadata,
-  checksums = excluded.checksums, last_modified = excluded.last_modified, blob_id = excluded.blob_id`,
+  checksums = excluded.checksums, last_modified = excluded.last_modified, blob_id = excluded.blob_id,
+  tags = excluded.tags`,
         ).run(
           object.bucket,
           object.key,
@@ -63,6 +66,7 @@ ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excl
           JSON.stringify(object.checksums),
           object.lastModified,
           object.blobId,
+          tagsColumn(object.tags),
         );
         return previous === undefined ? undefined : toObject(previous);
       }),
@@ -107,9 +111,20 @@ ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excl
         return rows.map(toObject);
       }),
 
+    setTags: (bucket, key, blobId, tags) =>
+      db.write(
+        () =>
+          db
+            .statement('UPDATE objects SET tags = ? WHERE bucket = ? AND object_key = ? AND blob_id = ?')
+            .run(tagsColumn(tags), bucket, key, blobId).changes === 1,
+      ),
+
     hasBlob: (blobId) =>
       db.read(
-        () => db.statement('SELECT 1 FROM objects WHERE blob_id = ? LIMIT 1').get(blobId) !== undefined,
+        () =>
+          db.statement('SELECT 1 FROM objects WHERE blob_id = ? LIMIT 1').get(blobId) !== undefined ||
+          // Part blobs of uploads in progress are referenced too: the sweep must keep them.
+          db.statement('SELECT 1 FROM upload_parts WHERE blob_id = ? LIMIT 1').get(blobId) !== undefined,
       ),
   };
 }
@@ -130,5 +145,11 @@ function toObject(row: ObjectRow): S3Object {
     checksums: JSON.parse(row.checksums) as Record<string, string>,
     lastModified: row.last_modified,
     blobId: row.blob_id,
+    ...(row.tags !== null ? { tags: JSON.parse(row.tags) as [string, string][] } : {}),
   };
+}
+
+/** Tags as a JSON list of pairs; NULL for none, so an untagged object reads back without `tags`. */
+export function tagsColumn(tags: readonly (readonly [string, string])[] | undefined): string | null {
+  return tags === undefined || tags.length === 0 ? null : JSON.stringify(tags.map(([k, v]) => [k, v]));
 }

@@ -14,6 +14,7 @@ import { sqliteOidcProviders } from './oidc-providers.js';
 import { sqliteRoles } from './roles.js';
 import { sqliteSealingKeys, sqliteSigningKeys } from './server-keys.js';
 import { sqliteServiceAccounts } from './service-accounts.js';
+import { sqliteUploads } from './uploads.js';
 import { sqliteUsers } from './users.js';
 
 /** The name of the database file in the data directory (`--data`, default `./.openirsa`). */
@@ -50,6 +51,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     manifestObjects: sqliteManifestObjects(db),
     buckets: sqliteBuckets(db),
     objects: sqliteObjects(db),
+    uploads: sqliteUploads(db),
     transaction: (fn) => db.transaction(() => fn(scope)),
   };
   return { ...scope, close: () => db.close() };
