@@ -15,6 +15,8 @@ import { rotateHelp, rotateSigningKey } from './rotate-signing-key.js';
 import { exec, execHelp } from './exec.js';
 import { webhook, webhookHelp } from './webhook.js';
 import { k8sManifests, k8sManifestsHelp } from './k8s-manifests.js';
+import { mintWebhookCertificate } from '../server/webhook-certificate.js';
+import { randomIds } from '../shared/ids.js';
 
 const VERSION = '0.1.0';
 
@@ -147,7 +149,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         io.stdout(k8sManifestsHelp);
         return 0;
       }
-      return await k8sManifests(args, io);
+      return await k8sManifests(args, io, (names) =>
+        Promise.resolve(mintWebhookCertificate(names, { clock: io.clock, ids: randomIds })),
+      );
     }
     throw new UsageError(`unknown command \`${command}\`; run \`openirsa --help\``);
   } catch (e) {
