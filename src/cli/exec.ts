@@ -41,6 +41,10 @@ and AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE point at a file that does not 
 over the web identity in boto3's or the JS SDK's default chain, and a pod has none of them. A service
 account without eks.amazonaws.com/role-arn runs COMMAND without any AWS variables, as on EKS.
 
+The AWS CLI (not boto3 or the JS SDK) caches web-identity credentials in ~/.aws/cli/cache, keyed
+by the role ARN alone: after recreating the data directory, or to see another service account of the
+same role refused, delete that directory or give COMMAND another HOME.
+
 The exit status is COMMAND's (128+N when it dies of signal N); SIGINT, SIGTERM and SIGHUP are passed
 on to it. The token directory is removed when COMMAND ends.
 

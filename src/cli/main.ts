@@ -25,7 +25,7 @@ export const mainHelp = `openirsa ${VERSION}: IAM Roles for Service Accounts, se
 usage: openirsa COMMAND [ARGS...]
 
 Commands:
-  up                run STS and IAM on one port, state in a data directory
+  up                run STS, IAM and S3 on one port, state in a data directory (--demo: a scenario to try)
   policy simulate   decide IAM requests as AWS does (JSON in, JSON out)
   policy explain    say why a request is allowed or denied, for people
   policy validate   check policy documents as IAM and Access Analyzer do
