@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endpointUrlRedirection, execEnvironment, REMOVED_VARIABLES } from './exec-environment.js';
+import {
+  endpointUrlRedirection,
+  execEnvironment,
+  REMOVED_VARIABLES,
+  transparentProxyRedirection,
+} from './exec-environment.js';
 
 const pod = {
   roleArn: 'arn:aws:iam::000000000000:role/app',
@@ -60,4 +65,28 @@ test('without a role: no AWS variables are added and inherited credentials are s
   assert.equal(env.AWS_ENDPOINT_URL, undefined);
   assert.equal(env.AWS_SHARED_CREDENTIALS_FILE, '/x');
   assert.equal(env.PATH, '/usr/bin');
+});
+
+test("--old-sdk: the proxy variables of the server's proxy AND the endpoint variables, so no client reaches AWS", async () => {
+  const redirection = transparentProxyRedirection({
+    url: 'http://127.0.0.1:4567',
+    caFile: '/data/ca/ca.pem',
+  });
+  const started = await redirection.start('http://127.0.0.1:4566');
+  const env = execEnvironment({
+    inherited: { PATH: '/usr/bin', HTTPS_PROXY: 'http://corp-proxy:3128', AWS_CA_BUNDLE: '/etc/corp.pem' },
+    pod,
+    redirection: started.env,
+    absentFile: '/tmp/openirsa-exec-x/absent',
+  });
+  assert.equal(env.HTTPS_PROXY, 'http://127.0.0.1:4567');
+  assert.equal(env.https_proxy, 'http://127.0.0.1:4567');
+  assert.equal(env.AWS_CA_BUNDLE, '/data/ca/ca.pem');
+  assert.equal(env.NODE_EXTRA_CA_CERTS, '/data/ca/ca.pem');
+  assert.equal(env.NO_PROXY, '127.0.0.1,localhost,::1');
+  assert.equal(env.no_proxy, '127.0.0.1,localhost,::1');
+  assert.equal(env.AWS_ENDPOINT_URL, 'http://127.0.0.1:4566');
+  assert.equal(env.AWS_ENDPOINT_URL_S3, 'http://127.0.0.1:4566');
+  assert.equal(env.HTTP_PROXY, undefined);
+  await started.stop();
 });

@@ -1,4 +1,6 @@
 import { podEnvironment, type PodEnvironmentPlan } from '../identity/pod-environment.js';
+import type { TransparentProxyInfo } from '../server/pod-identity-routes.js';
+import { proxyEnvironment } from '../server/proxy-environment.js';
 
 /**
  * Inherited variables `openirsa exec` removes, because each would win over (or hide) the web identity
@@ -31,14 +33,11 @@ export const REMOVED_VARIABLES: readonly string[] = [
 ];
 
 /**
- * How a command's AWS clients are pointed at openirsa. Today: the `AWS_ENDPOINT_URL*` variables, which
- * botocore ≥ 1.31, AWS CLI ≥ 2.13 and JS v3 ≥ ~3.428 honour (irsa-wire.md §6.5).
- *
- * SEAM (transparent mode, not built): clients too old for `AWS_ENDPOINT_URL` (botocore 1.29, CLI 2.9)
- * need an HTTPS CONNECT proxy with a local CA instead (irsa-wire.md §8.3 option A). Such a mode would
- * be another `ClientRedirection`: `start` runs the proxy and returns `HTTPS_PROXY`, `AWS_CA_BUNDLE`,
- * `NODE_EXTRA_CA_CERTS` and `NO_PROXY`; `stop` closes it. exec calls `start` before the child and
- * `stop` after it.
+ * How a command's AWS clients are pointed at openirsa: the `AWS_ENDPOINT_URL*` variables, which
+ * botocore ≥ 1.31, AWS CLI ≥ 2.13 and JS v3 ≥ ~3.428 honour (irsa-wire.md §6.5), and with
+ * `exec --old-sdk` the transparent proxy's variables too (`transparentProxyRedirection`), for clients
+ * too old for `AWS_ENDPOINT_URL` (botocore 1.29, CLI 2.9; irsa-wire.md §8.3 option A). exec calls
+ * `start` before the child and `stop` after it.
  */
 export interface ClientRedirection {
   readonly name: string;
@@ -59,6 +58,27 @@ export const endpointUrlRedirection: ClientRedirection = {
       stop: () => Promise.resolve(),
     }),
 };
+
+/**
+ * `exec --old-sdk`: the endpoint variables AND the proxy variables of the server's running transparent
+ * proxy (`proxyEnvironment`). Both, because a client reads one or the other: new SDKs take
+ * `AWS_ENDPOINT_URL` (a loopback URL, which `NO_PROXY` keeps off the proxy), old ones resolve the real
+ * AWS host names and reach the proxy through `HTTPS_PROXY`. Dropping the endpoint variables would send
+ * the JS SDK v3, which ignores `HTTPS_PROXY`, to real AWS: this fails closed instead. The proxy belongs
+ * to the server (`openirsa up --proxy-port`), so there is nothing to stop.
+ */
+export function transparentProxyRedirection(proxy: TransparentProxyInfo): ClientRedirection {
+  return {
+    name: 'transparent-proxy',
+    start: async (endpoint) => {
+      const endpointUrls = await endpointUrlRedirection.start(endpoint);
+      return {
+        env: { ...endpointUrls.env, ...proxyEnvironment({ proxyUrl: proxy.url, caFile: proxy.caFile }) },
+        stop: () => endpointUrls.stop(),
+      };
+    },
+  };
+}
 
 export interface ExecEnvironmentInput {
   readonly inherited: Readonly<Record<string, string | undefined>>;

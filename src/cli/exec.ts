@@ -1,19 +1,28 @@
 import { spawn } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MAX_EXPIRATION_SECONDS, MIN_EXPIRATION_SECONDS } from '../identity/mint-token.js';
 import { DEFAULT_WEBHOOK_SETTINGS } from '../identity/pod-mutation.js';
-import { SERVICE_ACCOUNT_ROUTE_PREFIX, type ServiceAccountReply } from '../server/pod-identity-routes.js';
+import {
+  SERVICE_ACCOUNT_ROUTE_PREFIX,
+  type ServiceAccountReply,
+  type TransparentProxyInfo,
+} from '../server/pod-identity-routes.js';
 import { TOKEN_ROUTE } from '../server/issuer-routes.js';
 import { adminRequest, replyReason, resolveAdminTarget, UnreachableError } from './admin-client.js';
-import { endpointUrlRedirection, execEnvironment, type ClientRedirection } from './exec-environment.js';
+import {
+  endpointUrlRedirection,
+  execEnvironment,
+  transparentProxyRedirection,
+  type ClientRedirection,
+} from './exec-environment.js';
 import { EXIT_FINDINGS, UsageError, type CommandIo } from './io.js';
 import { createPrivateDir, removePrivateDir, TokenFile, type MintedToken } from './token-file.js';
 
-export const execHelp = `usage: openirsa exec --service-account NAMESPACE/NAME [--pod NAME] [--endpoint URL] [--data DIR]
-                    -- COMMAND [ARGS...]
+export const execHelp = `usage: openirsa exec --service-account NAMESPACE/NAME [--pod NAME] [--old-sdk] [--endpoint URL]
+                    [--data DIR] -- COMMAND [ARGS...]
 
 Runs COMMAND as a container of a pod of that service account runs on EKS with IRSA: a pod-bound
 service-account token in a private file (directory 0700, file 0600), rewritten before it expires as
@@ -32,12 +41,22 @@ and AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE point at a file that does not 
 over the web identity in boto3's or the JS SDK's default chain, and a pod has none of them. A service
 account without eks.amazonaws.com/role-arn runs COMMAND without any AWS variables, as on EKS.
 
+The AWS CLI (not boto3 or the JS SDK) caches web-identity credentials in ~/.aws/cli/cache, keyed
+by the role ARN alone: after recreating the data directory, or to see another service account of the
+same role refused, delete that directory or give COMMAND another HOME.
+
 The exit status is COMMAND's (128+N when it dies of signal N); SIGINT, SIGTERM and SIGHUP are passed
 on to it. The token directory is removed when COMMAND ends.
 
   --service-account NS/NAME   the service account (required; it must exist on the server,
                               e.g. from a ServiceAccount manifest given to \`openirsa up -f\`)
   --pod NAME                  the pod the token is bound to (default openirsa-exec-XXXXX)
+  --old-sdk                   also point clients too old for AWS_ENDPOINT_URL (boto3/botocore < 1.31,
+                              AWS CLI < 2.13, e.g. Debian 12's python3-boto3 1.26 and awscli 2.9)
+                              at openirsa: HTTPS_PROXY/https_proxy (the server's transparent proxy),
+                              AWS_CA_BUNDLE and NODE_EXTRA_CA_CERTS (its local CA), NO_PROXY/no_proxy
+                              (loopback), besides the AWS_ENDPOINT_URL* variables. The server must run
+                              the proxy: \`openirsa up --proxy-port N\` (\`up --demo\` starts one)
   --endpoint URL              the server (default $OPENIRSA_ENDPOINT, else http://127.0.0.1:4566)
   --data DIR                  its data directory, for the admin credentials
                               (default $OPENIRSA_DATA, else ./.openirsa)
@@ -46,13 +65,15 @@ Testing only:
   --rotate-every-ms N         rewrite the token file every N ms instead of at 80 % of its lifetime
                               (the token itself still lives at least 600 s, as TokenRequest requires)
 
-Clients too old for AWS_ENDPOINT_URL (botocore < 1.31, AWS CLI < 2.13) are not redirected yet.
+Clients too old for AWS_ENDPOINT_URL (botocore < 1.31, AWS CLI < 2.13) need --old-sdk.
 
 Example:
   openirsa up -f ./manifests &
   openirsa exec --service-account team-a/app -- aws sts get-caller-identity
   openirsa exec --service-account team-a/app -- python3 -c \\
     'import boto3; print(boto3.client("sts").get_caller_identity()["Arn"])'
+  openirsa up --demo &            # starts the transparent proxy too
+  openirsa exec --old-sdk --service-account team-a/app -- /usr/bin/aws s3 ls s3://team-a-data
 `;
 
 /** The kubelet's default, as the webhook's `--token-expiration` (irsa-wire.md §2.2). */
@@ -88,6 +109,7 @@ export async function exec(
       endpoint: { type: 'string' },
       data: { type: 'string' },
       'rotate-every-ms': { type: 'string' },
+      'old-sdk': { type: 'boolean', default: false },
     },
   });
   const [command, ...commandArgs] = argv.slice(split + 1);
@@ -162,7 +184,17 @@ export async function exec(
         io.stderr(`openirsa: ${e instanceof Error ? e.message : String(e)}\n`);
         return EXIT_FINDINGS;
       }
-      const redirection = await deps.redirection.start(target.endpoint);
+      let redirect = deps.redirection;
+      if (values['old-sdk']) {
+        if (account.transparentProxy === undefined) {
+          io.stderr(
+            `openirsa: \`--old-sdk\` needs the transparent proxy, and \`${target.endpoint}\` runs none; start the server with \`openirsa up --proxy-port 0\` (or \`--demo\`)\n`,
+          );
+          return EXIT_FINDINGS;
+        }
+        redirect = transparentProxyRedirection(account.transparentProxy);
+      }
+      const redirection = await redirect.start(target.endpoint);
       stopRedirection = () => redirection.stop();
       env = execEnvironment({
         inherited: deps.env,
@@ -186,8 +218,17 @@ export async function exec(
 
 /** The lookup route's answer, checked member by member (it crosses a process boundary). */
 function readServiceAccountReply(body: Readonly<Record<string, unknown>>): ServiceAccountReply | undefined {
-  const { namespace, name, annotations, roleArn, audience, regionalSts, tokenExpirationSeconds, region } =
-    body;
+  const {
+    namespace,
+    name,
+    annotations,
+    roleArn,
+    audience,
+    regionalSts,
+    tokenExpirationSeconds,
+    region,
+    transparentProxy,
+  } = body;
   if (typeof namespace !== 'string' || typeof name !== 'string' || typeof region !== 'string')
     return undefined;
   if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) return undefined;
@@ -198,6 +239,8 @@ function readServiceAccountReply(body: Readonly<Record<string, unknown>>): Servi
   if (audience !== undefined && typeof audience !== 'string') return undefined;
   if (regionalSts !== undefined && typeof regionalSts !== 'boolean') return undefined;
   if (tokenExpirationSeconds !== undefined && !Number.isSafeInteger(tokenExpirationSeconds)) return undefined;
+  const proxy = readTransparentProxy(transparentProxy);
+  if (proxy === 'invalid') return undefined;
   return {
     namespace,
     name,
@@ -207,7 +250,18 @@ function readServiceAccountReply(body: Readonly<Record<string, unknown>>): Servi
     ...(audience !== undefined ? { audience } : {}),
     ...(regionalSts !== undefined ? { regionalSts } : {}),
     ...(typeof tokenExpirationSeconds === 'number' ? { tokenExpirationSeconds } : {}),
+    ...(proxy !== undefined ? { transparentProxy: proxy } : {}),
   };
+}
+
+/** `transparentProxy` of the lookup answer: absent, or an http:// URL and an absolute CA path. */
+function readTransparentProxy(value: unknown): TransparentProxyInfo | undefined | 'invalid' {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'invalid';
+  const { url, caFile } = value as Record<string, unknown>;
+  if (typeof url !== 'string' || !/^http:\/\/[^/\s]{1,300}$/.test(url)) return 'invalid';
+  if (typeof caFile !== 'string' || !isAbsolute(caFile) || caFile.length > 4096) return 'invalid';
+  return { url, caFile };
 }
 
 function parseServiceAccount(value: string | undefined): { namespace: string; name: string } {

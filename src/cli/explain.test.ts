@@ -98,3 +98,30 @@ test('explain finds requests of earlier days, gives JSON with --json, and exits 
   assert.match(missing.err.join(''), /^openirsa: no request `nope` in the audit log at /);
   assert.equal(await main(['explain', '--data', dir], capture().io), 2);
 });
+
+test('explain --last-denied takes the newest denied request, skipping allowed ones and torn lines', async () => {
+  const dir = dataDir();
+  const allowed: AuditEvent = {
+    ...denied,
+    requestID: 'allowed-later',
+    openirsa: { ...denied.openirsa, decision: 'allowed' },
+  };
+  writeFileSync(
+    join(dir, 'audit', '2026-12-04.jsonl'),
+    `${JSON.stringify(denied)}\n${JSON.stringify(allowed)}\n{"torn`,
+  );
+  const last = capture();
+  assert.equal(await main(['explain', '--last-denied', '--data', dir, '--json'], last.io), 0);
+  assert.equal((JSON.parse(last.out.join('')) as AuditEvent).requestID, 'req-denied');
+  // With no denial of that day, the newest denial of an earlier day.
+  writeFileSync(join(dir, 'audit', '2026-12-04.jsonl'), `${JSON.stringify(allowed)}\n`);
+  const earlier = capture();
+  assert.equal(await main(['explain', '--last-denied', '--data', dir, '--json'], earlier.io), 0);
+  assert.equal((JSON.parse(earlier.out.join('')) as AuditEvent).requestID, 'older');
+  const none = capture();
+  const empty = mkdtempSync(join(tmpdir(), 'openirsa-explain-'));
+  assert.equal(await main(['explain', '--last-denied', '--data', empty], none.io), 1);
+  assert.match(none.err.join(''), /^openirsa: no denied request in the audit log at /);
+  // A request id and --last-denied together are a usage error.
+  assert.equal(await main(['explain', 'req-denied', '--last-denied', '--data', dir], capture().io), 2);
+});

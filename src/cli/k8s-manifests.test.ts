@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,8 +58,24 @@ test('with no flags it prints the manifests for namespace openirsa', async () =>
     },
   });
   assert.ok(docs.some((d) => d.kind === 'MutatingWebhookConfiguration'));
-  assert.ok(!docs.some((d) => d.kind === 'Secret'));
   assert.match(r.stdout, /image: openirsa:0\.1\.0/);
+});
+
+test('without --tls-cert the webhook certificate is minted and the caBundle is its CA', async () => {
+  const r = await run([]);
+  assert.equal(r.code, 0);
+  const docs = documents(r.stdout);
+  const secret = docs.find((d) => d.kind === 'Secret') as { data: Record<string, string> } | undefined;
+  assert.ok(secret, 'a kubernetes.io/tls Secret');
+  const decode = (b64: string | undefined) => Buffer.from(b64 ?? '', 'base64').toString('utf8');
+  const leaf = new X509Certificate(decode(secret.data['tls.crt']));
+  assert.ok(leaf.checkPrivateKey(createPrivateKey(decode(secret.data['tls.key']))));
+  assert.equal(leaf.checkHost('openirsa-webhook.openirsa.svc'), 'openirsa-webhook.openirsa.svc');
+  const hook = docs.find((d) => d.kind === 'MutatingWebhookConfiguration') as
+    { webhooks: { clientConfig: { caBundle?: string } }[] } | undefined;
+  const ca = new X509Certificate(decode(hook?.webhooks[0]?.clientConfig.caBundle));
+  assert.ok(leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
+  assert.doesNotMatch(r.stdout, /is not printed/);
 });
 
 test('--tls-cert, --tls-key and --ca-bundle become the Secret and the caBundle', async () => {

@@ -24,7 +24,11 @@ Options:
   --image IMAGE     the container image with \`openirsa\` on its PATH (default openirsa:0.1.0)
   --ca-bundle FILE  PEM of the CA that signed the webhook certificate: the webhook's caBundle
   --tls-cert FILE   the webhook's certificate (PEM), with --tls-key: printed as a kubernetes.io/tls
-  --tls-key FILE    Secret. Without them a comment says how to create the Secret
+  --tls-key FILE    Secret. Without them, a certificate is minted for the webhook's Service names
+                    (openirsa-webhook, .NAMESPACE, .NAMESPACE.svc, .NAMESPACE.svc.cluster.local;
+                    ECDSA P-256, valid one year) by a CA made for it alone, whose key is discarded;
+                    its certificate becomes the caBundle (unless --ca-bundle). Printing the
+                    manifests again mints a new pair: apply it to roll the certificate
   --replicas N      pod replicas (default 1; only 1: the SQLite data directory has one writer)
 
 Examples:
@@ -50,10 +54,9 @@ export interface WebhookCertificate {
 }
 
 /**
- * SEAM: where the webhook certificate comes from when neither `--tls-cert` nor `--tls-key` is given.
- * The local CA (`src/server/local-ca.ts`, being built on branch h/tls-proxy) is meant to plug in here,
- * minting a leaf for `dnsNames`; until it is wired, no minter is passed and the output explains how to
- * create the Secret instead.
+ * Where the webhook certificate comes from when neither `--tls-cert` nor `--tls-key` is given: the
+ * command line passes `mintWebhookCertificate` (`src/server/webhook-certificate.ts`, the local CA's
+ * X.509 writer); without a minter the output explains how to create the Secret instead.
  */
 export type MintWebhookCertificate = (dnsNames: readonly string[]) => Promise<WebhookCertificate>;
 

@@ -15,6 +15,8 @@ import { rotateHelp, rotateSigningKey } from './rotate-signing-key.js';
 import { exec, execHelp } from './exec.js';
 import { webhook, webhookHelp } from './webhook.js';
 import { k8sManifests, k8sManifestsHelp } from './k8s-manifests.js';
+import { mintWebhookCertificate } from '../server/webhook-certificate.js';
+import { randomIds } from '../shared/ids.js';
 
 const VERSION = '0.1.0';
 
@@ -23,7 +25,7 @@ export const mainHelp = `openirsa ${VERSION}: IAM Roles for Service Accounts, se
 usage: openirsa COMMAND [ARGS...]
 
 Commands:
-  up                run STS and IAM on one port, state in a data directory
+  up                run STS, IAM and S3 on one port, state in a data directory (--demo: a scenario to try)
   policy simulate   decide IAM requests as AWS does (JSON in, JSON out)
   policy explain    say why a request is allowed or denied, for people
   policy validate   check policy documents as IAM and Access Analyzer do
@@ -147,7 +149,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         io.stdout(k8sManifestsHelp);
         return 0;
       }
-      return await k8sManifests(args, io);
+      return await k8sManifests(args, io, (names) =>
+        Promise.resolve(mintWebhookCertificate(names, { clock: io.clock, ids: randomIds })),
+      );
     }
     throw new UsageError(`unknown command \`${command}\`; run \`openirsa --help\``);
   } catch (e) {

@@ -198,6 +198,12 @@ test('up --issuer: discovery is served under the issuer path, and minted tokens 
   }
 });
 
+test('up --demo starts the proxy on a free port unless --proxy-port names one', () => {
+  assert.equal(parseUpArgs([]).demo, undefined);
+  assert.deepEqual([parseUpArgs(['--demo']).demo, parseUpArgs(['--demo']).proxyPort], [true, 0]);
+  assert.equal(parseUpArgs(['--demo', '--proxy-port', '4567']).proxyPort, 4567);
+});
+
 test('up --proxy-port refuses a bad port, naming the flag', () => {
   assert.equal(parseUpArgs(['--proxy-port', '0']).proxyPort, 0);
   assert.equal(parseUpArgs([]).proxyPort, undefined);

@@ -11,6 +11,7 @@ import { sweepBlobs } from '../server/s3-route.js';
 import { createServer } from '../server/server.js';
 import { createHttpsProxy, type HttpsProxy } from '../server/https-proxy.js';
 import { LocalCa } from '../server/local-ca.js';
+import type { TransparentProxyInfo } from '../server/pod-identity-routes.js';
 import { readFile } from 'node:fs/promises';
 import { parseCaBundle } from '../sts/ca-bundle.js';
 import { join, resolve } from 'node:path';
@@ -23,10 +24,15 @@ import type { Store } from '../store/types.js';
 import { printConvergeResult } from './apply-report.js';
 import { EXIT_FINDINGS, UsageError, type CommandIo } from './io.js';
 import { watchManifests, type ManifestWatcher } from './watch-manifests.js';
+import { demoManifests, demoTryIt, putDemoObjects } from './demo.js';
+import { DEFAULT_ENDPOINT, readCredentials } from './token.js';
+
+const DEFAULT_DATA_DIR = './.openirsa';
 
 export const upHelp = `usage: openirsa up [-f FILE_OR_DIR ...] [--watch] [--port 4566] [--host 127.0.0.1] [--data DIR]
                    [--account ID] [--region R] [--issuer URL] [--signing-algorithm RS256|ES256]
                    [--explain-denials] [--oidc-ca-file FILE] [--allow-insecure-issuers] [--proxy-port N]
+                   [--demo]
 
 Runs openirsa (STS and IAM over the AWS wire protocol) on one port, with its state in DIR.
 On first start it creates DIR (mode 0700), an account, and a random root access key, written to
@@ -65,8 +71,14 @@ Options:
                  certificates of a local CA (DIR/ca/ca.pem: give it as AWS_CA_BUNDLE); other
                  ports of AWS hosts are refused (403), malformed CONNECT targets get 400, and
                  every other host is tunnelled untouched
+  --demo         also create the demo (idempotent: starting again changes nothing): namespace
+                 team-a, service account team-a/app bound to role team-a-app, which may list
+                 buckets and read bucket team-a-data; bucket team-b-data, which it may not read;
+                 an object in each (put through S3 PutObject). Prints the commands to try it.
+                 Starts the transparent proxy on a free port unless --proxy-port is given
 
 Example:
+  openirsa up --demo
   openirsa up --data ./.openirsa -f ./manifests
   AWS_SHARED_CREDENTIALS_FILE=./.openirsa/credentials AWS_PROFILE=openirsa \\
     aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity
@@ -103,6 +115,8 @@ interface UpOptions {
   readonly signingAlgorithm: IssuerSigningAlgorithm;
   /** `--proxy-port`: serve the transparent HTTPS proxy on this port too. */
   readonly proxyPort?: number;
+  /** `--demo`: create the demo scenario once listening. */
+  readonly demo?: boolean;
 }
 
 export function parseUpArgs(args: string[]): UpOptions {
@@ -113,7 +127,7 @@ export function parseUpArgs(args: string[]): UpOptions {
     options: {
       port: { type: 'string', default: '4566' },
       host: { type: 'string', default: DEFAULT_HOST },
-      data: { type: 'string', default: './.openirsa' },
+      data: { type: 'string', default: DEFAULT_DATA_DIR },
       account: { type: 'string', default: '000000000000' },
       region: { type: 'string', default: 'us-east-1' },
       file: { type: 'string', short: 'f', multiple: true, default: [] },
@@ -124,6 +138,7 @@ export function parseUpArgs(args: string[]): UpOptions {
       'explain-denials': { type: 'boolean', default: false },
       'signing-algorithm': { type: 'string', default: 'RS256' },
       'proxy-port': { type: 'string' },
+      demo: { type: 'boolean', default: false },
     },
   });
   const alg = ISSUER_SIGNING_ALGORITHMS.find((a) => a === values['signing-algorithm']);
@@ -136,7 +151,8 @@ export function parseUpArgs(args: string[]): UpOptions {
   if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
     throw new UsageError(`\`--port\` expects a port number 0-65535, got \`${values.port}\``);
   }
-  const proxyPort = values['proxy-port'];
+  // The demo's "try it" includes `exec --old-sdk`, which needs the proxy: a free port unless given.
+  const proxyPort = values['proxy-port'] ?? (values.demo ? '0' : undefined);
   if (proxyPort !== undefined && (!/^\d{1,5}$/.test(proxyPort) || Number(proxyPort) > 65535)) {
     throw new UsageError(`\`--proxy-port\` expects a port number 0-65535, got \`${proxyPort}\``);
   }
@@ -174,6 +190,7 @@ export function parseUpArgs(args: string[]): UpOptions {
     explainDenials: values['explain-denials'],
     signingAlgorithm: alg,
     ...(proxyPort !== undefined ? { proxyPort: Number(proxyPort) } : {}),
+    ...(values.demo ? { demo: true } : {}),
   };
 }
 
@@ -269,6 +286,8 @@ export async function up(
   );
   // Object blobs a crash left without metadata, and stale temporary files, go before anything is served.
   await sweepBlobs(data.dir, data.store, io.clock);
+  // Set once the proxy listens; the service-account lookup route reports it to `exec --old-sdk`.
+  let proxyInfo: TransparentProxyInfo | undefined;
   const server = createServer({
     store: data.store,
     clock: io.clock,
@@ -285,6 +304,7 @@ export async function up(
     },
     externalIssuers: { caCertificates, allowInsecureIssuers: options.allowInsecureIssuers === true },
     dataDir: data.dir,
+    transparentProxy: () => proxyInfo,
   });
   let watcher: ManifestWatcher | undefined;
   let proxy: HttpsProxy | undefined;
@@ -312,6 +332,29 @@ export async function up(
         '    aws sts get-caller-identity',
       );
       proxyBanner.push(`  proxy        ${proxyUrl} (CA ${ca.certificatePath})`);
+      proxyInfo = { url: proxyUrl, caFile: resolve(ca.certificatePath) };
+    }
+    const demoLines: string[] = [];
+    if (options.demo === true) {
+      const issuer = options.issuer ?? endpoint;
+      const seeded = await seedDemo(
+        data,
+        { ...converge, prune: false },
+        endpoint,
+        options.region,
+        issuer,
+        io,
+      );
+      if (!seeded) return EXIT_FINDINGS;
+      demoLines.push(
+        '',
+        ...demoTryIt({
+          endpoint,
+          dataDir: options.data,
+          defaultEndpoint: endpoint === DEFAULT_ENDPOINT,
+          defaultDataDir: resolve(options.data) === resolve(DEFAULT_DATA_DIR),
+        }),
+      );
     }
     io.stdout(
       [
@@ -331,6 +374,7 @@ export async function up(
         `  AWS_SHARED_CREDENTIALS_FILE=${data.credentialsPath} AWS_PROFILE=openirsa AWS_DEFAULT_REGION=${options.region} \\`,
         `    aws --endpoint-url ${endpoint} sts get-caller-identity`,
         ...proxyLines,
+        ...demoLines,
         '',
         'Ctrl-C stops it.',
         '',
@@ -357,6 +401,42 @@ export async function up(
     await data.store.close();
   }
   return 0;
+}
+
+/**
+ * `up --demo`: applies the demo's manifests (as `-f` would, recorded under a source no `-f` path
+ * covers, so `--watch` never prunes them), then puts its objects through S3. Says what went wrong and
+ * returns false when either step fails.
+ */
+async function seedDemo(
+  data: { readonly store: Store; readonly credentialsPath: string },
+  converge: ConvergeOptions,
+  endpoint: string,
+  region: string,
+  issuer: string,
+  io: CommandIo,
+): Promise<boolean> {
+  const result = await convergeManifests(data.store, [demoManifests(converge.accountId, issuer)], converge);
+  for (const p of result.problems) io.stderr(`${formatManifestProblem(p)}\n`);
+  if (!result.ok) {
+    io.stderr('openirsa: the demo could not be created: its manifests were not applied\n');
+    return false;
+  }
+  const credentials = readCredentials(await readFile(data.credentialsPath, 'utf8'));
+  if (credentials === undefined) {
+    io.stderr(`openirsa: the demo could not be created: no credentials in \`${data.credentialsPath}\`\n`);
+    return false;
+  }
+  const problems = await putDemoObjects({ endpoint, credentials }, region, {
+    fetch,
+    now: () => io.clock.now(),
+  });
+  for (const p of problems) io.stderr(`openirsa: demo: ${p}\n`);
+  if (problems.length > 0) {
+    io.stderr('openirsa: the demo could not be created: its objects were not stored\n');
+    return false;
+  }
+  return true;
 }
 
 function isLoopbackAddress(address: string): boolean {

@@ -20,6 +20,16 @@ export interface PodIdentityRouteContext {
   readonly auth: AuthenticateDeps;
   /** The region the server answers for: exec gives it to the command as AWS_REGION. */
   readonly region: string;
+  /** Where the transparent proxy listens, while it does (`openirsa up --proxy-port`). */
+  readonly transparentProxy?: () => TransparentProxyInfo | undefined;
+}
+
+/** The transparent HTTPS proxy for old SDKs, as `openirsa exec --old-sdk` needs it. */
+export interface TransparentProxyInfo {
+  /** `http://HOST:PORT`, for HTTPS_PROXY. */
+  readonly url: string;
+  /** The absolute path of the local CA certificate (PEM), for AWS_CA_BUNDLE. */
+  readonly caFile: string;
 }
 
 /** The service account as the lookup route answers it. */
@@ -32,6 +42,8 @@ export interface ServiceAccountReply {
   readonly regionalSts?: boolean;
   readonly tokenExpirationSeconds?: number;
   readonly region: string;
+  /** Present while the server runs the transparent proxy: what `exec --old-sdk` points clients at. */
+  readonly transparentProxy?: TransparentProxyInfo;
 }
 
 /**
@@ -142,5 +154,7 @@ async function serviceAccountRoute(
     ...serviceAccountIdentity(account.annotations),
     region: ctx.region,
   };
+  const proxy = ctx.transparentProxy?.();
+  if (proxy !== undefined) return json(200, requestId, { ...reply, transparentProxy: proxy });
   return json(200, requestId, reply);
 }

@@ -47,7 +47,11 @@ import { identifyService, isS3Request, type S3Clues } from './identify.js';
 import { handleS3Request, blobStoreIn, type S3RouteContext } from './s3-route.js';
 import { OpenedSessions } from './opened-sessions.js';
 import { SealingKeyRing } from './sealing-keys.js';
-import { handlePodIdentityRoute, type PodIdentityRouteContext } from './pod-identity-routes.js';
+import {
+  handlePodIdentityRoute,
+  type PodIdentityRouteContext,
+  type TransparentProxyInfo,
+} from './pod-identity-routes.js';
 
 /** Where the server reports its own bugs. Never given a secret, a session token or a request body. */
 export interface Logger {
@@ -76,6 +80,8 @@ export interface ServerOptions {
   readonly explainDenials?: boolean;
   /** The data directory: S3 object bytes live in `<dataDir>/objects`. Without it they answer 501. */
   readonly dataDir?: string;
+  /** Where the transparent proxy listens, if it runs; the service-account lookup route reports it. */
+  readonly transparentProxy?: () => TransparentProxyInfo | undefined;
 }
 
 /** `--oidc-ca-file` and `--allow-insecure-issuers`, plus the fetch timeout. */
@@ -136,7 +142,12 @@ export function createServer(options: ServerOptions): Server {
     policies,
     ...(options.dataDir !== undefined ? { blobs: blobStoreIn(options.dataDir) } : {}),
   };
-  const podRoutes: PodIdentityRouteContext = { store: options.store, auth: deps, region: options.region };
+  const podRoutes: PodIdentityRouteContext = {
+    store: options.store,
+    auth: deps,
+    region: options.region,
+    ...(options.transparentProxy !== undefined ? { transparentProxy: options.transparentProxy } : {}),
+  };
   const pipeline: Pipeline = {
     options,
     logger,

@@ -292,3 +292,12 @@ const timer = setInterval(() => {
   assert.equal(out.lifetime, 86400);
   assert.equal(upStderr.includes('eyJ'), false, 'no token is logged');
 });
+
+test('`exec --old-sdk` against a server without the transparent proxy is an error that says how to start it', async () => {
+  const run = await exec(['--old-sdk', ...SA, '--', 'true']);
+  assert.equal(run.code, 1);
+  assert.match(
+    run.stderr,
+    /`--old-sdk` needs the transparent proxy, and `http:\/\/127\.0\.0\.1:\d+` runs none; start the server with `openirsa up --proxy-port 0`/,
+  );
+});

@@ -169,7 +169,8 @@ test(
           'serviceaccount/openirsa',
           'clusterrole.rbac.authorization.k8s.io/openirsa-openirsa-serviceaccount-reader',
           'clusterrolebinding.rbac.authorization.k8s.io/openirsa-openirsa-serviceaccount-reader',
-          ...(args.length > 0 ? ['secret/openirsa-webhook-tls'] : []),
+          // Without --tls-cert the certificate is minted: the Secret is always there.
+          'secret/openirsa-webhook-tls',
           'persistentvolumeclaim/openirsa-data',
           ...(args.length > 0 ? ['configmap/openirsa-manifests'] : []),
           'deployment.apps/openirsa',

@@ -120,6 +120,8 @@ test('the service-account route answers the root with the annotations and what t
   assert.equal(reply.tokenExpirationSeconds, 7200);
   assert.equal(reply.region, 'us-east-1');
   assert.equal((reply.annotations as Record<string, string>)['eks.amazonaws.com/audience'], 'my-aud');
+  // This server runs no transparent proxy, so the answer names none (exec-old-sdk.test.ts has one).
+  assert.equal(reply.transparentProxy, undefined);
 });
 
 test('the service-account route: unknown is 404 naming it, unsigned is refused, bad names are 400', async () => {
