@@ -10,7 +10,7 @@ import {
 import { test } from 'node:test';
 import { fixedClock } from '../shared/clock.js';
 import { encodeBase64url } from './base64url.js';
-import { MAX_TOKEN_LENGTH } from './decode-jwt.js';
+import { decodeJwt, MAX_TOKEN_LENGTH } from './decode-jwt.js';
 import type { JwsAlgorithm } from './jws-algorithms.js';
 import { signJws } from './sign-jws.js';
 import {
@@ -21,6 +21,7 @@ import {
   TEST_RSA_PUBLIC_KEY,
 } from './testdata/test-keys.js';
 import {
+  verifyDecodedJwt,
   verifyJwt,
   type VerificationKey,
   type VerifyJwtFailureCode,
@@ -348,3 +349,23 @@ test('expiry, not-before and issued-at are checked with the leeway', () => {
   });
   assert.throws(() => verifyJwt(rs256, { ...options, leewaySeconds: -1 }), TypeError);
 });
+
+test('verifyDecodedJwt on a decodeJwt result decides exactly as verifyJwt on the token', () => {
+  const expired = jwt('RS256', TEST_RSA_KEY_ID, rsaPrivate, { ...claims, exp: NOW - 3600 });
+  const [h, p] = rs256.split('.');
+  const tampered = `${h}.${p}.${encodeBase64url(rsaSign('other input'))}`;
+  const noKid = raw('{"alg":"RS256"}', JSON.stringify(claims), rsaSign);
+  for (const token of [rs256, es256, expired, tampered, noKid]) {
+    const decoded = decodeJwt(token);
+    assert.ok(decoded.ok);
+    assert.deepEqual(verifyDecodedJwt(decoded, options), verifyJwt(token, options));
+  }
+  assert.equal(verifyDecodedJwt(decodeJwtOk(rs256), options).ok, true);
+  assert.equal(verifyDecodedJwt(decodeJwtOk(tampered), options).ok, false);
+});
+
+function decodeJwtOk(token: string) {
+  const decoded = decodeJwt(token);
+  assert.ok(decoded.ok);
+  return decoded;
+}

@@ -1,6 +1,12 @@
 import { constants, verify, type KeyObject } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
-import { decodeJwt, type DecodeJwtFailureCode, type JwsHeader, type JwtClaims } from './decode-jwt.js';
+import {
+  decodeJwt,
+  type DecodedJwt,
+  type DecodeJwtFailureCode,
+  type JwsHeader,
+  type JwtClaims,
+} from './decode-jwt.js';
 import {
   EC_COORDINATE_BYTES,
   JWS_ALGORITHMS,
@@ -65,12 +71,20 @@ export type VerifyJwtResult =
  * Never throws on a bad token, and no failure message quotes the token.
  */
 export function verifyJwt(token: string, options: VerifyJwtOptions): VerifyJwtResult {
+  const decoded = decodeJwt(token, options.maxLength !== undefined ? { maxLength: options.maxLength } : {});
+  if (!decoded.ok) return decoded;
+  return verifyDecodedJwt(decoded, options);
+}
+
+/**
+ * `verifyJwt` for a token the caller has already taken apart with `decodeJwt` (STS reads `iss` first,
+ * to find the issuer's keys): every check after the structure's, without decoding the token twice.
+ */
+export function verifyDecodedJwt(decoded: DecodedJwt, options: VerifyJwtOptions): VerifyJwtResult {
   const leeway = options.leewaySeconds ?? DEFAULT_LEEWAY_SECONDS;
   if (!Number.isFinite(leeway) || leeway < 0) {
     throw new TypeError(`leewaySeconds must be a non-negative number, got ${String(leeway)}`);
   }
-  const decoded = decodeJwt(token, options.maxLength !== undefined ? { maxLength: options.maxLength } : {});
-  if (!decoded.ok) return decoded;
   const { header, claims } = decoded;
 
   // RFC 7515 §4.1.11: extensions listed in `crit` must be understood or the JWS rejected; we know none.

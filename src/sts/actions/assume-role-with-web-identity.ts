@@ -1,7 +1,7 @@
 import type { AuditDecision } from '../../audit/event.js';
 import { decodeJwt } from '../../identity/decode-jwt.js';
 import { isJwsAlgorithm } from '../../identity/jws-algorithms.js';
-import { DEFAULT_LEEWAY_SECONDS, verifyJwt, type VerificationKey } from '../../identity/verify-jwt.js';
+import { DEFAULT_LEEWAY_SECONDS, verifyDecodedJwt, type VerificationKey } from '../../identity/verify-jwt.js';
 import type { QueryAction } from '../../iam/query-action.js';
 import { compilePolicy } from '../../policy/compile.js';
 import { buildContext, derivedContext, mergeContext } from '../../policy/context.js';
@@ -167,7 +167,8 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
           keyFor = (k) => (k === kid ? key : undefined);
         }
       }
-      const verified = verifyJwt(token, {
+      // The token was taken apart above (step 3): the signature and times are checked on that decode.
+      const verified = verifyDecodedJwt(decoded, {
         keyFor,
         clock: ctx.clock,
         leewaySeconds: DEFAULT_LEEWAY_SECONDS,
