@@ -29,6 +29,7 @@ import { putObject } from './operations/put-object.js';
 import { putObjectTagging } from './operations/put-object-tagging.js';
 import { putPublicAccessBlock } from './operations/put-public-access-block.js';
 import { uploadPart } from './operations/upload-part.js';
+import { uploadPartCopy } from './operations/upload-part-copy.js';
 
 /** What a request addresses. */
 export type S3Level = 'service' | 'bucket' | 'object';
@@ -155,9 +156,7 @@ export function route(
     throw notImplemented('S3', `${method} ${level}${subresource === '' ? '' : `?${subresource}`}`);
   }
   if (typeof row.operation === 'string') throw notImplemented('S3', row.operation);
-  if (row.operation === uploadPart && headers['x-amz-copy-source'] !== undefined) {
-    throw notImplemented('S3', 'UploadPartCopy');
-  }
+  if (row.operation === uploadPart && headers['x-amz-copy-source'] !== undefined) return uploadPartCopy;
   if (row.operation === listObjects && query.get('list-type') === '2') return listObjectsV2;
   return row.operation;
 }

@@ -14,11 +14,17 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
   S3Client,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { blobFiles } from '../../src/s3/testdata/multipart.js';
@@ -146,9 +152,87 @@ s3.download_file('multi', 'boto/file.bin', sys.argv[3], Config=config)
     assert.deepEqual(await readFile(target), data);
   });
 
+  test('UploadPartCopy: two ranged copies of a 6 MiB source complete to the same bytes; a denied source read', async () => {
+    const source = Buffer.concat([
+      mebibyte(0),
+      mebibyte(1),
+      mebibyte(2),
+      mebibyte(3),
+      mebibyte(4),
+      mebibyte(5),
+    ]);
+    await client.send(new CreateBucketCommand({ Bucket: 'copysrc' }));
+    await client.send(new PutObjectCommand({ Bucket: 'copysrc', Key: 'six.bin', Body: source }));
+    const { UploadId } = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'multi', Key: 'copied.bin' }),
+    );
+    const split = 5 * MiB;
+    const ranges = [`bytes=0-${split - 1}`, `bytes=${split}-${source.length - 1}`];
+    const parts = [];
+    for (const [i, range] of ranges.entries()) {
+      const r = await client.send(
+        new UploadPartCopyCommand({
+          Bucket: 'multi',
+          Key: 'copied.bin',
+          UploadId,
+          PartNumber: i + 1,
+          CopySource: 'copysrc/six.bin',
+          CopySourceRange: range,
+        }),
+      );
+      assert.match(r.CopyPartResult?.ETag ?? '', /^"[0-9a-f]{32}"$/);
+      assert.ok(r.CopyPartResult?.LastModified instanceof Date);
+      parts.push({ PartNumber: i + 1, ETag: r.CopyPartResult?.ETag });
+    }
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'multi',
+        Key: 'copied.bin',
+        UploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
+    const got = await client.send(new GetObjectCommand({ Bucket: 'multi', Key: 'copied.bin' }));
+    const bytes = Buffer.from((await got.Body?.transformToByteArray()) ?? []);
+    assert.equal(bytes.length, source.length);
+    assert.ok(bytes.equals(source), 'the completed object is the source, byte for byte');
+
+    // An explicit Deny in the source bucket's policy refuses the source read, even to the root user.
+    await client.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'copysrc',
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::copysrc/*' },
+          ],
+        }),
+      }),
+    );
+    const second = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: 'multi', Key: 'denied.bin' }),
+    );
+    await assert.rejects(
+      client.send(
+        new UploadPartCopyCommand({
+          Bucket: 'multi',
+          Key: 'denied.bin',
+          UploadId: second.UploadId,
+          PartNumber: 1,
+          CopySource: 'copysrc/six.bin',
+        }),
+      ),
+      (e: Error & { $metadata?: { httpStatusCode?: number } }) =>
+        e.name === 'AccessDenied' && e.$metadata?.httpStatusCode === 403,
+    );
+    await client.send(
+      new AbortMultipartUploadCommand({ Bucket: 'multi', Key: 'denied.bin', UploadId: second.UploadId }),
+    );
+  });
+
   test('no part blob is left: one blob file per object', async () => {
     const files = blobFiles(join(env.dir, 'objects'));
-    assert.equal(files.length, 3);
+    assert.equal(files.length, 5, 'three uploads, the copy source and its part copy');
     for (const f of files) assert.equal(await env.store.objects.hasBlob(f), true);
     assert.deepEqual(env.logged, []);
   });

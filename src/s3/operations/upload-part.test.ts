@@ -70,10 +70,4 @@ describe('UploadPart', () => {
     });
     assert.equal(xmlText(other.body, 'Code'), 'NoSuchUpload', 'an upload id belongs to its key');
   });
-
-  test('UploadPartCopy answers 501 until it is built', async () => {
-    const r = await part('3', Buffer.alloc(0), { 'x-amz-copy-source': 'mpu/src' });
-    assert.equal(r.status, 501);
-    assert.equal(xmlText(r.body, 'Message'), 'S3.UploadPartCopy is not implemented');
-  });
 });
