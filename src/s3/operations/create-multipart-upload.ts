@@ -4,18 +4,10 @@ import { isStoreError } from '../../store/errors.js';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../checksums.js';
 import { noSuchBucket, s3Error } from '../errors.js';
 import { initiatorOf, newUploadId } from '../multipart.js';
-import { requestTagContext, taggingHeader } from '../object-tags.js';
-import {
-  baseHeaders,
-  header,
-  objectArn,
-  requireKey,
-  type S3AuthorizationNeed,
-  type S3Operation,
-  type S3Request,
-} from '../operation.js';
+import { taggingHeader } from '../object-tags.js';
+import { baseHeaders, header, requireKey, type S3Operation, type S3Request } from '../operation.js';
 import { S3_NAMESPACE, s3Xml } from '../xml.js';
-import { CONDITION_HEADERS, contentEncodingField, optionalHeader, userMetadata } from './put-object.js';
+import { contentEncodingField, objectWriteNeeds, optionalHeader, userMetadata } from './put-object.js';
 
 /**
  * CreateMultipartUpload (`POST /bucket/key?uploads`): s3:PutObject, as PutObject is authorized (iam-policy.md
@@ -27,25 +19,7 @@ import { CONDITION_HEADERS, contentEncodingField, optionalHeader, userMetadata }
 export const createMultipartUpload: S3Operation = {
   name: 'CreateMultipartUpload',
   bucket: 'existing',
-  authorize(req) {
-    const { bucket, key } = requireKey(req);
-    const arn = objectArn(bucket, key);
-    const context = new Map<string, string | readonly string[]>();
-    for (const name of CONDITION_HEADERS) {
-      const value = header(req, name);
-      if (value !== undefined) context.set(`s3:${name}`, value);
-    }
-    const needs: S3AuthorizationNeed[] = [{ action: 's3:PutObject', resource: arn, context }];
-    if (Object.keys(req.headers).some((h) => h === 'x-amz-acl' || h.startsWith('x-amz-grant-'))) {
-      needs.push({ action: 's3:PutObjectAcl', resource: arn, context });
-    }
-    const tags = taggingHeader(req);
-    if (tags !== undefined) {
-      for (const [k, v] of requestTagContext(tags)) context.set(k, v);
-      needs.push({ action: 's3:PutObjectTagging', resource: arn, context });
-    }
-    return needs;
-  },
+  authorize: objectWriteNeeds,
   async handle(req, ctx) {
     const { bucket, key } = requireKey(req);
     const tags = taggingHeader(req);

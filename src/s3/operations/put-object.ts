@@ -40,6 +40,32 @@ export const CONDITION_HEADERS = [
 ];
 
 /**
+ * What writing an object needs (PutObject, and CreateMultipartUpload for the object it will complete):
+ * s3:PutObject with the header condition keys, s3:PutObjectAcl for ACL headers, s3:PutObjectTagging for
+ * `x-amz-tagging`.
+ */
+export function objectWriteNeeds(req: S3Request): S3AuthorizationNeed[] {
+  const { bucket, key } = requireKey(req);
+  const arn = objectArn(bucket, key);
+  const context = new Map<string, string | readonly string[]>();
+  for (const name of CONDITION_HEADERS) {
+    const value = header(req, name);
+    if (value !== undefined) context.set(`s3:${name}`, value);
+  }
+  const needs: S3AuthorizationNeed[] = [{ action: 's3:PutObject', resource: arn, context }];
+  if (Object.keys(req.headers).some((h) => h === 'x-amz-acl' || h.startsWith('x-amz-grant-'))) {
+    needs.push({ action: 's3:PutObjectAcl', resource: arn, context });
+  }
+  const tags = taggingHeader(req);
+  if (tags !== undefined) {
+    // s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys on both (iam-policy.md §5.2).
+    for (const [k, v] of requestTagContext(tags)) context.set(k, v);
+    needs.push({ action: 's3:PutObjectTagging', resource: arn, context });
+  }
+  return needs;
+}
+
+/**
  * PutObject (`PUT /bucket/key`): s3:PutObject, plus s3:PutObjectAcl with ACL headers and
  * s3:PutObjectTagging with `x-amz-tagging` (iam-policy.md §5.3). The body streams into a new blob file
  * (MD5 and, when signed, SHA-256 computed as it streams); only once the file is durable is the metadata
@@ -54,26 +80,7 @@ export const CONDITION_HEADERS = [
 export const putObject: S3Operation = {
   name: 'PutObject',
   bucket: 'existing',
-  authorize(req) {
-    const { bucket, key } = requireKey(req);
-    const arn = objectArn(bucket, key);
-    const context = new Map<string, string | readonly string[]>();
-    for (const name of CONDITION_HEADERS) {
-      const value = header(req, name);
-      if (value !== undefined) context.set(`s3:${name}`, value);
-    }
-    const needs: S3AuthorizationNeed[] = [{ action: 's3:PutObject', resource: arn, context }];
-    if (Object.keys(req.headers).some((h) => h === 'x-amz-acl' || h.startsWith('x-amz-grant-'))) {
-      needs.push({ action: 's3:PutObjectAcl', resource: arn, context });
-    }
-    const tags = taggingHeader(req);
-    if (tags !== undefined) {
-      // s3:RequestObjectTag/<key> and s3:RequestObjectTagKeys on both (iam-policy.md §5.2).
-      for (const [k, v] of requestTagContext(tags)) context.set(k, v);
-      needs.push({ action: 's3:PutObjectTagging', resource: arn, context });
-    }
-    return needs;
-  },
+  authorize: objectWriteNeeds,
   async handle(req, ctx) {
     const { bucket, key } = requireKey(req);
     const tags = taggingHeader(req);
