@@ -1,6 +1,7 @@
 import type { AuditDecision } from '../audit/event.js';
 import { callerPolicies, type CallerPolicies } from '../iam/caller-policies.js';
 import { callerPrincipal } from '../iam/caller.js';
+import { principalContext } from '../iam/principal-context.js';
 import { authorize, type AuthorizationRequest } from '../policy/authorize.js';
 import { derivedContext } from '../policy/context.js';
 import { explain } from '../policy/explain.js';
@@ -21,6 +22,8 @@ export class S3Authorizer {
   readonly authorizations: Authorization[] = [];
   explanation: string | undefined;
   #policies: Promise<CallerPolicies> | undefined;
+  /** aws:PrincipalTag/*, aws:SourceIdentity, aws:TokenIssueTime: as IAM and STS requests carry them. */
+  #principal: Promise<ReadonlyMap<string, ContextValue>> | undefined;
   readonly #base: ReadonlyMap<string, ContextValue>;
 
   constructor(
@@ -54,7 +57,9 @@ export class S3Authorizer {
   ): Promise<boolean> {
     this.#policies ??= callerPolicies(this.ctx.store, this.ctx.caller, this.ctx.policies);
     const policies = await this.#policies;
+    this.#principal ??= principalContext(this.ctx.store, this.ctx.caller);
     const context = new Map(base);
+    for (const [k, v] of await this.#principal) context.set(k, v);
     for (const [k, v] of need.context ?? []) context.set(k, v);
     const policyText =
       bucket !== undefined && isPolicyRestricted(bucket, this.ctx.caller) ? undefined : bucket?.policy;
