@@ -13,7 +13,9 @@ Prints, as multi-document YAML on stdout, what runs openirsa in a Kubernetes clu
 ServiceAccount, RBAC to read service accounts (get, list, watch; nothing more), the webhook's TLS
 Secret, a PersistentVolumeClaim for the data directory, a Deployment (one pod: \`openirsa up\` on 4566
 for STS, IAM and S3, and \`openirsa webhook\` on 8443), the Services \`openirsa\` (4566) and
-\`openirsa-webhook\` (443), and the MutatingWebhookConfiguration of the pod-identity webhook.
+\`openirsa-webhook\` (443), and the MutatingWebhookConfiguration of the pod-identity webhook. The
+webhook reads service accounts from the API server and injects AWS_ENDPOINT_URL (and _STS, _IAM,
+_S3) = http://openirsa.NAMESPACE.svc:4566, so that mutated pods call openirsa, not real AWS.
 
 Options:
   --namespace N     the namespace to install into (default openirsa)

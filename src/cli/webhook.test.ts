@@ -214,3 +214,68 @@ test('`openirsa webhook` mutates pods of the data directory’s service accounts
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('webhook service-account source: --kubeconfig, in a pod unless --data, else the store', () => {
+  assert.deepEqual(parseWebhookArgs([], {}).source, { kind: 'store' });
+  assert.deepEqual(parseWebhookArgs([], { KUBERNETES_SERVICE_HOST: '10.0.0.1' }).source, {
+    kind: 'kubernetes',
+    kubeConfig: { kind: 'in-cluster' },
+    lookupGraceMs: 1000,
+  });
+  // Naming a store wins over the pod's environment (a test suite run inside a cluster, say).
+  assert.deepEqual(parseWebhookArgs(['--data', '/d'], { KUBERNETES_SERVICE_HOST: '10.0.0.1' }).source, {
+    kind: 'store',
+  });
+  assert.deepEqual(
+    parseWebhookArgs(['--kubeconfig', '/k', '--service-account-lookup-grace-period', '250ms'], {}).source,
+    { kind: 'kubernetes', kubeConfig: { kind: 'file', path: '/k' }, lookupGraceMs: 250 },
+  );
+  for (const [value, ms] of [
+    ['0', 0],
+    ['0s', 0],
+    ['2s', 2000],
+    ['30s', 30_000],
+  ] as const) {
+    const o = parseWebhookArgs(['--kubeconfig', '/k', '--service-account-lookup-grace-period', value], {});
+    assert.equal(o.source.kind === 'kubernetes' ? o.source.lookupGraceMs : -1, ms, value);
+  }
+  for (const value of ['31s', '5', '1m', '+1s', '1.5s', '']) {
+    assert.throws(
+      () => parseWebhookArgs(['--service-account-lookup-grace-period', value], {}),
+      /expects a duration such as `500ms` or `2s` \(at most 30s\)/,
+      value,
+    );
+  }
+  assert.throws(
+    () => parseWebhookArgs(['--kubeconfig', '/k', '--data', '/d'], {}),
+    /name two sources of service accounts: give one/,
+  );
+  assert.throws(() => parseWebhookArgs(['--kubeconfig', ''], {}), /`--kubeconfig` expects a file/);
+});
+
+test('--aws-endpoint-url takes an http(s) URL without credentials, query or fragment', () => {
+  const o = parseWebhookArgs(['--aws-endpoint-url', 'http://openirsa.openirsa.svc:4566'], {});
+  assert.equal(o.settings.endpointUrl, 'http://openirsa.openirsa.svc:4566');
+  assert.equal(parseWebhookArgs([], {}).settings.endpointUrl, undefined);
+  for (const bad of [
+    'openirsa:4566',
+    'ftp://openirsa',
+    'http://user:pass@openirsa:4566',
+    'http://openirsa:4566/?x=1',
+    'http://openirsa:4566/#f',
+    'http://openirsa:4566/ x',
+    `http://${'a'.repeat(1100)}`,
+  ]) {
+    assert.throws(
+      () => parseWebhookArgs(['--aws-endpoint-url', bad], {}),
+      /`--aws-endpoint-url` expects an http\(s\) URL such as `http:\/\/openirsa.openirsa.svc:4566`/,
+      bad,
+    );
+  }
+});
+
+test('`openirsa webhook --kubeconfig` with a file that does not exist exits 1 saying so', async () => {
+  const i = io();
+  assert.equal(await main(['webhook', '--kubeconfig', '/nonexistent/kubeconfig', '--port', '0'], i), 1);
+  assert.match(i.err.join(''), /^openirsa: cannot load the kubeconfig `\/nonexistent\/kubeconfig`: /);
+});

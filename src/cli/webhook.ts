@@ -1,27 +1,33 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '../identity/pod-mutation.js';
 import { parseGoInt64 } from '../identity/service-account-identity.js';
 import { close, DEFAULT_HOST, listen } from '../server/listen.js';
+import type { KubeConfigSource } from '../server/k8s-api.js';
 import { createWebhookServer } from '../server/webhook-server.js';
-import { openSqliteStore, SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
 import { EXIT_FINDINGS, UsageError, type CommandIo } from './io.js';
 import { processStopSignal } from './up.js';
+import { openWebhookSource } from './webhook-source.js';
 
 export const webhookHelp = `usage: openirsa webhook [--tls-cert FILE] [--tls-key FILE] [--port 443] [--host 127.0.0.1]
                        [--data DIR] [--annotation-prefix P] [--token-audience A]
                        [--token-mount-path PATH] [--token-expiration S]
                        [--aws-default-region R] [--sts-regional-endpoint]
+                       [--kubeconfig PATH] [--service-account-lookup-grace-period D]
+                       [--aws-endpoint-url URL]
 
 Serves the pod-identity mutating webhook over TLS as amazon-eks-pod-identity-webhook does (IRSA mode):
 POST /mutate (AdmissionReview admission.k8s.io/v1 in, JSONPatch out) and GET /healthz (\`ok\`). The
 certificate files are reloaded when they change (checked every 10 s).
 
-Service accounts and their annotations come from the data directory's store (the ServiceAccount
-manifests given to \`openirsa up -f\` or \`openirsa apply -f\`). Reading them from the cluster's API
-server (in-cluster, --kubeconfig) is not available, nor are --watch-config-map, --compose-role-arn
-and the container-credentials (Pod Identity) mode.
+Service accounts and their annotations come from the cluster's API server when --kubeconfig is
+given, or inside a pod (KUBERNETES_SERVICE_HOST set, no --data): the in-cluster service-account
+token and CA. An informer lists every namespace's ServiceAccounts, then watches them; GET /healthz
+answers 503 until that first list has arrived (GET /livez answers \`ok\` at once). A service account
+the cache lacks is fetched directly (rate limited, within the grace period); when that fails too,
+the pod is admitted without a patch and a line is logged. Otherwise (and always with --data) they
+come from the data directory's store (the ServiceAccount manifests given to \`openirsa up -f\` or
+\`openirsa apply -f\`). --watch-config-map, --compose-role-arn and the container-credentials (Pod
+Identity) mode are not available.
 
   --tls-cert FILE            certificate chain, PEM (default /etc/webhook/certs/tls.crt)
   --tls-key FILE             its private key, PEM (default /etc/webhook/certs/tls.key)
@@ -35,20 +41,51 @@ and the container-credentials (Pod Identity) mode.
   --token-expiration S       default token lifetime in seconds (default 86400; below 600 means 600)
   --aws-default-region R     also inject AWS_DEFAULT_REGION and AWS_REGION
   --sts-regional-endpoint    inject AWS_STS_REGIONAL_ENDPOINTS=regional by default
+  --kubeconfig PATH          read service accounts from the API server of this kubeconfig's
+                             current context
+  --service-account-lookup-grace-period D
+                             how long an admission waits for a direct GET of a service account
+                             the cache lacks, e.g. 500ms or 2s (default 1s, at most 30s); 0: no GET
+  --aws-endpoint-url URL     also inject AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS, _IAM and _S3 (those
+                             a container does not define), so that its AWS clients call openirsa
+                             instead of real AWS, e.g. http://openirsa.openirsa.svc:4566
 
 Example:
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=pod-identity-webhook.default.svc \\
     -addext subjectAltName=DNS:pod-identity-webhook.default.svc -keyout tls.key -out tls.crt
   openirsa webhook --tls-cert tls.crt --tls-key tls.key --port 8443 --data ./.openirsa
+  openirsa webhook --tls-cert tls.crt --tls-key tls.key --port 8443 --kubeconfig ~/.kube/config \\
+    --aws-endpoint-url http://openirsa.openirsa.svc:4566
 `;
 
 /** How often the certificate files are checked for a change. */
 const CERT_CHECK_INTERVAL_MS = 10_000;
 
+/**
+ * Where the webhook reads service accounts: the data directory's store, or the Kubernetes API server
+ * (a kubeconfig file, or the in-cluster service-account files), with the direct-GET grace period.
+ */
+export type WebhookSource =
+  | { readonly kind: 'store' }
+  | { readonly kind: 'kubernetes'; readonly kubeConfig: KubeConfigSource; readonly lookupGraceMs: number };
+
+/** `--service-account-lookup-grace-period`: upstream's flag, a Go duration; ours accepts `ms` and `s`. */
+const DEFAULT_LOOKUP_GRACE = '1s';
+const MAX_LOOKUP_GRACE_MS = 30_000;
+const MAX_ENDPOINT_URL_LENGTH = 1024;
+
 export function parseWebhookArgs(
   args: string[],
   env: Readonly<Record<string, string | undefined>>,
-): { tlsCert: string; tlsKey: string; port: number; host: string; data: string; settings: WebhookSettings } {
+): {
+  tlsCert: string;
+  tlsKey: string;
+  port: number;
+  host: string;
+  data: string;
+  settings: WebhookSettings;
+  source: WebhookSource;
+} {
   const { values } = parseArgs({
     args,
     strict: true,
@@ -68,6 +105,9 @@ export function parseWebhookArgs(
       },
       'aws-default-region': { type: 'string', default: '' },
       'sts-regional-endpoint': { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
+      'service-account-lookup-grace-period': { type: 'string', default: DEFAULT_LOOKUP_GRACE },
+      'aws-endpoint-url': { type: 'string' },
     },
   });
   if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
@@ -92,7 +132,10 @@ export function parseWebhookArgs(
   for (const flag of ['tls-cert', 'tls-key', 'host', 'token-audience'] as const) {
     if (values[flag] === '') throw new UsageError(`\`--${flag}\` expects a value, got an empty string`);
   }
+  const endpointUrl = values['aws-endpoint-url'];
+  if (endpointUrl !== undefined) checkEndpointUrl(endpointUrl);
   return {
+    source: webhookSource(values, env),
     tlsCert: values['tls-cert'],
     tlsKey: values['tls-key'],
     port: Number(values.port),
@@ -106,8 +149,72 @@ export function parseWebhookArgs(
       tokenExpirationSeconds: Math.max(600, Number(expiration)),
       ...(values['aws-default-region'] !== '' ? { region: values['aws-default-region'] } : {}),
       regionalSts: values['sts-regional-endpoint'],
+      ...(endpointUrl !== undefined ? { endpointUrl } : {}),
     },
   };
+}
+
+/**
+ * The API server with `--kubeconfig`, or inside a pod (`KUBERNETES_SERVICE_HOST` set) unless `--data`
+ * names a store; the store otherwise. `--data` and `--kubeconfig` together are a contradiction.
+ */
+function webhookSource(
+  values: { kubeconfig?: string; data?: string; 'service-account-lookup-grace-period': string },
+  env: Readonly<Record<string, string | undefined>>,
+): WebhookSource {
+  const grace = values['service-account-lookup-grace-period'];
+  const lookupGraceMs = parseGraceMs(grace);
+  if (lookupGraceMs === undefined) {
+    throw new UsageError(
+      `\`--service-account-lookup-grace-period\` expects a duration such as \`500ms\` or \`2s\` (at most 30s), got \`${grace}\``,
+    );
+  }
+  if (values.kubeconfig !== undefined) {
+    if (values.kubeconfig === '') throw new UsageError('`--kubeconfig` expects a file, got an empty string');
+    if (values.data !== undefined) {
+      throw new UsageError(
+        '`--kubeconfig` and `--data` name two sources of service accounts: give one (the API server or the store)',
+      );
+    }
+    return { kind: 'kubernetes', kubeConfig: { kind: 'file', path: values.kubeconfig }, lookupGraceMs };
+  }
+  if (values.data === undefined && (env.KUBERNETES_SERVICE_HOST ?? '') !== '') {
+    return { kind: 'kubernetes', kubeConfig: { kind: 'in-cluster' }, lookupGraceMs };
+  }
+  return { kind: 'store' };
+}
+
+function parseGraceMs(value: string): number | undefined {
+  const m = /^(0|[1-9][0-9]{0,5})(ms|s)?$/.exec(value);
+  if (m === null) return undefined;
+  const unit = m[2];
+  if (unit === undefined && m[1] !== '0') return undefined; // Go durations need a unit, except 0
+  const ms = Number(m[1]) * (unit === 's' ? 1000 : 1);
+  return ms > MAX_LOOKUP_GRACE_MS ? undefined : ms;
+}
+
+/** An absolute http(s) URL without credentials, query or fragment: what the SDKs take as an endpoint. */
+function checkEndpointUrl(value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (
+    value.length > MAX_ENDPOINT_URL_LENGTH ||
+    url === undefined ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    /\s/.test(value)
+  ) {
+    throw new UsageError(
+      `\`--aws-endpoint-url\` expects an http(s) URL such as \`http://openirsa.openirsa.svc:4566\`, got \`${value.slice(0, 300)}\``,
+    );
+  }
 }
 
 /** `openirsa webhook`: serves until SIGINT/SIGTERM (or `stop`), then closes and returns 0. */
@@ -118,29 +225,31 @@ export async function webhook(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
   const options = parseWebhookArgs(args, env);
-  const storePath = join(options.data, SQLITE_FILE_NAME);
-  try {
-    await access(storePath);
-  } catch {
-    io.stderr(
-      `openirsa: no store in \`${options.data}\`; start \`openirsa up --data ${options.data}\` once first\n`,
-    );
-    return EXIT_FINDINGS;
-  }
-  const store = openSqliteStore({ path: storePath, clock: io.clock });
   const logger = {
     error: (message: string, fields?: Readonly<Record<string, unknown>>) =>
       io.stderr(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
   };
+  const source = await openWebhookSource(
+    options.source,
+    options.data,
+    options.settings.annotationPrefix,
+    io,
+    logger,
+  );
+  if (typeof source === 'string') {
+    io.stderr(`openirsa: ${source}\n`);
+    return EXIT_FINDINGS;
+  }
   try {
     let created;
     try {
       created = await createWebhookServer({
         certFile: options.tlsCert,
         keyFile: options.tlsKey,
-        serviceAccounts: store.serviceAccounts,
+        serviceAccounts: source.serviceAccounts,
         settings: options.settings,
         logger,
+        ...(source.ready !== undefined ? { ready: source.ready } : {}),
       });
     } catch (e) {
       io.stderr(`openirsa: cannot load the TLS certificate: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -151,7 +260,7 @@ export async function webhook(
     reloader.start(CERT_CHECK_INTERVAL_MS);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     io.stdout(
-      `openirsa webhook is up\n  mutate   https://${host}:${address.port}/mutate\n  healthz  https://${host}:${address.port}/healthz\n  port     ${address.port}\n`,
+      `openirsa webhook is up\n  mutate   https://${host}:${address.port}/mutate\n  healthz  https://${host}:${address.port}/healthz\n  port     ${address.port}\n  service accounts from ${source.summary}\n`,
     );
     // Only now: an early return must not leave signal handlers behind.
     const signal = stop ?? processStopSignal();
@@ -162,6 +271,6 @@ export async function webhook(
     await close(server);
     return 0;
   } finally {
-    await store.close();
+    await source.close();
   }
 }

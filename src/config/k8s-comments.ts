@@ -1,6 +1,7 @@
 import {
   APP_NAME,
   AWS_PORT,
+  awsEndpointUrl,
   SKIP_WEBHOOK_LABEL,
   STS_AUDIENCE,
   WEBHOOK_SERVICE,
@@ -16,7 +17,7 @@ export function headerComment(o: ClusterOptions): string {
     'openirsa in a Kubernetes cluster, printed by `openirsa k8s manifests`.',
     `Namespace ${o.namespace}; apply with: kubectl apply -f FILE`,
     `STS/IAM/S3: http://${APP_NAME}.${o.namespace}.svc:${AWS_PORT}; the pod-identity webhook: https://${WEBHOOK_SERVICE}.${o.namespace}.svc/mutate`,
-    'Both run in one pod and share the data directory on the PersistentVolumeClaim below.',
+    'Both run in one pod; openirsa up keeps its data directory on the PersistentVolumeClaim below.',
     ...(o.issuer === undefined
       ? [
           "No --issuer was given: openirsa's STS trusts only its built-in issuer, not the tokens the",
@@ -54,8 +55,10 @@ export function webhookComment(o: ClusterOptions): string {
   const lines = [
     'The pod-identity webhook, as amazon-eks-pod-identity-webhook deploys it; pods labelled',
     `${SKIP_WEBHOOK_LABEL}, and openirsa's own pods, are not sent to it.`,
-    "`openirsa webhook` reads service accounts and their eks.amazonaws.com/role-arn from openirsa's",
-    'store: apply the ServiceAccount manifests of IRSA workloads to openirsa as well (openirsa up -f).',
+    '`openirsa webhook` reads service accounts and their eks.amazonaws.com/role-arn from the API server',
+    '(list and watch, with the RBAC above), and adds AWS_ENDPOINT_URL, _STS, _IAM and _S3 =',
+    `${awsEndpointUrl(o.namespace)} to each container that does not set them: without them the`,
+    "pods' AWS clients would call real AWS, whose STS does not trust this cluster's tokens.",
   ];
   if (o.caBundlePem === undefined) {
     lines.push(

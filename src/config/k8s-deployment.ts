@@ -1,6 +1,7 @@
 import {
   APP_NAME,
   AWS_PORT,
+  awsEndpointUrl,
   CLUSTER_CA_FILE,
   DATA_CLAIM,
   DATA_DIR,
@@ -21,8 +22,8 @@ import {
 } from './k8s-names.js';
 
 /**
- * The Deployment: one pod, `openirsa up` and `openirsa webhook` side by side, sharing the data
- * directory, non-root, read-only root file system, no capabilities.
+ * The Deployment: one pod, `openirsa up` (with the data directory) and `openirsa webhook` (service
+ * accounts from the API server) side by side, non-root, read-only root file system, no capabilities.
  */
 
 function upArgs(o: ClusterOptions): string[] {
@@ -35,7 +36,13 @@ function upArgs(o: ClusterOptions): string[] {
   return args;
 }
 
-function webhookArgs(): string[] {
+/**
+ * No `--data`: inside the pod the webhook reads service accounts from the API server (in-cluster
+ * config; the RBAC grants get, list, watch), so a workload's ServiceAccount needs applying to the
+ * cluster only. `--aws-endpoint-url`: without it mutated pods would call real AWS with the cluster's
+ * tokens, which AWS's STS does not trust.
+ */
+function webhookArgs(o: ClusterOptions): string[] {
   return [
     'webhook',
     '--tls-cert',
@@ -46,8 +53,8 @@ function webhookArgs(): string[] {
     '0.0.0.0',
     '--port',
     String(WEBHOOK_CONTAINER_PORT),
-    '--data',
-    DATA_DIR,
+    '--aws-endpoint-url',
+    awsEndpointUrl(o.namespace),
   ];
 }
 
@@ -58,16 +65,26 @@ const containerSecurity = {
   capabilities: { drop: ['ALL'] },
 };
 
+interface Probe {
+  readonly path: string;
+  readonly port: string;
+  readonly scheme: 'HTTP' | 'HTTPS';
+}
+
 interface ContainerPort {
   readonly name: string;
   readonly containerPort: number;
-  readonly probe: { readonly path: string; readonly port: string; readonly scheme: 'HTTP' | 'HTTPS' };
+  readonly probe: Probe;
+  /** The liveness probe, when it is not the readiness one. */
+  readonly liveness?: Probe;
+  /** Whether the container mounts the data directory. */
+  readonly data: boolean;
 }
 
 function container(o: ClusterOptions, name: string, args: string[], port: ContainerPort) {
   const probe = port.probe;
   const mounts: Record<string, unknown>[] = [
-    { name: 'data', mountPath: DATA_MOUNT },
+    ...(port.data ? [{ name: 'data', mountPath: DATA_MOUNT }] : []),
     { name: 'tmp', mountPath: '/tmp' },
   ];
   return {
@@ -78,7 +95,12 @@ function container(o: ClusterOptions, name: string, args: string[], port: Contai
     args,
     ports: [{ name: port.name, containerPort: port.containerPort, protocol: 'TCP' }],
     readinessProbe: { httpGet: probe, periodSeconds: 5, failureThreshold: 3 },
-    livenessProbe: { httpGet: probe, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3 },
+    livenessProbe: {
+      httpGet: port.liveness ?? probe,
+      initialDelaySeconds: 10,
+      periodSeconds: 20,
+      failureThreshold: 3,
+    },
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '512Mi' } },
     securityContext: containerSecurity,
     volumeMounts: mounts,
@@ -90,11 +112,16 @@ export function deployment(o: ClusterOptions): K8sObject {
     name: 'aws',
     containerPort: AWS_PORT,
     probe: { path: '/_openirsa/health', port: 'aws', scheme: 'HTTP' },
+    data: true,
   });
-  const webhook = container(o, 'webhook', webhookArgs(), {
+  const webhook = container(o, 'webhook', webhookArgs(o), {
     name: 'webhook',
     containerPort: WEBHOOK_CONTAINER_PORT,
+    // Ready once the service accounts are listed; alive as long as it serves (a restart would not
+    // make an unreachable API server list sooner).
     probe: { path: '/healthz', port: 'webhook', scheme: 'HTTPS' },
+    liveness: { path: '/livez', port: 'webhook', scheme: 'HTTPS' },
+    data: false,
   });
   webhook.volumeMounts.push({ name: 'webhook-tls', mountPath: TLS_MOUNT, readOnly: true });
   const volumes: Record<string, unknown>[] = [

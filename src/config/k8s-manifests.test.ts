@@ -138,6 +138,12 @@ test('probes: /_openirsa/health over http for openirsa up, /healthz over https f
     port: 'webhook',
     scheme: 'HTTPS',
   });
+  // Ready after the first list of service accounts; alive while it serves.
+  assert.deepEqual(at(webhook, 'livenessProbe', 'httpGet'), {
+    path: '/livez',
+    port: 'webhook',
+    scheme: 'HTTPS',
+  });
   assert.deepEqual(at(server, 'args'), [
     'up',
     '--host',
@@ -157,9 +163,32 @@ test('probes: /_openirsa/health over http for openirsa up, /healthz over https f
     '0.0.0.0',
     '--port',
     '8443',
-    '--data',
-    '/var/lib/openirsa/data',
+    '--aws-endpoint-url',
+    'http://openirsa.irsa.svc:4566',
   ]);
+});
+
+test('the webhook reads service accounts from the API server: no data directory, the endpoint of openirsa', () => {
+  const list = objects();
+  const [server, webhook] = at(
+    only(list, 'Deployment'),
+    'spec',
+    'template',
+    'spec',
+    'containers',
+  ) as unknown[];
+  const mounts = (c: unknown) => (at(c, 'volumeMounts') as unknown[]).map((m) => at(m, 'name'));
+  assert.deepEqual(mounts(server), ['data', 'tmp']);
+  assert.deepEqual(mounts(webhook), ['tmp', 'webhook-tls']);
+  // The URL the webhook injects is the Service that serves STS, IAM and S3.
+  const service = only(list, 'Service', 'openirsa');
+  assert.deepEqual(at(service, 'spec', 'ports', 0, 'port'), 4566);
+  const args = at(webhook, 'args') as string[];
+  assert.equal(args[args.indexOf('--aws-endpoint-url') + 1], `http://openirsa.${BASE.namespace}.svc:4566`);
+  assert.ok(!args.includes('--data') && !args.includes('--kubeconfig'), 'in-cluster config');
+  const comment = renderManifests(clusterManifests(BASE));
+  assert.match(comment, /reads service accounts and their eks.amazonaws.com\/role-arn from the API server/);
+  assert.match(comment, /without them the\n# pods' AWS clients would call real AWS/);
 });
 
 test("the webhook configuration is upstream's: Ignore, CREATE pods, v1, sideEffects None, /mutate", () => {

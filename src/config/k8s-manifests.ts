@@ -27,8 +27,9 @@ import { headerComment, issuerComment, missingSecretComment, webhookComment } fr
  * Decisions, each explained where it is made (here and in k8s-deployment.ts):
  * - one pod with two containers: `openirsa up` (STS, IAM, S3 on 4566) and `openirsa webhook` (TLS on
  *   8443, exposed as port 443 by its own Service, as the API server calls a webhook on 443 by default);
- * - the data directory on a PersistentVolumeClaim shared by both containers, so S3 objects, IAM state
- *   and keys survive a restart; hence one replica and the `Recreate` strategy (SQLite is one writer);
+ * - the data directory on a PersistentVolumeClaim, so S3 objects, IAM state and keys survive a
+ *   restart; hence one replica and the `Recreate` strategy (SQLite is one writer); the webhook reads
+ *   service accounts from the API server and points mutated pods at the `openirsa` Service;
  * - the MutatingWebhookConfiguration as amazon-eks-pod-identity-webhook's `deploy/mutatingwebhook.yaml`
  *   defines it (irsa-wire.md §2.5), speaking `v1`, and never sent openirsa's own pods.
  */

@@ -69,6 +69,15 @@ export function webhookDnsNames(namespace: string): string[] {
   return [WEBHOOK_SERVICE, base, `${base}.svc`, `${base}.svc.cluster.local`];
 }
 
+/**
+ * openirsa's STS, IAM and S3 as pods reach it: its Service, by the name every pod resolves (the
+ * `.svc` form goes through the pod's DNS search list, so it holds whatever the cluster domain is).
+ * The webhook injects it as `AWS_ENDPOINT_URL*` (`openirsa webhook --aws-endpoint-url`).
+ */
+export function awsEndpointUrl(namespace: string): string {
+  return `http://${APP_NAME}.${namespace}.svc:${AWS_PORT}`;
+}
+
 /** Cluster-scoped names carry the namespace, so two installs never collide. */
 export function clusterScopedName(namespace: string, what: string): string {
   return `openirsa-${namespace}-${what}`;

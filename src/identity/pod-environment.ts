@@ -58,3 +58,27 @@ export function definedVariables(names: ReadonlySet<string>): DefinedVariables {
     sts: names.has('AWS_STS_REGIONAL_ENDPOINTS'),
   };
 }
+
+/**
+ * The variables that point a container's AWS clients at openirsa instead of real AWS (the webhook's
+ * `--aws-endpoint-url`, an openirsa addition: amazon-eks-pod-identity-webhook injects none). The same
+ * four `openirsa exec` sets: the global one, which botocore >= 1.31, AWS CLI >= 2.13 and JS v3 >= ~3.428
+ * read (irsa-wire.md §6.5, §8.3), and the per-service ones of the services openirsa serves.
+ */
+export const ENDPOINT_VARIABLES: readonly string[] = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_ENDPOINT_URL_IAM',
+  'AWS_ENDPOINT_URL_S3',
+];
+
+/**
+ * The endpoint variables a container gets, given the names it defines already: one it defines keeps
+ * its value (by name, as the webhook's other variables). Our decision: a container that sets the
+ * global `AWS_ENDPOINT_URL` itself gets none of the per-service ones either, as those would silently
+ * win over its own choice for STS, IAM and S3 (a per-service variable beats the global one).
+ */
+export function endpointEnvironment(url: string, names: ReadonlySet<string>): EnvVar[] {
+  if (names.has('AWS_ENDPOINT_URL')) return [];
+  return ENDPOINT_VARIABLES.filter((name) => !names.has(name)).map((name) => ({ name, value: url }));
+}

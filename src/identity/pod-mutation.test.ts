@@ -204,3 +204,60 @@ test('the AdmissionReview answer echoes type meta and carries the patch base64-e
     response: { allowed: false, result: { message: 'bad content' } },
   });
 });
+
+test('--aws-endpoint-url adds the four endpoint variables after the web identity, keeping those a container defines', () => {
+  const settings = { ...DEFAULT_WEBHOOK_SETTINGS, endpointUrl: 'http://openirsa.openirsa.svc:4566' };
+  const names = (c: unknown) =>
+    ((c as { env?: { name: string; value?: string }[] }).env ?? []).map(
+      (e) => `${e.name}=${e.value ?? '<ref>'}`,
+    );
+  const containers = (m: ReturnType<typeof mutatePod>) =>
+    m?.patch.find((p) => p.path === '/spec/containers')?.value as unknown[];
+  const plain = mutatePod(pod({ containers: [container] }), 'default', lookup, settings);
+  assert.deepEqual(names(containers(plain)[0]), [
+    `AWS_ROLE_ARN=${role}`,
+    'AWS_WEB_IDENTITY_TOKEN_FILE=/var/run/secrets/eks.amazonaws.com/serviceaccount/token',
+    'AWS_ENDPOINT_URL=http://openirsa.openirsa.svc:4566',
+    'AWS_ENDPOINT_URL_STS=http://openirsa.openirsa.svc:4566',
+    'AWS_ENDPOINT_URL_IAM=http://openirsa.openirsa.svc:4566',
+    'AWS_ENDPOINT_URL_S3=http://openirsa.openirsa.svc:4566',
+  ]);
+  const own = mutatePod(
+    pod(
+      {
+        initContainers: [{ name: 'init', env: [{ name: 'AWS_ENDPOINT_URL', value: 'http://mine:1' }] }],
+        containers: [
+          {
+            name: 's3',
+            env: [{ name: 'AWS_ENDPOINT_URL_S3', valueFrom: { configMapKeyRef: { name: 'c', key: 'k' } } }],
+          },
+          { name: 'skipped' },
+        ],
+      },
+      { annotations: { 'eks.amazonaws.com/skip-containers': 'skipped' } },
+    ),
+    'default',
+    lookup,
+    settings,
+  );
+  // Its own global endpoint: no per-service variable would silently override it.
+  assert.deepEqual(names(containers(own)[0]), [
+    'AWS_ENDPOINT_URL_S3=<ref>',
+    `AWS_ROLE_ARN=${role}`,
+    'AWS_WEB_IDENTITY_TOKEN_FILE=/var/run/secrets/eks.amazonaws.com/serviceaccount/token',
+    'AWS_ENDPOINT_URL=http://openirsa.openirsa.svc:4566',
+    'AWS_ENDPOINT_URL_STS=http://openirsa.openirsa.svc:4566',
+    'AWS_ENDPOINT_URL_IAM=http://openirsa.openirsa.svc:4566',
+  ]);
+  assert.deepEqual(names(containers(own)[1]), [], 'skip-containers is respected');
+  const init = own?.patch.find((p) => p.path === '/spec/initContainers')?.value as unknown[];
+  assert.deepEqual(names(init[0]), [
+    'AWS_ENDPOINT_URL=http://mine:1',
+    `AWS_ROLE_ARN=${role}`,
+    'AWS_WEB_IDENTITY_TOKEN_FILE=/var/run/secrets/eks.amazonaws.com/serviceaccount/token',
+  ]);
+  // Without the flag nothing changes (the upstream fixture above).
+  assert.ok(
+    !JSON.stringify(mutatePod(pod({ containers: [container] }), 'default', lookup)).includes('ENDPOINT'),
+  );
+});

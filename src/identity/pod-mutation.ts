@@ -7,7 +7,7 @@
  * webhook and `openirsa exec`.
  */
 
-import { definedVariables, podEnvironment } from './pod-environment.js';
+import { definedVariables, endpointEnvironment, podEnvironment } from './pod-environment.js';
 
 /** What a service account's annotations resolve to (see config/manifests.ts). */
 export interface ServiceAccountIdentity {
@@ -31,6 +31,8 @@ export interface WebhookSettings {
   readonly region?: string;
   /** `--sts-regional-endpoint`, default false. */
   readonly regionalSts: boolean;
+  /** `--aws-endpoint-url` (openirsa's own): when set, the `AWS_ENDPOINT_URL*` variables are injected. */
+  readonly endpointUrl?: string;
 }
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
@@ -111,6 +113,7 @@ export function mutatePod(
                 regionalSts,
                 region: settings.region,
                 mountPath: settings.mountPath,
+                endpointUrl: settings.endpointUrl,
               })
             : c,
         )
@@ -144,6 +147,7 @@ interface EnvPlan {
   readonly regionalSts: boolean;
   readonly region: string | undefined;
   readonly mountPath: string;
+  readonly endpointUrl: string | undefined;
 }
 
 /** handler.go `addEnvToContainer`: only names count (a `valueFrom` defines a variable too). */
@@ -153,6 +157,8 @@ function addEnvToContainer(container: Json, plan: EnvPlan): Json {
   const defined = definedVariables(names);
   if (defined.webIdentity && defined.region && defined.sts) return container;
   env.push(...podEnvironment(plan, defined));
+  // After the webhook's own variables; a container left alone above gets none (it chose its identity).
+  if (plan.endpointUrl !== undefined) env.push(...endpointEnvironment(plan.endpointUrl, names));
   const mounts: unknown[] = Array.isArray(container.volumeMounts)
     ? [...(container.volumeMounts as unknown[])]
     : [];

@@ -6,7 +6,17 @@ import {
 } from '../identity/pod-mutation.js';
 import { serviceAccountIdentity } from '../identity/service-account-identity.js';
 import type { WireResponse } from '../protocol/query-response.js';
-import type { ServiceAccountStore } from '../store/service-accounts.js';
+
+/**
+ * Where the webhook reads a service account's annotations: the store (`ServiceAccountStore` fits), or
+ * the cluster's API server (`k8s-service-accounts.ts`). `undefined`: unknown, the pod is not mutated.
+ */
+export interface ServiceAccountLookup {
+  get(
+    namespace: string,
+    name: string,
+  ): Promise<{ readonly annotations: Readonly<Record<string, string>> } | undefined>;
+}
 
 /**
  * A pod in an AdmissionReview is bounded by what kube-apiserver sends: its request body limit is
@@ -21,12 +31,12 @@ export const INVALID_CONTENT_TYPE_MESSAGE = 'Invalid Content-Type, expected `app
  * One AdmissionReview exchange as the webhook's `/mutate` answers it (irsa-wire.md §2.1, §2.5): the
  * Content-Type must be exactly `application/json` (Go compares the header string, so a `charset`
  * parameter is refused too), else 415 with Go's `http.Error` body; otherwise 200 with the review
- * response, service accounts read from `store`.
+ * response, service accounts read from `store` (the store, or the cluster's API server).
  */
 export async function answerAdmissionReview(
   contentType: string | undefined,
   body: Buffer,
-  store: ServiceAccountStore,
+  store: ServiceAccountLookup,
   settings: WebhookSettings = DEFAULT_WEBHOOK_SETTINGS,
 ): Promise<WireResponse> {
   if (contentType !== 'application/json') {

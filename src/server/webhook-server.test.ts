@@ -156,3 +156,36 @@ test('the webhook serves /healthz and /mutate over TLS and reloads a changed cer
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('/healthz answers 503 until the service accounts are ready; /livez answers ok throughout', async (t) => {
+  if (!hasOpenssl()) {
+    t.skip('the openssl command is not installed: cannot make a test certificate');
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'openirsa-webhook-'));
+  let server: Server | undefined;
+  try {
+    makeCert(dir, 'tls');
+    const ca = [await readFile(join(dir, 'tls.crt'), 'utf8')];
+    let ready = false;
+    const created = await createWebhookServer({
+      certFile: join(dir, 'tls.crt'),
+      keyFile: join(dir, 'tls.key'),
+      serviceAccounts,
+      settings: DEFAULT_WEBHOOK_SETTINGS,
+      logger: { error: () => undefined },
+      ready: () => ready,
+    });
+    server = created.server;
+    await listen(server, 0);
+    const early = await call(server, ca, 'GET', '/healthz');
+    assert.deepEqual([early.status, early.body], [503, 'service accounts not synced yet\n']);
+    assert.deepEqual((await call(server, ca, 'GET', '/livez')).body, 'ok');
+    ready = true;
+    const later = await call(server, ca, 'GET', '/healthz');
+    assert.deepEqual([later.status, later.body], [200, 'ok']);
+  } finally {
+    if (server?.listening) await close(server);
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -3,8 +3,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebhookSettings } from '../identity/pod-mutation.js';
 import type { WireResponse } from '../protocol/query-response.js';
-import type { ServiceAccountStore } from '../store/service-accounts.js';
-import { answerAdmissionReview, MAX_ADMISSION_REVIEW_BYTES } from './admission.js';
+import { answerAdmissionReview, MAX_ADMISSION_REVIEW_BYTES, type ServiceAccountLookup } from './admission.js';
 import { readBody } from './body.js';
 import type { Logger } from './server.js';
 
@@ -15,17 +14,26 @@ export interface CertificateFiles {
 }
 
 export interface WebhookServerOptions extends CertificateFiles {
-  readonly serviceAccounts: ServiceAccountStore;
+  readonly serviceAccounts: ServiceAccountLookup;
   readonly settings: WebhookSettings;
   readonly logger: Logger;
+  /**
+   * Whether the service accounts are there to answer with (the informer's first list has arrived):
+   * until then `GET /healthz` answers 503. Default: always ready (the store).
+   */
+  readonly ready?: () => boolean;
 }
+
+/** `GET /healthz` before the service accounts are known: the readiness probe keeps the pod out. */
+export const NOT_READY_BODY = 'service accounts not synced yet\n';
 
 /** Go's `http.NotFound` body. */
 const NOT_FOUND_BODY = '404 page not found\n';
 
 /**
  * The standalone webhook, as amazon-eks-pod-identity-webhook serves it (irsa-wire.md §2.1): TLS,
- * `POST /mutate` (AdmissionReview) and `GET /healthz` → `ok`; anything else is Go's 404. The
+ * `POST /mutate` (AdmissionReview) and `GET /healthz` → `ok` (ours: 503 until `ready`, where upstream
+ * answers `ok` at once), plus `GET /livez` → `ok`; anything else is Go's 404. The
  * certificate is reloaded when its files change (`CertificateReloader`), as the upstream certwatcher
  * does, so a renewed cert-manager secret needs no restart.
  */
@@ -56,7 +64,11 @@ export async function createWebhookServer(
 async function answer(options: WebhookServerOptions, req: IncomingMessage): Promise<WireResponse> {
   const url = req.url ?? '/';
   const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
-  if (path === '/healthz') return text(200, 'ok');
+  if (path === '/healthz') {
+    return options.ready === undefined || options.ready() ? text(200, 'ok') : text(503, NOT_READY_BODY);
+  }
+  // Liveness (our addition): the process serves, synced or not; a restart would not sync it sooner.
+  if (path === '/livez') return text(200, 'ok');
   if (path !== '/mutate') return text(404, NOT_FOUND_BODY);
   const body = await readBody(req, MAX_ADMISSION_REVIEW_BYTES);
   if (!body.ok) {
