@@ -59,11 +59,12 @@ export async function openWebhookSource(
       io.stdout(`openirsa webhook: ${count} service accounts listed from the API server; ready\n`),
   });
   accounts.start();
-  const where = source.kubeConfig.kind === 'file' ? source.kubeConfig.path : 'in-cluster';
+  const where =
+    source.kubeConfig.kind === 'file' ? `kubeconfig ${source.kubeConfig.path}` : 'in-cluster config';
   return {
     serviceAccounts: accounts,
     ready: () => accounts.synced,
-    summary: `the Kubernetes API server ${k8sApi.apiServerUrl(kubeConfig)} (${where}), listing`,
+    summary: `the Kubernetes API server ${k8sApi.apiServerUrl(kubeConfig)} (${where})`,
     close: () => accounts.stop(),
   };
 }

@@ -67,7 +67,7 @@ export class KubernetesServiceAccounts implements ServiceAccountLookup {
   private readonly limiter: TokenBucket;
   private readonly fetched = new Map<string, Fetched>();
   private readonly inflight = new Map<string, Promise<CachedServiceAccount | undefined>>();
-  private readonly lists = new AbortController();
+  private readonly requests = new AbortController();
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private listedOnce = false;
@@ -108,7 +108,7 @@ export class KubernetesServiceAccounts implements ServiceAccountLookup {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    this.lists.abort();
+    this.requests.abort();
     this.watch.close();
     await this.informer.stop();
     await this.starting;
@@ -152,7 +152,7 @@ export class KubernetesServiceAccounts implements ServiceAccountLookup {
       answer = await getJson(this.options.kubeConfig, path, {
         timeoutMs: this.options.lookupGraceMs,
         maxBytes: MAX_OBJECT_BYTES,
-        signal: this.lists.signal,
+        signal: this.requests.signal,
       });
     } catch (error) {
       this.unmutated(
@@ -199,7 +199,7 @@ export class KubernetesServiceAccounts implements ServiceAccountLookup {
       const answer = await getJson(this.options.kubeConfig, `${SERVICE_ACCOUNTS_PATH}?${query.toString()}`, {
         timeoutMs: LIST_TIMEOUT_MS,
         maxBytes: MAX_LIST_PAGE_BYTES,
-        signal: this.lists.signal,
+        signal: this.requests.signal,
       });
       if (answer.status !== 200) {
         throw new ApiRequestError(`listing service accounts: ${statusMessage(answer)}`);

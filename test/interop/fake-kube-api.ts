@@ -42,6 +42,7 @@ export class FakeKubeApi {
   private readonly events: WatchEvent[] = [];
   private readonly watches = new Set<ServerResponse>();
   private rv = 100;
+  private compactedAt = 0;
   private holdList: Promise<void> | undefined;
   private releaseList: (() => void) | undefined;
   private constructor(
@@ -115,6 +116,20 @@ export class FakeKubeApi {
       metadata: { ...(stored.object.metadata as object), resourceVersion: String(this.rv) },
     };
     this.emit('DELETED', object);
+  }
+
+  /** Sends a line as it is to every open watch (a malformed event, say). */
+  emitRaw(line: string): void {
+    for (const res of this.watches) res.write(`${line}\n`);
+  }
+
+  /**
+   * Forgets the event history, as etcd compaction does: a watch from an older resourceVersion gets
+   * an ERROR event with a 410 Gone Status and is closed, so the informer must list again.
+   */
+  compact(): void {
+    this.compactedAt = this.rv;
+    this.events.length = 0;
   }
 
   /** Ends every open watch stream, as the API server does at its watch timeout. */
@@ -211,6 +226,20 @@ export class FakeKubeApi {
     const from = Number(url.searchParams.get('resourceVersion') ?? '0');
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
+    if (from < this.compactedAt) {
+      const gone = {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        reason: 'Expired',
+        code: 410,
+      };
+      res.end(
+        `${JSON.stringify({ type: 'ERROR', object: { ...gone, message: `too old resource version: ${from}` } })}\n`,
+      );
+      return;
+    }
     for (const event of this.events) if (event.rv > from) res.write(event.line);
     this.watches.add(res);
     res.on('close', () => this.watches.delete(res));

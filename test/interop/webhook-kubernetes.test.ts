@@ -279,6 +279,62 @@ test('the informer reconnects when the server closes the watch, resuming at its 
   }
 });
 
+test('direct GETs are rate limited (burst 20) and one per service account however many pods wait', async () => {
+  const api = await FakeKubeApi.start();
+  const logger = recordingLogger();
+  const accounts = await informer(api, { logger });
+  try {
+    await waitFor('the first list', () => accounts.synced);
+    api.setQuietly({ namespace: 'team-a', name: 'late', annotations: annotated(ROLE_A) });
+    const same = await Promise.all(Array.from({ length: 5 }, () => mutate(accounts, 'team-a', 'late')));
+    assert.ok(same.every((m) => env(m)?.AWS_ROLE_ARN === ROLE_A));
+    assert.equal(api.requests.filter((r) => r.endsWith('/serviceaccounts/late')).length, 1);
+    // 30 more distinct misses at once: the bucket has 19 tokens left, the rest are admitted unmutated.
+    const many = await Promise.all(
+      Array.from({ length: 30 }, (_, n) => mutate(accounts, 'team-b', `sa-${n}`)),
+    );
+    assert.ok(many.every((m) => m.allowed && m.patch === undefined));
+    const gets = api.requests.filter((r) => r.includes('/namespaces/team-b/')).length;
+    assert.ok(gets >= 19 && gets <= 21, `${gets} GETs`);
+    assert.ok(logger.lines.some((l) => l.includes('rate limited')));
+  } finally {
+    await accounts.stop();
+    await api.stop();
+  }
+});
+
+test('a malformed watch event is dropped; after a 410 Gone the informer lists again and sees deletions', async () => {
+  const api = await FakeKubeApi.start();
+  api.setQuietly({ namespace: 'team-a', name: 'app', annotations: annotated(ROLE_A) });
+  api.setQuietly({ namespace: 'team-a', name: 'old', annotations: annotated(ROLE_A) });
+  const accounts = await informer(api, { lookupGraceMs: 0 });
+  try {
+    await waitFor('the watch', () => accounts.synced && api.watchCount === 1);
+    api.emitRaw('{"type":"ADDED","object":{"metadata":{"name":"NOT A NAME"}}}');
+    api.emitRaw('not json');
+    api.emitRaw('{"type":"ADDED","object":null}');
+    api.set({ namespace: 'team-a', name: 'app', annotations: annotated(ROLE_B) });
+    await waitFor(
+      'the event after the garbage',
+      async () => env(await mutate(accounts, 'team-a', 'app'))?.AWS_ROLE_ARN === ROLE_B,
+    );
+    // Changes while the informer is away, then history compacted: resuming is impossible.
+    api.closeWatches();
+    api.compact();
+    api.delete('team-a', 'old');
+    api.compact();
+    await waitFor('a second list', () => api.listCount === 2);
+    await waitFor(
+      'the deletion seen by the relist',
+      async () => (await mutate(accounts, 'team-a', 'old')).patch === undefined,
+    );
+    assert.equal(env(await mutate(accounts, 'team-a', 'app'))?.AWS_ROLE_ARN, ROLE_B);
+  } finally {
+    await accounts.stop();
+    await api.stop();
+  }
+});
+
 test('in a pod: the in-cluster token and CA files and KUBERNETES_SERVICE_HOST/PORT reach the API server', async () => {
   const api = await FakeKubeApi.start();
   api.setQuietly({ namespace: 'team-a', name: 'app', annotations: annotated(ROLE_A) });
