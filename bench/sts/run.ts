@@ -16,6 +16,7 @@
  *   npm run bench:sts
  *   node dist/bench/sts/run.js --quick        # shorter rounds, noisier
  *   node dist/bench/sts/run.js --profile DIR  # also writes a V8 CPU profile of the openirsa process
+ *   node dist/bench/sts/run.js --only gci     # one comparison: `arwwi` or `gci`
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -28,6 +29,9 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { LoadResult, LoadSpec } from './load.js';
 
 const QUICK = process.argv.includes('--quick');
+const ONLY_AT = process.argv.indexOf('--only');
+/** `--only arwwi` or `--only gci`: one of the two comparisons (a profile of one path). */
+const ONLY = ONLY_AT > 0 ? process.argv[ONLY_AT + 1] : undefined;
 const PROFILE_AT = process.argv.indexOf('--profile');
 const PROFILE_DIR = PROFILE_AT > 0 ? process.argv[PROFILE_AT + 1] : undefined;
 const ROUND_SECONDS = QUICK ? 1.5 : 4;
@@ -254,31 +258,33 @@ async function main(): Promise<void> {
     console.log(
       `STS throughput, node ${process.version}, ${os.cpus().length} cores, ${CONNECTIONS} keep-alive connections, best of ${ROUNDS} rounds of ${ROUND_SECONDS} s\n`,
     );
-    const web = await sideBySide(
-      {
-        pid: pidOf(up.child),
-        port,
-        method: 'POST',
-        path: '/',
-        headers: formHeaders,
-        body: form,
-        expectStatus: 200,
-      },
-      {
-        pid: pidOf(limitVerify.child),
-        port: Number(limitVerify.match[1]),
-        method: 'POST',
-        path: '/',
-        headers: formHeaders,
-        body: form,
-        expectStatus: 200,
-      },
-    );
-    report(
-      'AssumeRoleWithWebIdentity (RS256 token, trust policy, sealed session) vs crypto.verify only',
-      web.ours,
-      web.limit,
-    );
+    if (ONLY !== 'gci') {
+      const web = await sideBySide(
+        {
+          pid: pidOf(up.child),
+          port,
+          method: 'POST',
+          path: '/',
+          headers: formHeaders,
+          body: form,
+          expectStatus: 200,
+        },
+        {
+          pid: pidOf(limitVerify.child),
+          port: Number(limitVerify.match[1]),
+          method: 'POST',
+          path: '/',
+          headers: formHeaders,
+          body: form,
+          expectStatus: 200,
+        },
+      );
+      report(
+        'AssumeRoleWithWebIdentity (RS256 token, trust policy, sealed session) vs crypto.verify only',
+        web.ours,
+        web.limit,
+      );
+    }
 
     // A signed GetCallerIdentity with the session credentials, replayed (SigV4 has no nonce; the
     // signature stays valid for the 15 minutes of allowed clock skew, longer than this run).
@@ -305,6 +311,7 @@ async function main(): Promise<void> {
     const headers = Object.fromEntries(
       Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), String(v)]),
     );
+    if (ONLY === 'arwwi') return;
     const gci = await sideBySide(
       { pid: pidOf(up.child), port, method: 'POST', path: '/', headers, body, expectStatus: 200 },
       {
