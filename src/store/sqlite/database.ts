@@ -19,6 +19,10 @@ interface OpenTransaction {
  * land inside it. So it is marked with an AsyncLocalStorage: calls from inside its context run at once
  * (they are part of it); calls from anywhere else wait until it has ended. When no transaction is open
  * every call runs at once, without waiting a tick for nothing.
+ *
+ * The AsyncLocalStorage is disabled whenever no transaction is open: while any is enabled, Node runs a
+ * hook on every promise the process creates (most of them on the request path, none of them ours), and
+ * outside a transaction there is nothing to mark. `context.run` enables it again for the next one.
  */
 export class SqliteDatabase {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
@@ -93,6 +97,8 @@ export class SqliteDatabase {
     } finally {
       tx.ended = true;
       this.open = undefined;
+      // Nothing is open, so no context needs marking: no promise hooks until the next transaction.
+      this.context.disable();
       end();
     }
   }
