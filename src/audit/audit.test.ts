@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -84,4 +84,60 @@ test('tee writes every event to every sink', async () => {
   both.write(event('x'));
   await both.flush();
   assert.ok(a.get('x') && b.get('x'));
+});
+
+test('the file sink writes events still waiting for their batch when it closes: a clean shutdown loses none', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openirsa-audit-'));
+  // A batch window far longer than the test: only close() can have written these.
+  const sink = new JsonlFileSink({ dir, clock: fixedClock(0), lingerMs: 600_000 });
+  for (let i = 0; i < 5; i++) sink.write(event(`r${i}`));
+  assert.deepEqual(readdirSync(dir), []);
+  await sink.close();
+  const lines = readFileSync(join(dir, '1970-01-01.jsonl'), 'utf8').trim().split('\n');
+  assert.deepEqual(
+    lines.map((l) => (JSON.parse(l) as AuditEvent).requestID),
+    ['r0', 'r1', 'r2', 'r3', 'r4'],
+  );
+  assert.equal(sink.dropped, 0);
+});
+
+test('the file sink writes a batch on its own once the batch window has passed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openirsa-audit-'));
+  const sink = new JsonlFileSink({ dir, clock: fixedClock(0), lingerMs: 1 });
+  sink.write(event('a'));
+  const file = join(dir, '1970-01-01.jsonl');
+  for (let i = 0; i < 200 && !readdirSync(dir).includes('1970-01-01.jsonl'); i++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.equal((JSON.parse(readFileSync(file, 'utf8')) as AuditEvent).requestID, 'a');
+  sink.write(event('b'));
+  await sink.close();
+  assert.deepEqual(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as AuditEvent).requestID),
+    ['a', 'b'],
+  );
+});
+
+test('a batch that cannot be written is counted as dropped, and the sink keeps writing later batches', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'openirsa-audit-'));
+  const dir = join(root, 'audit');
+  const sink = new JsonlFileSink({ dir, clock: fixedClock(0), lingerMs: 600_000 });
+  // The day file's name is taken by a directory: opening it for appending fails.
+  mkdirSync(join(dir, '1970-01-01.jsonl'), { recursive: true });
+  sink.write(event('lost-1'));
+  sink.write(event('lost-2'));
+  await sink.flush();
+  assert.equal(sink.dropped, 2);
+  assert.ok(sink.lastError !== undefined);
+  rmSync(join(dir, '1970-01-01.jsonl'), { recursive: true });
+  sink.write(event('kept'));
+  await sink.close();
+  assert.equal(
+    (JSON.parse(readFileSync(join(dir, '1970-01-01.jsonl'), 'utf8')) as AuditEvent).requestID,
+    'kept',
+  );
+  assert.equal(sink.dropped, 2);
 });

@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../shared/clock.js';
 import type { AuditEvent } from './event.js';
@@ -10,16 +10,31 @@ export interface JsonlFileSinkOptions {
   readonly clock: Clock;
   /** Events held in memory while a write is in flight; beyond it new events are dropped and counted. */
   readonly maxPending?: number;
+  /**
+   * How long the first event of a batch waits for others before the batch is written (default 5 ms).
+   * `flush` and `close` write at once, whatever is waiting: a clean shutdown loses nothing.
+   */
+  readonly lingerMs?: number;
+}
+
+/** The day file open for appending: `YYYY-MM-DD` (UTC) and its handle. */
+interface OpenDay {
+  readonly day: string;
+  readonly handle: FileHandle;
 }
 
 /**
  * Appends events as JSON lines to `<dir>/YYYY-MM-DD.jsonl` (UTC day of the write), one file a day so
- * that old days can be shipped or deleted whole. Writes are batched: while one append is in flight the
- * next events queue, and go out together, in order.
+ * that old days can be shipped or deleted whole. Writes are batched: an event waits up to `lingerMs`
+ * for others, and while one append is in flight the next events queue; each batch goes out in order,
+ * in one write. The day's file stays open between batches (opening it per batch cost more than the
+ * write, under load); a new day, or a failed write, closes it, and the next batch opens the file anew.
  */
 export class JsonlFileSink implements AuditSink {
   private pending: string[] = [];
   private inFlight: Promise<void> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private file: OpenDay | undefined;
   private madeDir = false;
   private closed = false;
   /** Events dropped because the queue was full or the sink closed. */
@@ -35,24 +50,47 @@ export class JsonlFileSink implements AuditSink {
       return;
     }
     this.pending.push(`${JSON.stringify(event)}\n`);
+    if (this.inFlight === undefined && this.timer === undefined) {
+      this.timer = setTimeout(() => this.startDrain(), this.options.lingerMs ?? 5);
+    }
+  }
+
+  async flush(): Promise<void> {
+    for (;;) {
+      if (this.timer !== undefined) this.startDrain();
+      if (this.inFlight === undefined) return;
+      await this.inFlight;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    // Events written while the first flush ran were accepted: they go out too.
+    await this.flush();
+    await this.closeFile();
+  }
+
+  private startDrain(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.inFlight ??= this.drain();
   }
 
+  /** Writes batches until nothing is pending. Never rejects: a failed batch is counted as dropped. */
   private async drain(): Promise<void> {
     try {
       while (this.pending.length > 0) {
+        const count = this.pending.length;
         const batch = this.pending.join('');
         this.pending = [];
-        if (!this.madeDir) {
-          await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
-          this.madeDir = true;
-        }
-        const day = new Date(this.options.clock.now()).toISOString().slice(0, 10);
         try {
-          await appendFile(join(this.options.dir, `${day}.jsonl`), batch, { mode: 0o600 });
+          const handle = await this.fileFor(new Date(this.options.clock.now()).toISOString().slice(0, 10));
+          await handle.appendFile(batch);
         } catch (e) {
           this.lastError = e instanceof Error ? e : new Error(String(e));
-          this.dropped += batch.split('\n').length - 1;
+          this.dropped += count;
+          await this.closeFile();
         }
       }
     } finally {
@@ -60,12 +98,22 @@ export class JsonlFileSink implements AuditSink {
     }
   }
 
-  async flush(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
+  /** The open file of `day`, opening it (and closing the previous day's) when needed. */
+  private async fileFor(day: string): Promise<FileHandle> {
+    if (this.file?.day === day) return this.file.handle;
+    await this.closeFile();
+    if (!this.madeDir) {
+      await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+      this.madeDir = true;
+    }
+    const handle = await open(join(this.options.dir, `${day}.jsonl`), 'a', 0o600);
+    this.file = { day, handle };
+    return handle;
   }
 
-  async close(): Promise<void> {
-    await this.flush();
-    this.closed = true;
+  private async closeFile(): Promise<void> {
+    const file = this.file;
+    this.file = undefined;
+    await file?.handle.close().catch(() => undefined);
   }
 }

@@ -4,7 +4,7 @@ import { JsonlFileSink } from '../audit/jsonl-file-sink.js';
 import { teeSink } from '../audit/sink.js';
 import { parseIssuer } from '../identity/issuer.js';
 import { isAccountId } from '../shared/arn.js';
-import { randomIds } from '../shared/ids.js';
+import { pooledRandomIds } from '../shared/ids.js';
 import { openDataDir } from '../server/data-dir.js';
 import { close, DEFAULT_HOST, listen } from '../server/listen.js';
 import { sweepBlobs } from '../server/s3-route.js';
@@ -232,7 +232,8 @@ export async function up(
   stop: AbortSignal = processStopSignal(),
 ): Promise<number> {
   const options = parseUpArgs(args);
-  const ids = randomIds;
+  // Owned by this server: a pool of random bytes for session keys (shared/ids.ts).
+  const ids = pooledRandomIds();
   // Absolute, so that the files manifests came from are recorded the same way `apply` records them.
   const roots = options.files.map((f) => resolve(f));
   const manifests = roots.length > 0 ? await loadManifests(roots, io) : [];

@@ -125,3 +125,24 @@ test('a name that is no XML name is a programming error', () => {
     assert.throws(() => renderXml(element('E', [], { [name]: 'x' })), TypeError, name);
   }
 });
+
+test('every UTF-16 code unit is escaped as XML 1.0 requires, in text and in attributes', () => {
+  const expected = (c: number, attribute: boolean): string => {
+    const ch = String.fromCharCode(c);
+    const entity: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
+    if (attribute) Object.assign(entity, { '"': '&quot;', "'": '&apos;', '\t': '&#x9;', '\n': '&#xA;' });
+    if (entity[ch] !== undefined) return entity[ch];
+    const forbidden =
+      (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) ||
+      c === 0xfffe ||
+      c === 0xffff ||
+      (c >= 0xd800 && c <= 0xdfff); // alone between two ASCII letters, a surrogate is unpaired
+    return forbidden ? '\ufffd' : ch;
+  };
+  for (let c = 0; c <= 0xffff; c++) {
+    const ch = String.fromCharCode(c);
+    assert.equal(escapeXmlText(`a${ch}b`), `a${expected(c, false)}b`, `text U+${c.toString(16)}`);
+    assert.equal(escapeXmlAttribute(`a${ch}b`), `a${expected(c, true)}b`, `attribute U+${c.toString(16)}`);
+  }
+  assert.equal(escapeXmlText('a\ud83d\ude00b'), 'a\ud83d\ude00b', 'a paired surrogate is kept');
+});

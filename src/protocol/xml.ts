@@ -40,7 +40,9 @@ export function element(
  * error quoted in awslabs/aws-sdk-rust#827 is 390 bytes with `Couldn't` as is, 395 with `&apos;`.
  */
 export function escapeXmlText(text: string): string {
-  return text.replace(UNSAFE_TEXT, replacement);
+  // Most text (ids, ARNs, base64 tokens) needs nothing: one scan for any candidate character first,
+  // far cheaper than the full pattern with its surrogate look-arounds.
+  return MAYBE_UNSAFE.test(text) ? text.replace(UNSAFE_TEXT, replacement) : text;
 }
 
 /**
@@ -48,7 +50,7 @@ export function escapeXmlText(text: string): string {
  * normalisation would turn TAB and LF into spaces, §3.3.3), so the value is safe in either quote.
  */
 export function escapeXmlAttribute(text: string): string {
-  return text.replace(UNSAFE_ATTRIBUTE, replacement);
+  return MAYBE_UNSAFE.test(text) ? text.replace(UNSAFE_ATTRIBUTE, replacement) : text;
 }
 
 /**
@@ -66,6 +68,11 @@ const UNSAFE_TEXT =
   /[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const UNSAFE_ATTRIBUTE =
   /[&<>"'\t\n\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/**
+ * Every character either pattern can match, and some they leave alone (TAB, LF, paired surrogates):
+ * text without any of them needs no escaping. Not global, so `test` keeps no `lastIndex` state.
+ */
+const MAYBE_UNSAFE = /[&<>"'\u0000-\u001f\ud800-\udfff\ufffe\uffff]/;
 /* eslint-enable no-control-regex */
 
 const ENTITIES: Readonly<Record<string, string>> = {

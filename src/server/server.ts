@@ -15,6 +15,7 @@ import type { ActionContext, RegisteredQueryAction } from '../iam/query-action.j
 import { authorize } from '../policy/authorize.js';
 import { PolicyCache } from '../policy/compile.js';
 import { derivedContext } from '../policy/context.js';
+import type { ContextValue } from '../policy/types.js';
 import { explain } from '../policy/explain.js';
 import { validationError } from '../protocol/query-input.js';
 import { queryRequestError, readQueryRequest } from '../protocol/query-request.js';
@@ -31,7 +32,7 @@ import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { parseAuthorization, type ParseAuthorizationResult } from '../sigv4/parse-authorization.js';
 import { SigningKeyCache } from '../sigv4/signing-key-cache.js';
-import type { SigV4Request } from '../sigv4/types.js';
+import { headersFromRaw, type HttpHeaders, type SigV4Request } from '../sigv4/types.js';
 import type { StoreScope } from '../store/types.js';
 import { stsActions } from '../sts/actions.js';
 import { JwksCache, type JwksCacheOptions } from '../sts/jwks-cache.js';
@@ -209,8 +210,10 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
     return;
   }
   // S3 before any body is read: object bytes stream to their file (s3-route.ts).
+  // Built once from rawHeaders (sigv4/types.ts): SigV4 and the awsQuery pipeline read only these.
+  const headers = headersFromRaw(req.rawHeaders);
   // Parsed once: the S3 decision, the service identification and authentication all read it.
-  const parsedAuth = parseAuthorization(req.headersDistinct, query);
+  const parsedAuth = parseAuthorization(headers, query);
   if (isS3Request(s3Clues(req, path, query, parsedAuth)))
     return handleS3Request(p.s3, req, res, { path, query, requestId });
   const body = await readBody(req, p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES);
@@ -232,10 +235,11 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
       method: req.method ?? 'GET',
       path,
       query,
-      headers: req.headersDistinct,
+      headers,
       body: body.body,
     };
-    const contentType = req.headers['content-type'];
+    const contentType = firstValue(headers, 'content-type');
+    const host = firstValue(headers, 'host');
     const decoded = readQueryRequest({
       query,
       body: body.body,
@@ -245,7 +249,7 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
       {
         ...(parsedAuth.ok ? { scopeService: parsedAuth.auth.scope.service } : {}),
         ...(decoded.ok && decoded.request.action !== undefined ? { action: decoded.request.action } : {}),
-        ...(req.headers.host !== undefined ? { host: req.headers.host } : {}),
+        ...(host !== undefined ? { host } : {}),
       },
       (action) => {
         for (const [name, service] of p.services) if (service.actions.has(action)) return name;
@@ -279,6 +283,8 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
     const input = action.decode(decoded.request.params);
     if (!input.ok) throw validationError(input.violations);
 
+    // Node reports IPv4 peers of a dual-stack socket as `::ffff:a.b.c.d`; AWS's aws:SourceIp is the IPv4.
+    const sourceIp = peerAddress(req);
     const ctx: ActionContext = {
       store: p.options.store,
       clock: p.options.clock,
@@ -287,9 +293,9 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
       requestId,
       region: p.options.region,
       policies: p.policies,
-      ...(peerAddress(req) !== undefined ? { sourceIp: peerAddress(req) } : {}),
+      ...(sourceIp !== undefined ? { sourceIp } : {}),
     };
-    const wire = await authorizeAndInvoke(p, req, serviceName, service, action, input.value, ctx);
+    const wire = await authorizeAndInvoke(p, req, headers, serviceName, service, action, input.value, ctx);
     send(res, wire);
   } catch (error) {
     if (!(error instanceof AwsError)) {
@@ -303,6 +309,7 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
 async function authorizeAndInvoke(
   p: Pipeline,
   req: IncomingMessage,
+  headers: HttpHeaders,
   serviceName: string,
   service: QueryService,
   action: RegisteredQueryAction,
@@ -316,15 +323,17 @@ async function authorizeAndInvoke(
   const policies = needs.length === 0 ? undefined : await callerPolicies(ctx.store, ctx.caller, ctx.policies);
   // The keys AWS sets for every request (IAM User Guide, global condition keys): what the principal
   // implies, the time, the region; aws:SecureTransport is true over TLS (the transparent proxy,
-  // https-proxy.ts, hands its decrypted TLS sockets to this server).
-  const context = new Map(derivedContext(principal, ctx.clock.now()));
-  // Node reports IPv4 peers of a dual-stack socket as `::ffff:a.b.c.d`; AWS's aws:SourceIp is the IPv4.
-  const sourceIp = peerAddress(req);
-  context.set('aws:requestedregion', ctx.region);
-  context.set('aws:securetransport', req.socket instanceof TLSSocket ? 'true' : 'false');
-  if (sourceIp) context.set('aws:sourceip', sourceIp);
-  // aws:PrincipalTag/*, aws:SourceIdentity, aws:TokenIssueTime (iam/principal-context.ts).
-  if (needs.length > 0) for (const [k, v] of await principalContext(ctx.store, ctx.caller)) context.set(k, v);
+  // https-proxy.ts, hands its decrypted TLS sockets to this server). Built only for an action that
+  // asks for an authorization (GetCallerIdentity asks none, so nothing would read it).
+  const context = new Map<string, ContextValue>();
+  if (needs.length > 0) {
+    for (const [k, v] of derivedContext(principal, ctx.clock.now())) context.set(k, v);
+    context.set('aws:requestedregion', ctx.region);
+    context.set('aws:securetransport', req.socket instanceof TLSSocket ? 'true' : 'false');
+    if (ctx.sourceIp !== undefined) context.set('aws:sourceip', ctx.sourceIp);
+    // aws:PrincipalTag/*, aws:SourceIdentity, aws:TokenIssueTime (iam/principal-context.ts).
+    for (const [k, v] of await principalContext(ctx.store, ctx.caller)) context.set(k, v);
+  }
   const requests = needs.map((need) => ({
     principal,
     action: need.action,
@@ -358,7 +367,7 @@ async function authorizeAndInvoke(
       : {}),
   };
   const audit = (recorded: AuditDecision, error?: AwsError | Error) => {
-    const userAgent = req.headers['user-agent'];
+    const userAgent = firstValue(headers, 'user-agent');
     p.options.audit.write(
       auditEvent({
         time: p.options.clock.now(),
@@ -444,6 +453,15 @@ function s3Clues(
     query,
     ...(contentType !== undefined ? { contentType } : {}),
   };
+}
+
+/**
+ * The first value of a header, as `req.headers` keeps it for the headers Node does not join
+ * (`content-type`, `host`, `user-agent`: a repeat is dropped).
+ */
+function firstValue(headers: HttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return typeof value === 'string' || value === undefined ? value : value[0];
 }
 
 function byName(actions: readonly RegisteredQueryAction[]): ReadonlyMap<string, RegisteredQueryAction> {

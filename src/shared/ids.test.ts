@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixedClock } from './clock.js';
-import { randomIds, sequentialIds } from './ids.js';
+import { pooledRandomIds, randomIds, sequentialIds } from './ids.js';
 
 test('unique ids are a four-letter prefix and 17 base32 characters, as IAM issues them', () => {
   for (const prefix of ['AIDA', 'AROA', 'ASIA'] as const) {
@@ -30,4 +30,25 @@ test('a fixed clock moves only when told', () => {
   assert.equal(c.now(), 1500);
   c.set(0);
   assert.equal(c.now(), 0);
+});
+
+test('pooled random bytes are never served twice, across refills, and are copies the pool forgets', () => {
+  const ids = pooledRandomIds(64);
+  const seen = new Set<string>();
+  const served: Buffer[] = [];
+  for (let i = 0; i < 200; i++) {
+    const b = ids.bytes(i % 2 === 0 ? 16 : 30);
+    assert.equal(b.length, i % 2 === 0 ? 16 : 30);
+    const hex = b.toString('hex');
+    assert.ok(!seen.has(hex), `bytes served twice at draw ${i}`);
+    seen.add(hex);
+    served.push(b);
+  }
+  const copy = Buffer.from(served[0] ?? Buffer.alloc(0));
+  ids.bytes(16);
+  assert.deepEqual(served[0], copy, 'a later draw does not change bytes served before');
+  assert.equal(ids.bytes(1000).length, 1000, 'more than the pool holds gets its own bytes');
+  assert.match(ids.uniqueId('ASIA'), /^ASIA[A-Z2-7]{17}$/);
+  assert.notEqual(ids.requestId(), ids.requestId());
+  assert.throws(() => pooledRandomIds(0), TypeError);
 });

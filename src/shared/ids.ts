@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 
 /**
  * Identifier generators, injected like the clock. IAM unique ids are a four-letter prefix that names the
@@ -24,6 +24,36 @@ export const randomIds: IdGenerator = {
   uniqueId: (prefix) => prefix + base32(randomBytes(17)),
   bytes: (n) => randomBytes(n),
 };
+
+/**
+ * `randomIds` with `bytes` (and so `uniqueId`) served from a pool of random bytes that one
+ * `randomFillSync` call refills when it runs out: a session's key id and secret cost a copy instead of
+ * two calls into the CSPRNG each. The pool belongs to the generator (the server that owns it), never
+ * to the module. Bytes handed out are copied, then zeroed in the pool, so no byte is ever served
+ * twice and a served secret does not linger there. A request larger than the pool gets its own bytes.
+ */
+export function pooledRandomIds(poolBytes = 4096): IdGenerator {
+  if (!Number.isInteger(poolBytes) || poolBytes < 1)
+    throw new TypeError('poolBytes must be a positive integer');
+  const pool = Buffer.alloc(poolBytes);
+  let at = poolBytes;
+  const bytes = (n: number): Buffer => {
+    if (n > poolBytes) return randomBytes(n);
+    if (at + n > poolBytes) {
+      randomFillSync(pool);
+      at = 0;
+    }
+    const out = Buffer.from(pool.subarray(at, at + n));
+    pool.fill(0, at, at + n);
+    at += n;
+    return out;
+  };
+  return {
+    requestId: () => randomUUID(),
+    uniqueId: (prefix) => prefix + base32(bytes(17)),
+    bytes,
+  };
+}
 
 /** Deterministic ids for tests: every value is a function of a counter. */
 export function sequentialIds(seed = 0): IdGenerator {

@@ -29,16 +29,39 @@ export type HttpHeaders = Readonly<Record<string, string | readonly string[] | u
 /**
  * The headers with every one-element list made a plain string, so `req.headersDistinct` (where every
  * value is a list) reads like `req.headers` for headers sent once; a repeated header stays a list.
+ * Headers that are flat already are returned as they are, without a copy.
  */
 export function distinctHeaders(headers: HttpHeaders): HttpHeaders {
   let out: Record<string, string | readonly string[] | undefined> | undefined;
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value !== undefined && typeof value !== 'string' && value.length === 1) {
       out ??= { ...headers };
       out[name] = value[0];
     }
   }
   return out ?? headers;
+}
+
+/**
+ * `distinctHeaders(req.headersDistinct)` built in one pass from `req.rawHeaders` (name, value, name,
+ * value, ...): names lower-cased, a header sent once a string, a repeated one the list of its values in
+ * the order sent. It skips the two objects Node builds lazily (`headersDistinct`, with a list per
+ * header) and the copy that flattens it. The object has no prototype, so no header name (`__proto__`,
+ * `constructor`) can reach one.
+ */
+export function headersFromRaw(raw: readonly string[]): HttpHeaders {
+  const out = Object.create(null) as Record<string, string | string[]>;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    // INVARIANT: i + 1 < raw.length, so both entries exist.
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const seen = out[name];
+    if (seen === undefined) out[name] = value;
+    else if (typeof seen === 'string') out[name] = [seen, value];
+    else seen.push(value);
+  }
+  return out;
 }
 
 /** A request as received, before anything is decoded. */

@@ -7,6 +7,7 @@ import { describeManagedPolicies } from './contract/managed-policies.js';
 import { describeManifestObjects } from './contract/manifest-objects.js';
 import { describeOidcAndServerRecords } from './contract/oidc-and-server.js';
 import { describePaging } from './contract/paging.js';
+import { describeReadAfterWrite } from './contract/read-after-write.js';
 import { describeRoles } from './contract/roles.js';
 import { describeTransactions } from './contract/transactions.js';
 import { describeUploads } from './contract/uploads.js';
@@ -75,5 +76,6 @@ export function runStoreContract(options: StoreContractOptions): void {
     describeManifestObjects(context);
     describeBucketsAndObjects(context);
     describeUploads(context);
+    describeReadAfterWrite(context);
   });
 }

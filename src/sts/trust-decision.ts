@@ -17,8 +17,12 @@ export function decideTrust(
   const authorizations: AuditDecision['authorizations'][number][] = [];
   let denied: { action: string; authz: AuthorizationRequest; result: AuthorizationResult } | undefined;
   for (const action of actions) {
-    const authz: AuthorizationRequest = { ...base, action, trace: true };
-    const result = authorize(authz);
+    const authz: AuthorizationRequest = { ...base, action };
+    const untraced = authorize(authz);
+    // The trace (every statement evaluated) is only for the explanation of a refusal: an allowed
+    // assumption is decided without it, as the request pipeline decides every other request.
+    const refused = untraced.decision !== 'allowed' || !roleExists;
+    const result = refused ? authorize({ ...authz, trace: true }) : untraced;
     authorizations.push({
       action,
       resource: base.resource,
@@ -26,7 +30,7 @@ export function decideTrust(
       ...(result.reason !== undefined ? { reason: result.reason } : {}),
       matchedStatements: result.matchedStatements,
     });
-    if (result.decision !== 'allowed' || !roleExists) {
+    if (refused) {
       denied = { action, authz, result };
       break;
     }

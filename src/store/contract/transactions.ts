@@ -144,6 +144,32 @@ export function describeTransactions({ withStore, withBacking, sharedSkip }: Con
         assert.equal(await store.roles.get(A, 'inside'), undefined);
       }));
 
+    test('a transaction after an earlier one keeps reads from outside away from its uncommitted writes', () =>
+      withStore(async (store, f) => {
+        await store.transaction((t) => t.roles.create(f.role(A, 'first')));
+        let release = () => {};
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let written = () => {};
+        const wrote = new Promise<void>((resolve) => {
+          written = resolve;
+        });
+        const tx = store.transaction(async (t) => {
+          await t.roles.create(f.role(A, 'second'));
+          written();
+          await held;
+          assert.ok(await t.roles.get(A, 'second'), 'the transaction sees its own write');
+          throw new Error('rolled back');
+        });
+        await wrote;
+        const outside = store.roles.get(A, 'second');
+        release();
+        await assert.rejects(tx, { message: 'rolled back' });
+        assert.equal(await outside, undefined);
+        assert.ok(await store.roles.get(A, 'first'));
+      }));
+
     test('concurrent transactions each apply all their writes', () =>
       withStore(async (store, f) => {
         await Promise.all(

@@ -1,6 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
 
+/** Most results `cachedRead` keeps; past it the oldest goes. */
+const MAX_CACHED_READS = 1024;
+
+/** Freezes a decoded row (plain objects and arrays) all the way down, and returns it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
 /** A transaction opened by `SqliteDatabase.transaction`, as the async context that runs it sees it. */
 interface OpenTransaction {
   /** Resolves when the transaction has committed or rolled back. */
@@ -19,11 +31,18 @@ interface OpenTransaction {
  * land inside it. So it is marked with an AsyncLocalStorage: calls from inside its context run at once
  * (they are part of it); calls from anywhere else wait until it has ended. When no transaction is open
  * every call runs at once, without waiting a tick for nothing.
+ *
+ * The AsyncLocalStorage is disabled whenever no transaction is open: while any is enabled, Node runs a
+ * hook on every promise the process creates (most of them on the request path, none of them ours), and
+ * outside a transaction there is nothing to mark. `context.run` enables it again for the next one.
  */
 export class SqliteDatabase {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly context = new AsyncLocalStorage<OpenTransaction>();
   private open: OpenTransaction | undefined;
+  /** `cachedRead` results, valid while the database's stamp is `cacheStamp`. Bounded. */
+  private readonly cache = new Map<string, unknown>();
+  private cacheStamp = '';
   private closed = false;
   /** `.immediate(work)` / `.deferred(work)` run `work` inside BEGIN, or a SAVEPOINT when one is open. */
   private readonly atomically: BetterSqlite3.Transaction<(work: () => unknown) => unknown>;
@@ -45,6 +64,32 @@ export class SqliteDatabase {
   /** Runs a read of one statement. */
   read<T>(work: () => T): Promise<T> {
     return this.whenOurTurn(work);
+  }
+
+  /**
+   * Runs a read whose decoded result is kept under `key` while the database stays as it was: any row
+   * this connection changes (`total_changes()`, whatever the path) or any commit by another
+   * connection, in this process or another (`PRAGMA data_version`), drops every kept result. Checking
+   * that stamp costs a fraction of the read it saves. Inside an open transaction nothing is kept or
+   * served: its writes may yet roll back. Results are shared between callers, so they are frozen.
+   */
+  cachedRead<T>(key: string, work: () => T): Promise<T> {
+    return this.whenOurTurn(() => {
+      if (this.db.inTransaction) return work();
+      const stamp = this.stamp();
+      if (stamp !== this.cacheStamp) {
+        this.cache.clear();
+        this.cacheStamp = stamp;
+      }
+      if (this.cache.has(key)) return this.cache.get(key) as T;
+      const value = work();
+      if (this.cache.size >= MAX_CACHED_READS) {
+        const oldest = this.cache.keys().next();
+        if (oldest.done !== true) this.cache.delete(oldest.value);
+      }
+      this.cache.set(key, deepFreeze(value));
+      return value;
+    });
   }
 
   /** Runs reads of several statements in one snapshot (a deferred transaction: no write lock). */
@@ -93,6 +138,8 @@ export class SqliteDatabase {
     } finally {
       tx.ended = true;
       this.open = undefined;
+      // Nothing is open, so no context needs marking: no promise hooks until the next transaction.
+      this.context.disable();
       end();
     }
   }
@@ -105,6 +152,7 @@ export class SqliteDatabase {
     if (this.closed) return;
     this.closed = true;
     this.statements.clear();
+    this.cache.clear();
     this.db.close();
   }
 
@@ -117,6 +165,14 @@ export class SqliteDatabase {
     }
     this.assertOpen();
     return work();
+  }
+
+  /** Changes when this connection changes a row or another connection commits. */
+  private stamp(): string {
+    const row = this.statement(
+      'SELECT total_changes() AS changes, data_version AS version FROM pragma_data_version',
+    ).get() as { changes: number; version: number };
+    return `${row.changes}/${row.version}`;
   }
 
   private assertOpen(): void {

@@ -51,8 +51,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`,
         return toProvider(existing(provider.accountId, provider.arn));
       }),
 
+    // Cached (database.ts `cachedRead`): AssumeRoleWithWebIdentity reads the provider on every call.
     get: (accountId, arn) =>
-      db.read(() => {
+      db.cachedRead(`oidcProvider\u0000${accountId}\u0000${arn}`, () => {
         const row = find(accountId, arn);
         return row === undefined ? undefined : toProvider(row);
       }),

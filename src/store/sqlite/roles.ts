@@ -67,8 +67,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         return toRole(existing(role.accountId, role.name));
       }),
 
+    // Cached (database.ts `cachedRead`): AssumeRoleWithWebIdentity reads the role on every call.
     get: (accountId, name) =>
-      db.read(() => {
+      db.cachedRead(`role\u0000${accountId}\u0000${foldName(name)}`, () => {
         const row = find(accountId, name);
         return row === undefined ? undefined : toRole(row);
       }),

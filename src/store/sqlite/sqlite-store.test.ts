@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { fixedClock } from '../../shared/clock.js';
 import { runStoreContract } from '../contract.js';
+import { A, fixtures, T0 } from '../contract/fixtures.js';
 import { migrate, SCHEMA_VERSION, type Migration } from './migrations.js';
 import { openSqliteConnection, openSqliteStore } from './sqlite-store.js';
 
@@ -152,6 +153,54 @@ describe('SQLite specifics', () => {
       );
     } finally {
       db.close();
+    }
+  });
+
+  test('roles and OIDC providers read again unchanged are one frozen object, until anything writes', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    try {
+      const f = fixtures();
+      await store.accounts.create({ id: A, createdAt: T0 });
+      await store.roles.create(f.role(A, 'r'));
+      const first = await store.roles.get(A, 'r');
+      assert.equal(await store.roles.get(A, 'R'), first, 'the same name in another case is the same read');
+      assert.ok(Object.isFrozen(first) && Object.isFrozen(first?.tags));
+      // Any row this connection changes, even of another table, drops what was kept.
+      await store.accessKeys.create({
+        accessKeyId: 'AKIAX',
+        accountId: A,
+        secretAccessKey: 's',
+        createdAt: T0,
+      });
+      const second = await store.roles.get(A, 'r');
+      assert.notEqual(second, first);
+      assert.deepEqual(second, first);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('kept reads are bounded: past 1024, the oldest is read from the database again', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    try {
+      const f = fixtures();
+      await store.accounts.create({ id: A, createdAt: T0 });
+      await store.transaction(async (tx) => {
+        // Ids of our own: sequentialIds repeats itself past a few hundred.
+        for (let i = 0; i <= 1024; i++) {
+          await tx.roles.create(f.role(A, `r${i}`, { id: `AROA${String(i).padStart(17, '0')}` }));
+        }
+      });
+      const oldest = await store.roles.get(A, 'r0');
+      assert.equal(await store.roles.get(A, 'r0'), oldest);
+      for (let i = 1; i < 1024; i++) await store.roles.get(A, `r${i}`);
+      assert.equal(await store.roles.get(A, 'r0'), oldest, '1024 kept: r0 still among them');
+      await store.roles.get(A, 'r1024');
+      const again = await store.roles.get(A, 'r0');
+      assert.notEqual(again, oldest, 'the 1025th read pushed r0 out');
+      assert.deepEqual(again, oldest);
+    } finally {
+      await store.close();
     }
   });
 

@@ -309,7 +309,8 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
         webIdentity: { provider: provider.arn, sub, aud: audience, ...(amr !== undefined ? { amr } : {}) },
       };
-      const sessionToken = sealSession(session, await deps.sealingKey());
+      // The GCM nonce from the server's id generator (its pooled random bytes): 96 random bits, as before.
+      const sessionToken = sealSession(session, await deps.sealingKey(), ctx.ids.bytes(12));
       return {
         Audience: audience,
         AssumedRoleUser: {

@@ -249,7 +249,8 @@ export function assumeRole(deps: SessionDeps): QueryAction<typeof input, typeof 
         ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
         ...(chained ? { chained: true } : {}),
       };
-      const sessionToken = sealSession(session, await deps.sealingKey());
+      // The GCM nonce from the server's id generator (its pooled random bytes): 96 random bits, as before.
+      const sessionToken = sealSession(session, await deps.sealingKey(), ctx.ids.bytes(12));
       // ⚠ PackedPolicySize only when policies or tags were passed (irsa-wire.md §5.5).
       const hasPacked = req.Policy !== undefined || policyArns.length > 0 || tags.set.tags.length > 0;
       return {

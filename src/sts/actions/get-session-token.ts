@@ -86,7 +86,8 @@ export function getSessionToken(deps: SessionDeps): QueryAction<typeof input, ty
         issuedAt,
         expiresAt,
       };
-      const sessionToken = sealSession(session, await deps.sealingKey());
+      // The GCM nonce from the server's id generator (its pooled random bytes): 96 random bits, as before.
+      const sessionToken = sealSession(session, await deps.sealingKey(), ctx.ids.bytes(12));
       return {
         Credentials: {
           AccessKeyId: keys.accessKeyId,
