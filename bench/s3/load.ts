@@ -9,7 +9,7 @@
  * The spec is a file because a pool of signed requests outgrows a command-line argument.
  */
 import { readFile } from 'node:fs/promises';
-import { runLoad } from '../shared/load.js';
+import { runLoad, type LoadTarget } from '../shared/load.js';
 
 export type { LoadResult } from '../shared/load.js';
 
@@ -21,14 +21,10 @@ export interface PooledRequest {
   readonly withBody: boolean;
 }
 
-export interface LoadSpec {
-  readonly port: number;
+export interface LoadSpec extends LoadTarget {
   readonly pool: readonly PooledRequest[];
   /** Base64: the body every `withBody` request sends. */
   readonly body: string;
-  readonly connections: number;
-  readonly seconds: number;
-  readonly expectStatus: number;
 }
 
 const file = process.argv[2];

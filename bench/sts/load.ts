@@ -7,19 +7,16 @@
  *
  * It runs in its own process so that the server under test does not share an event loop with it.
  */
-import { runLoad } from '../shared/load.js';
+import { runLoad, type LoadTarget } from '../shared/load.js';
 
 export type { LoadResult } from '../shared/load.js';
 
-export interface LoadSpec {
-  readonly port: number;
+/** One request, sent over and over: `body` as UTF-8 text, its content-length added here. */
+export interface LoadSpec extends LoadTarget {
   readonly method: string;
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
-  readonly connections: number;
-  readonly seconds: number;
-  readonly expectStatus: number;
 }
 
 const arg = process.argv[2];

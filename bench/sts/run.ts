@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { webIdentityTrust, serviceAccountClaims } from '../../test/shared/web-identity-trust.js';
+import { teamAppRoleManifest } from '../../test/shared/irsa-manifests.js';
 import { expectedLoadResult } from '../shared/load.js';
 import { freePort, runNode, startChild } from '../shared/processes.js';
 import type { LoadResult, LoadSpec } from './load.js';
@@ -41,32 +41,16 @@ const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 function manifests(port: number): string {
-  const issuer = `127.0.0.1:${port}`;
-  const trust = webIdentityTrust(
-    `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}`,
-    serviceAccountClaims(issuer, 'team-a', 'app'),
-  );
   return `apiVersion: v1
 kind: ServiceAccount
 metadata: {name: app, namespace: team-a, annotations: {eks.amazonaws.com/role-arn: "${ROLE_ARN}"}}
 ---
-apiVersion: iam.services.k8s.aws/v1alpha1
-kind: Role
-metadata: {name: team-a-app}
-spec:
-  name: team-a-app
-  assumeRolePolicyDocument: '${trust}'
-  inlinePolicies:
-    read:
-      Version: "2012-10-17"
-      Statement: [{Effect: Allow, Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::team-a", "arn:aws:s3:::team-a/*"]}]
-`;
+${teamAppRoleManifest(ACCOUNT, port, '{Effect: Allow, Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::team-a", "arn:aws:s3:::team-a/*"]}')}`;
 }
 
 async function load(spec: Omit<LoadSpec, 'connections' | 'seconds'>): Promise<LoadResult> {
   const full: LoadSpec = { ...spec, connections: CONNECTIONS, seconds: ROUND_SECONDS };
-  const result = expectedLoadResult(await runNode([here('./load.js'), JSON.stringify(full)]));
-  return result;
+  return expectedLoadResult(await runNode([here('./load.js'), JSON.stringify(full)]));
 }
 
 /** Alternating rounds; the best round of each side. */

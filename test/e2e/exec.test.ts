@@ -9,19 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { serviceAccountClaims, webIdentityTrust } from '../shared/web-identity-trust.js';
-import { cli, freePort, waitForHealth } from './support.js';
+import { teamAppRoleManifest } from '../shared/irsa-manifests.js';
+import { cli, decoyCredentialsEnv, freePort, waitForHealth } from './support.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const ACCOUNT = '000000000000';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/team-a-app`;
 
 function manifests(port: number): string {
-  const issuer = `127.0.0.1:${port}`;
-  const trust = webIdentityTrust(
-    `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}`,
-    serviceAccountClaims(issuer, 'team-a', 'app'),
-  );
   return `apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -35,13 +30,7 @@ apiVersion: v1
 kind: ServiceAccount
 metadata: {name: plain, namespace: team-a}
 ---
-apiVersion: iam.services.k8s.aws/v1alpha1
-kind: Role
-metadata: {name: team-a-app}
-spec:
-  name: team-a-app
-  assumeRolePolicyDocument: '${trust}'
-`;
+${teamAppRoleManifest(ACCOUNT, port)}`;
 }
 
 let tmp = '';
@@ -87,12 +76,7 @@ function exec(args: string[], extraEnv: Record<string, string> = {}): Promise<Ru
       {
         cwd: repoRoot,
         env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: tmp,
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-          AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-          AWS_PROFILE: 'someone-else',
+          ...decoyCredentialsEnv(tmp),
           OPENIRSA_ENDPOINT: `http://127.0.0.1:${port}`,
           OPENIRSA_DATA: join(tmp, 'data'),
           ...extraEnv,

@@ -40,3 +40,19 @@ export async function rootCredentials(
     secretAccessKey: /aws_secret_access_key = (\S+)/.exec(text)?.[1] ?? '',
   };
 }
+
+/** AWS's documented example keys, and a profile that exists nowhere. */
+const DECOYS = {
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  AWS_PROFILE: 'someone-else',
+} as const;
+
+/**
+ * PATH, `home` and no EC2 instance metadata, plus static keys and a profile that the command under test
+ * must not use: a run that still finds the web identity proves the credential chain chose it.
+ */
+export function decoyCredentialsEnv(home: string): Record<string, string> {
+  const path = process.env.PATH ?? '/usr/bin:/bin';
+  return { PATH: path, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', ...DECOYS };
+}

@@ -11,17 +11,12 @@ import {
   IAMClient,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
-import { serviceAccountClaims, webIdentityTrust } from '../shared/web-identity-trust.js';
+import { teamAppRoleManifest } from '../shared/irsa-manifests.js';
 import { cli, freePort, rootCredentials, waitForHealth } from './support.js';
 
 const ACCOUNT = '000000000000';
 
 function irsaManifests(port: number): string {
-  const issuer = `127.0.0.1:${port}`;
-  const trust = webIdentityTrust(
-    `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}`,
-    serviceAccountClaims(issuer, 'team-a', 'app'),
-  );
   return `apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -30,17 +25,7 @@ metadata:
   annotations:
     eks.amazonaws.com/role-arn: arn:aws:iam::${ACCOUNT}:role/team-a-app
 ---
-apiVersion: iam.services.k8s.aws/v1alpha1
-kind: Role
-metadata: {name: team-a-app}
-spec:
-  name: team-a-app
-  assumeRolePolicyDocument: '${trust}'
-  inlinePolicies:
-    read:
-      Version: "2012-10-17"
-      Statement: [{Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::team-a/*"}]
-`;
+${teamAppRoleManifest(ACCOUNT, port, '{Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::team-a/*"}')}`;
 }
 
 function startUp(args: string[]) {

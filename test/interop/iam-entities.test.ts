@@ -44,6 +44,7 @@ import {
 import { AssumeRoleWithWebIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { systemClock } from '../../src/shared/clock.js';
 import { webIdentityTrust } from '../shared/web-identity-trust.js';
+import { iamClient } from './clients.js';
 import { ACCOUNT, REGION, bootServer, serviceAccountToken, serviceErrorOf, type Booted } from './support.js';
 import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
 
@@ -73,7 +74,7 @@ describe('IAM roles, OIDC providers and managed policies over the wire', () => {
   before(async () => {
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
     env = await boot();
-    iam = new IAMClient({ endpoint: env.endpoint, region: REGION, credentials: env.root, maxAttempts: 1 });
+    iam = iamClient(env, env.root);
     sts = new STSClient({
       endpoint: env.endpoint,
       region: REGION,

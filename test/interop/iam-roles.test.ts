@@ -11,14 +11,15 @@ import {
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   GetRoleCommand,
-  IAMClient,
+  type IAMClient,
   IAMServiceException,
   ListRolesCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { serviceAccountClaims, webIdentityTrust } from '../shared/web-identity-trust.js';
 import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
-import { ACCOUNT, REGION, bootServer, serviceErrorOf, type Booted } from './support.js';
+import { iamClient } from './clients.js';
+import { ACCOUNT, bootServer, serviceErrorOf, type Booted } from './support.js';
 
 const ISSUER = 'oidc.example.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 
@@ -63,12 +64,7 @@ describe('IAM roles over the wire', () => {
   before(async () => {
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
     server = await bootServer();
-    iam = new IAMClient({
-      endpoint: server.endpoint,
-      region: REGION,
-      credentials: server.root,
-      maxAttempts: 1,
-    });
+    iam = iamClient(server, server.root);
   });
   after(async () => {
     iam.destroy();
@@ -200,12 +196,7 @@ describe('IAM roles over the wire', () => {
       createdAt: Date.now(),
     });
     await iam.send(new CreateRoleCommand({ RoleName: 'readable', AssumeRolePolicyDocument: trust }));
-    const reader = new IAMClient({
-      endpoint: server.endpoint,
-      region: REGION,
-      credentials: key,
-      maxAttempts: 1,
-    });
+    const reader = iamClient(server, key);
     try {
       const got = await reader.send(new GetRoleCommand({ RoleName: 'readable' }));
       assert.equal(got.Role?.RoleName, 'readable');

@@ -12,14 +12,15 @@ import {
   CreateRoleCommand,
   GetContextKeysForCustomPolicyCommand,
   GetContextKeysForPrincipalPolicyCommand,
-  IAMClient,
+  type IAMClient,
   IAMServiceException,
   PutRolePolicyCommand,
   SimulateCustomPolicyCommand,
   SimulatePrincipalPolicyCommand,
   type EvaluationResult,
 } from '@aws-sdk/client-iam';
-import { ACCOUNT, REGION, bootServer, type Booted, serviceErrorOf } from './support.js';
+import { iamClient } from './clients.js';
+import { ACCOUNT, bootServer, type Booted, serviceErrorOf } from './support.js';
 import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -94,12 +95,7 @@ describe('IAM policy simulator over the wire', () => {
   before(async () => {
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
     server = await bootServer();
-    iam = new IAMClient({
-      endpoint: server.endpoint,
-      region: REGION,
-      credentials: server.root,
-      maxAttempts: 1,
-    });
+    iam = iamClient(server, server.root);
   });
   after(async () => {
     iam.destroy();
@@ -272,12 +268,7 @@ describe('IAM policy simulator over the wire', () => {
     });
     await iam.send(new CreateRoleCommand({ RoleName: 'audited', AssumeRolePolicyDocument: TRUST }));
     await iam.send(new CreateRoleCommand({ RoleName: 'private', AssumeRolePolicyDocument: TRUST }));
-    const auditor = new IAMClient({
-      endpoint: server.endpoint,
-      region: REGION,
-      credentials: key,
-      maxAttempts: 1,
-    });
+    const auditor = iamClient(server, key);
     try {
       const ok = await auditor.send(
         new SimulatePrincipalPolicyCommand({

@@ -17,7 +17,7 @@ import {
   DeleteUserPermissionsBoundaryCommand,
   DetachUserPolicyCommand,
   GetUserCommand,
-  IAMClient,
+  type IAMClient,
   IAMServiceException,
   ListAccessKeysCommand,
   ListUsersCommand,
@@ -26,6 +26,7 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { iamClient } from './clients.js';
 import { ACCOUNT, REGION, bootServer, type Booted, type Credentials, serviceErrorOf } from './support.js';
 import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
 
@@ -105,7 +106,7 @@ describe('IAM users over the wire', () => {
   let iam: IAMClient;
   const clients: { destroy(): void }[] = [];
   const iamAs = (credentials: Credentials) => {
-    const c = new IAMClient({ endpoint: server.endpoint, region: REGION, credentials, maxAttempts: 1 });
+    const c = iamClient(server, credentials);
     clients.push(c);
     return c;
   };

@@ -26,6 +26,7 @@ import {
 } from '../../src/sts/testdata/fake-issuer.js';
 import { makeTestCa, type TestCa } from '../../src/sts/testdata/test-ca.js';
 import { serviceAccountClaims, webIdentityTrust } from '../shared/web-identity-trust.js';
+import { iamClient } from './clients.js';
 import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -194,12 +195,7 @@ print(json.dumps({'method': c.method, 'arn': who['Arn']}))
     { skip },
     async () => {
       assert.ok(env);
-      const iam = new IAMClient({
-        region: REGION,
-        endpoint: env.endpoint,
-        credentials: env.root,
-        maxAttempts: 1,
-      });
+      const iam = iamClient(env, env.root);
       // A second issuer on a port nothing listens on (the first issuer's, plus a path that is not served
       // would still answer; a closed port does not).
       const dead = await startFakeIssuer({ key: env.ca.serverKey, cert: env.ca.serverCert });
