@@ -26,11 +26,10 @@
  *   node dist/bench/s3/run.js --profile DIR  # also writes a V8 CPU profile of the openirsa process
  *   node dist/bench/s3/run.js --only small   # one part: large, small or list (e.g. to profile it)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +38,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { openDataDir } from '../../src/server/data-dir.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
+import { expectedLoadResult } from '../shared/load.js';
+import { freePort, runNode, startChild } from '../shared/processes.js';
 import { BUCKET, LIST_BUCKET, listKey } from './keys.js';
 import type { LoadResult, LoadSpec, PooledRequest } from './load.js';
 import type { TransferResult, TransferSpec } from './transfer.js';
@@ -79,42 +80,6 @@ interface Target {
   readonly port: number;
   readonly pid: number;
   readonly signer: SignatureV4;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Starts a node child and resolves with it once `ready` matches its stdout. */
-function startChild(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const match = ready.exec(out);
-      if (match) resolve({ child, match });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-}
-
-function runNode(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited ${code}`)),
-    );
-  });
 }
 
 function signerFor(credentials: Credentials): SignatureV4 {
@@ -208,11 +173,8 @@ let specCounter = 0;
 async function load(dir: string, spec: Omit<LoadSpec, 'connections' | 'seconds'>): Promise<LoadResult> {
   const file = join(dir, `load-${specCounter++}.json`);
   await writeFile(file, JSON.stringify({ ...spec, connections: CONNECTIONS, seconds: ROUND_SECONDS }));
-  const result = JSON.parse(await runNode([here('./load.js'), file])) as LoadResult;
+  const result = expectedLoadResult(await runNode([here('./load.js'), file]));
   await rm(file, { force: true });
-  if (result.unexpected > 0) {
-    throw new Error(`${result.unexpected} unexpected answers, first: ${result.firstUnexpected ?? ''}`);
-  }
   return result;
 }
 

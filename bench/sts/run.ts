@@ -18,14 +18,16 @@
  *   node dist/bench/sts/run.js --profile DIR  # also writes a V8 CPU profile of the openirsa process
  *   node dist/bench/sts/run.js --only gci     # one comparison: `arwwi` or `gci`
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { teamAppRoleManifest } from '../../test/shared/irsa-manifests.js';
+import { expectedLoadResult } from '../shared/load.js';
+import { freePort, runNode, startChild } from '../shared/processes.js';
 import type { LoadResult, LoadSpec } from './load.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -46,80 +48,17 @@ const CLOCK_TICKS_PER_SECOND = 100;
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function manifests(port: number): string {
-  const issuer = `127.0.0.1:${port}`;
-  const trust = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}` },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: {
-            [`${issuer}:sub`]: 'system:serviceaccount:team-a:app',
-            [`${issuer}:aud`]: 'sts.amazonaws.com',
-          },
-        },
-      },
-    ],
-  });
   return `apiVersion: v1
 kind: ServiceAccount
 metadata: {name: app, namespace: team-a, annotations: {eks.amazonaws.com/role-arn: "${ROLE_ARN}"}}
 ---
-apiVersion: iam.services.k8s.aws/v1alpha1
-kind: Role
-metadata: {name: team-a-app}
-spec:
-  name: team-a-app
-  assumeRolePolicyDocument: '${trust}'
-  inlinePolicies:
-    read:
-      Version: "2012-10-17"
-      Statement: [{Effect: Allow, Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::team-a", "arn:aws:s3:::team-a/*"]}]
-`;
-}
-
-/** Starts a child and resolves with it once `ready` matches a line of its stdout. */
-function startChild(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const match = ready.exec(out);
-      if (match) resolve({ child, match });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
+${teamAppRoleManifest(ACCOUNT, port, '{Effect: Allow, Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::team-a", "arn:aws:s3:::team-a/*"]}')}`;
 }
 
 function pidOf(child: ChildProcess): number {
   if (child.pid === undefined) throw new Error('a bench server has no pid');
   return child.pid;
-}
-
-function runNode(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited ${code}`)),
-    );
-  });
 }
 
 /** A round's load result, with the CPU the server process spent per request during it. */
@@ -144,11 +83,8 @@ async function load(target: Target): Promise<Measured> {
   const { pid, ...spec } = target;
   const full: LoadSpec = { ...spec, connections: CONNECTIONS, seconds: ROUND_SECONDS };
   const cpuBefore = await cpuMicrosOf(pid);
-  const result = JSON.parse(await runNode([here('./load.js'), JSON.stringify(full)])) as LoadResult;
+  const result = expectedLoadResult(await runNode([here('./load.js'), JSON.stringify(full)]));
   const cpuAfter = await cpuMicrosOf(pid);
-  if (result.unexpected > 0) {
-    throw new Error(`${result.unexpected} unexpected answers, first: ${result.firstUnexpected ?? ''}`);
-  }
   return { ...result, cpuMicros: (cpuAfter - cpuBefore) / result.requests };
 }
 

@@ -1,3 +1,5 @@
+import type { AwsError } from '../shared/aws-error.js';
+import { isStoreError } from '../store/errors.js';
 import { DEFAULT_MAX_ITEMS } from '../store/paging.js';
 import { iamError } from './errors.js';
 
@@ -36,4 +38,20 @@ function offsetOf(marker: string, length: number): number {
   }
   // ⚠ AWS's wording for a marker it did not issue is unconfirmed (same as the store-paged lists).
   throw iamError('InvalidInput', 'Invalid Marker.');
+}
+
+/**
+ * A listing the store pages (`Marker` / `MaxItems` passed through): a marker the store did not issue
+ * (`invalidInput`) is `InvalidInput`; a `notFound` is `missing()` where the listing is of one entity's
+ * members (a role's policies), and rethrown otherwise.
+ */
+export async function storePage<T>(work: () => Promise<T>, missing?: () => AwsError): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (missing !== undefined && isStoreError(e, 'notFound')) throw missing();
+    // ⚠ AWS's wording for a marker it did not issue is unconfirmed (ListRoles and its kin alike).
+    if (isStoreError(e, 'invalidInput')) throw iamError('InvalidInput', 'Invalid Marker.');
+    throw e;
+  }
 }

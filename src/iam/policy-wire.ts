@@ -74,3 +74,24 @@ export const MAX_POLICY_VERSIONS = 5;
 export function noSuchPolicyVersion(arn: string, versionId: string): AwsError {
   return iamError('NoSuchEntity', `Policy ${arn} version ${versionId} does not exist.`);
 }
+
+/** What ListAttachedRolePolicies and ListAttachedUserPolicies answer. */
+export const attachedPoliciesOutput = structure({
+  AttachedPolicies: list(structure({ PolicyName: string(), PolicyArn: string() }), { required: true }),
+  IsTruncated: boolean(),
+  Marker: string(),
+});
+
+/**
+ * `AttachedPolicies` of a page of attached policies: those under `pathPrefix` (default `/`), a filter
+ * on the policies' paths, which their ARNs carry after `policy`.
+ */
+export function attachedPoliciesUnder(
+  items: readonly { readonly name: string; readonly arn: string }[],
+  pathPrefix: string | undefined,
+): { PolicyName: string; PolicyArn: string }[] {
+  const prefix = pathPrefix ?? '/';
+  return items
+    .filter((p) => (p.arn.split(':policy')[1] ?? '/').startsWith(prefix))
+    .map((p) => ({ PolicyName: p.name, PolicyArn: p.arn }));
+}

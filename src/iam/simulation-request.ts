@@ -4,6 +4,7 @@ import type { ContextValue, PolicyKind, Principal, RequestContext } from '../pol
 import { isAccountId, parseArn } from '../shared/arn.js';
 import { AwsError } from '../shared/aws-error.js';
 import { iamError } from './errors.js';
+import { inputPolicies, inputPolicy, type SimulationPolicy } from './simulation-policy.js';
 import { MAX_EVALUATIONS, type WireEvaluationResult } from './simulate-wire.js';
 
 /**
@@ -144,4 +145,38 @@ export function onlyOneBoundary() {
 /** ⚠ wording ours; the rule is the API reference's (CallerArn). */
 export function callerArnRequired() {
   return iamError('InvalidInput', 'CallerArn is required when a ResourcePolicy is given.');
+}
+
+/** The checks both simulations make first, in this order: the option, the action names, the size. */
+export function checkSimulationRequest(i: {
+  readonly ResourceHandlingOption?: string | undefined;
+  readonly ActionNames: readonly string[];
+  readonly ResourceArns?: readonly string[] | undefined;
+}): void {
+  checkResourceHandlingOption(i.ResourceHandlingOption);
+  checkActionNames(i.ActionNames);
+  checkSize(i.ActionNames.length, i.ResourceArns?.length);
+}
+
+/** The one policy of `PermissionsBoundaryPolicyInputList`, validated; more than one is refused. */
+export function inputBoundary(texts: readonly string[] | undefined): SimulationPolicy | undefined {
+  const boundaries = inputPolicies(texts, 'PermissionsBoundaryPolicyInputList', 'boundary');
+  if (boundaries.length > 1) throw onlyOneBoundary();
+  return boundaries[0];
+}
+
+/** `ResourcePolicy`, validated as the kind of policy the simulated requests need (resourcePolicyKind). */
+export function inputResourcePolicy(i: {
+  readonly ResourcePolicy?: string | undefined;
+  readonly ActionNames: readonly string[];
+  readonly ResourceArns?: readonly string[] | undefined;
+}): SimulationPolicy | undefined {
+  return i.ResourcePolicy === undefined
+    ? undefined
+    : inputPolicy(
+        i.ResourcePolicy,
+        'ResourcePolicy',
+        resourcePolicyKind(i.ActionNames, i.ResourceArns),
+        'resource',
+      );
 }

@@ -12,9 +12,8 @@ import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { cli, decoyCredentialsEnv } from './support.js';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const ACCOUNT = '000000000000';
 const ASSUMED = new RegExp(`arn:aws:sts::${ACCOUNT}:assumed-role/team-a-app/`);
 
@@ -68,12 +67,7 @@ function run(file: string, args: string[]): Promise<Run> {
       {
         cwd: tmp,
         env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: tmp,
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-          AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-          AWS_PROFILE: 'someone-else',
+          ...decoyCredentialsEnv(tmp),
           // One attempt: a refused request must not be retried with backoff.
           AWS_MAX_ATTEMPTS: '1',
         },

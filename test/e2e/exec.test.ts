@@ -5,44 +5,18 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { teamAppRoleManifest } from '../shared/irsa-manifests.js';
+import { cli, decoyCredentialsEnv, freePort, waitForHealth } from './support.js';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const ACCOUNT = '000000000000';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/team-a-app`;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function manifests(port: number): string {
-  const issuer = `127.0.0.1:${port}`;
-  const trust = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}` },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: {
-            [`${issuer}:sub`]: 'system:serviceaccount:team-a:app',
-            [`${issuer}:aud`]: 'sts.amazonaws.com',
-          },
-        },
-      },
-    ],
-  });
   return `apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -56,30 +30,7 @@ apiVersion: v1
 kind: ServiceAccount
 metadata: {name: plain, namespace: team-a}
 ---
-apiVersion: iam.services.k8s.aws/v1alpha1
-kind: Role
-metadata: {name: team-a-app}
-spec:
-  name: team-a-app
-  assumeRolePolicyDocument: '${trust}'
-`;
-}
-
-async function waitForHealth(port: number, exitCode: () => number | null): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (exitCode() !== null) throw new Error('openirsa up exited before it was healthy');
-    const ok = await new Promise<boolean>((resolve) => {
-      request({ host: '127.0.0.1', port, path: '/_openirsa/health' }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      })
-        .on('error', () => resolve(false))
-        .end();
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('openirsa up never became healthy');
+${teamAppRoleManifest(ACCOUNT, port)}`;
 }
 
 let tmp = '';
@@ -125,12 +76,7 @@ function exec(args: string[], extraEnv: Record<string, string> = {}): Promise<Ru
       {
         cwd: repoRoot,
         env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: tmp,
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-          AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-          AWS_PROFILE: 'someone-else',
+          ...decoyCredentialsEnv(tmp),
           OPENIRSA_ENDPOINT: `http://127.0.0.1:${port}`,
           OPENIRSA_DATA: join(tmp, 'data'),
           ...extraEnv,

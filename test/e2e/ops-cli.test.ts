@@ -5,15 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { webIdentityTrust } from '../shared/web-identity-trust.js';
+import { cli, rootCredentials } from './support.js';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const ACCOUNT = '000000000000';
 const ENV = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' };
 
@@ -71,15 +71,7 @@ async function until<T>(check: () => T | undefined | Promise<T | undefined>): Pr
 }
 
 async function rootIam(endpoint: string, data: string): Promise<IAMClient> {
-  const text = await readFile(join(data, 'credentials'), 'utf8');
-  return new IAMClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: {
-      accessKeyId: /aws_access_key_id = (\S+)/.exec(text)?.[1] ?? '',
-      secretAccessKey: /aws_secret_access_key = (\S+)/.exec(text)?.[1] ?? '',
-    },
-  });
+  return new IAMClient({ endpoint, region: 'us-east-1', credentials: await rootCredentials(data) });
 }
 
 function serviceAccount(name: string): string {
@@ -92,16 +84,8 @@ metadata: {name: ${name}, namespace: team-a}
 /** A role that service account team-a/app (only) of the issuer at `port` may assume. */
 function role(name: string, port: number): string {
   const issuer = `127.0.0.1:${port}`;
-  const trust = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}` },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: { StringEquals: { [`${issuer}:sub`]: 'system:serviceaccount:team-a:app' } },
-      },
-    ],
+  const trust = webIdentityTrust(`arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}`, {
+    [`${issuer}:sub`]: 'system:serviceaccount:team-a:app',
   });
   return `apiVersion: iam.services.k8s.aws/v1alpha1
 kind: Role

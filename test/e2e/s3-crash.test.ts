@@ -12,11 +12,10 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -25,10 +24,10 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { SWEEP_MIN_AGE_MS } from '../../src/s3/blob-store.js';
+import { cli, rootCredentials } from './support.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const BUCKET = 'crash-test';
 /** One small key overwritten fast, and three with bodies large enough that a kill lands mid-write. */
 const KEYS = [
@@ -136,11 +135,7 @@ test('kill -9 during overwriting PUTs leaves every object old or new, whole, and
   const objects = join(data, 'objects');
   let running = await startUp(data);
   try {
-    const text = await readFile(join(data, 'credentials'), 'utf8');
-    const credentials = {
-      accessKeyId: /aws_access_key_id = (\S+)/.exec(text)?.[1] ?? '',
-      secretAccessKey: /aws_secret_access_key = (\S+)/.exec(text)?.[1] ?? '',
-    };
+    const credentials = await rootCredentials(data);
     await clientFor(running.port, credentials).send(new CreateBucketCommand({ Bucket: BUCKET }));
     const states = new Map<string, KeyState>(KEYS.map((k) => [k.key, { writes: 0 }]));
     let crashedWrites = 0;

@@ -1,50 +1,22 @@
 /** `openirsa up -f DIR` as a user runs it: a child process that applies manifests before serving. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
+import { teamAppRoleManifest } from '../shared/irsa-manifests.js';
+import { cli, freePort, rootCredentials, waitForHealth } from './support.js';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const ACCOUNT = '000000000000';
 
-/** A port that was free a moment ago: the issuer URL (`http://127.0.0.1:PORT`) must be known before start. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 function irsaManifests(port: number): string {
-  const issuer = `127.0.0.1:${port}`;
-  const trust = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}` },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: {
-            [`${issuer}:sub`]: 'system:serviceaccount:team-a:app',
-            [`${issuer}:aud`]: 'sts.amazonaws.com',
-          },
-        },
-      },
-    ],
-  });
   return `apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -53,17 +25,7 @@ metadata:
   annotations:
     eks.amazonaws.com/role-arn: arn:aws:iam::${ACCOUNT}:role/team-a-app
 ---
-apiVersion: iam.services.k8s.aws/v1alpha1
-kind: Role
-metadata: {name: team-a-app}
-spec:
-  name: team-a-app
-  assumeRolePolicyDocument: '${trust}'
-  inlinePolicies:
-    read:
-      Version: "2012-10-17"
-      Statement: [{Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::team-a/*"}]
-`;
+${teamAppRoleManifest(ACCOUNT, port, '{Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::team-a/*"}')}`;
 }
 
 function startUp(args: string[]) {
@@ -78,24 +40,6 @@ function startUp(args: string[]) {
   return { child, out, exited };
 }
 
-/** Polls GET /_openirsa/health until it answers 200 (or the process exits). */
-async function waitForHealth(port: number, exitCode: () => number | null): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (exitCode() !== null) throw new Error('openirsa up exited before it was healthy');
-    const ok = await new Promise<boolean>((resolve) => {
-      request({ host: '127.0.0.1', port, path: '/_openirsa/health' }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      })
-        .on('error', () => resolve(false))
-        .end();
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('openirsa up never became healthy');
-}
-
 test('openirsa up -f DIR applies a ServiceAccount and IRSA Role before serving; GetRole sees them', async () => {
   const tmp = await mkdtemp(join(tmpdir(), 'openirsa-up-f-'));
   const data = join(tmp, 'data');
@@ -108,14 +52,10 @@ test('openirsa up -f DIR applies a ServiceAccount and IRSA Role before serving; 
     await waitForHealth(port, () => child.exitCode);
     assert.match(out.stdout, /Role team-a-app: created/);
     assert.match(out.stdout, /ServiceAccount team-a\/app: created/);
-    const text = await readFile(join(data, 'credentials'), 'utf8');
     const iam = new IAMClient({
       endpoint: `http://127.0.0.1:${port}`,
       region: 'us-east-1',
-      credentials: {
-        accessKeyId: /aws_access_key_id = (\S+)/.exec(text)?.[1] ?? '',
-        secretAccessKey: /aws_secret_access_key = (\S+)/.exec(text)?.[1] ?? '',
-      },
+      credentials: await rootCredentials(data),
     });
     const role = await iam.send(new GetRoleCommand({ RoleName: 'team-a-app' }));
     assert.equal(role.Role?.Arn, `arn:aws:iam::${ACCOUNT}:role/team-a-app`);

@@ -7,12 +7,7 @@
  * AWS_EC2_METADATA_DISABLED=true against 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import {
   AddClientIDToOpenIDConnectProviderCommand,
   AttachRolePolicyCommand,
@@ -47,99 +42,26 @@ import {
   UpdateRoleDescriptionCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { MemoryRing } from '../../src/audit/memory-ring.js';
-import { openDataDir, type DataDir } from '../../src/server/data-dir.js';
-import { close, listen } from '../../src/server/listen.js';
-import { createServer } from '../../src/server/server.js';
 import { systemClock } from '../../src/shared/clock.js';
-import { randomIds } from '../../src/shared/ids.js';
-import { ACCOUNT, REGION, send, type Credentials } from './support.js';
+import { webIdentityTrust } from '../shared/web-identity-trust.js';
+import { iamClient } from './clients.js';
+import { ACCOUNT, REGION, bootServer, serviceAccountToken, serviceErrorOf, type Booted } from './support.js';
+import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
 
-const run = promisify(execFile);
-
-interface Env {
-  readonly endpoint: string;
-  readonly port: number;
-  readonly root: Credentials;
-  readonly data: DataDir;
+interface Env extends Booted {
   /** The built-in issuer as IAM knows it: `127.0.0.1:PORT`, and its provider ARN. */
   readonly issuerHost: string;
   readonly providerArn: string;
-  stop(): Promise<void>;
 }
 
 async function boot(): Promise<Env> {
-  const tmp = await mkdtemp(join(tmpdir(), 'openirsa-iam-entities-'));
-  const data = await openDataDir({
-    dir: join(tmp, 'data'),
-    accountId: ACCOUNT,
-    clock: systemClock,
-    ids: randomIds,
-  });
-  const server = createServer({
-    store: data.store,
-    clock: systemClock,
-    ids: randomIds,
-    region: REGION,
-    audit: new MemoryRing(),
-    logger: { error: () => undefined },
-    issuer: { keyRing: data.keyRing },
-  });
-  const { port } = await listen(server, 0);
-  const secret =
-    /aws_secret_access_key = (\S+)/.exec(await readFile(data.credentialsPath, 'utf8'))?.[1] ?? '';
-  const issuerHost = `127.0.0.1:${port}`;
-  return {
-    endpoint: `http://${issuerHost}`,
-    port,
-    root: { accessKeyId: data.accessKeyId, secretAccessKey: secret },
-    data,
-    issuerHost,
-    providerArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuerHost}`,
-    stop: async () => {
-      await close(server);
-      await data.store.close();
-      await rm(tmp, { recursive: true, force: true });
-    },
-  };
+  const booted = await bootServer(systemClock, { issuerKeyRing: true });
+  const issuerHost = `127.0.0.1:${booted.port}`;
+  return { ...booted, issuerHost, providerArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuerHost}` };
 }
 
-/** A service-account token of the built-in issuer, from the admin route signed by the account root. */
-async function tokenFor(env: Env, serviceAccount: string): Promise<string> {
-  const body = JSON.stringify({ namespace: 'default', serviceAccount });
-  const signer = new SignatureV4({
-    credentials: env.root,
-    region: REGION,
-    service: 'sts',
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: '127.0.0.1',
-    port: env.port,
-    path: '/_openirsa/token',
-    query: {},
-    headers: { host: env.issuerHost, 'content-type': 'application/json' },
-    body,
-  });
-  const res = await send(env.port, 'POST', '/_openirsa/token', signed.headers, body);
-  assert.equal(res.status, 200);
-  return (JSON.parse(res.body) as { token: string }).token;
-}
-
-/** The error `fn` must throw, as the JS SDK models it (`NoSuchEntity` → `NoSuchEntityException`). */
-async function serviceError(fn: () => Promise<unknown>): Promise<IAMServiceException | STSServiceException> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof IAMServiceException || e instanceof STSServiceException) return e;
-    throw e;
-  }
-  assert.fail('the call succeeded');
-}
+const serviceError = (fn: () => Promise<unknown>) =>
+  serviceErrorOf(fn, [IAMServiceException, STSServiceException]);
 
 const doc = (statements: { Action: string; Resource: string }[]) =>
   JSON.stringify({ Version: '2012-10-17', Statement: statements.map((s) => ({ Effect: 'Allow', ...s })) });
@@ -152,23 +74,15 @@ describe('IAM roles, OIDC providers and managed policies over the wire', () => {
   before(async () => {
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
     env = await boot();
-    iam = new IAMClient({ endpoint: env.endpoint, region: REGION, credentials: env.root, maxAttempts: 1 });
+    iam = iamClient(env, env.root);
     sts = new STSClient({
       endpoint: env.endpoint,
       region: REGION,
       credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
       maxAttempts: 1,
     });
-    trust = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Federated: env.providerArn },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { StringEquals: { [`${env.issuerHost}:sub`]: 'system:serviceaccount:default:app' } },
-        },
-      ],
+    trust = webIdentityTrust(env.providerArn, {
+      [`${env.issuerHost}:sub`]: 'system:serviceaccount:default:app',
     });
   });
   after(async () => {
@@ -183,7 +97,7 @@ describe('IAM roles, OIDC providers and managed policies over the wire', () => {
       new AssumeRoleWithWebIdentityCommand({
         RoleArn: roleArn,
         RoleSessionName: 'entities',
-        WebIdentityToken: await tokenFor(env, 'app'),
+        WebIdentityToken: await serviceAccountToken(env, 'app'),
       }),
     );
     const c = out.Credentials;
@@ -582,11 +496,7 @@ describe('IAM roles, OIDC providers and managed policies over the wire', () => {
   });
 
   test('boto3: list_role_tags, list_policy_versions, list_entities_for_policy and a DeleteConflict parse', async (t) => {
-    const hasBoto3 = await run('python3', ['-c', 'import boto3']).then(
-      () => true,
-      () => false,
-    );
-    if (!hasBoto3) {
+    if (!(await hasBoto3())) {
       t.skip('python3 boto3 is not installed');
       return;
     }
@@ -612,18 +522,14 @@ except c.exceptions.DeleteConflictException as err:
         'Status': err.response['ResponseMetadata']['HTTPStatusCode']}
 print(json.dumps(out))
 `;
-    const { stdout } = await run('python3', ['-c', script], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: env.data.dir,
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    const stdout = await runPython(
+      script,
+      isolatedEnv(env.data.dir, {
         ENDPOINT: env.endpoint,
         AKID: env.root.accessKeyId,
         SECRET: env.root.secretAccessKey,
-      },
-    });
+      }),
+    );
     const out = JSON.parse(stdout) as Record<string, unknown>;
     assert.deepEqual(out.tags, { Tags: [{ Key: 'env', Value: 'dev' }], IsTruncated: true, HasMarker: true });
     assert.deepEqual(out.versions, [

@@ -4,61 +4,36 @@
  * the server binds 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import {
   CreateOpenIDConnectProviderCommand,
   CreateRoleCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   GetRoleCommand,
-  IAMClient,
+  type IAMClient,
   IAMServiceException,
   ListRolesCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { ACCOUNT, REGION, bootServer, type Booted } from './support.js';
+import { serviceAccountClaims, webIdentityTrust } from '../shared/web-identity-trust.js';
+import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
+import { iamClient } from './clients.js';
+import { ACCOUNT, bootServer, serviceErrorOf, type Booted } from './support.js';
 
-const run = promisify(execFile);
 const ISSUER = 'oidc.example.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 
-const trust = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}` },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: {
-          [`${ISSUER}:sub`]: 'system:serviceaccount:default:my-serviceaccount',
-          [`${ISSUER}:aud`]: 'sts.amazonaws.com',
-        },
-      },
-    },
-  ],
-});
+const trust = webIdentityTrust(
+  `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`,
+  serviceAccountClaims(ISSUER, 'default', 'my-serviceaccount'),
+);
 
 const readS3 = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::demo-bucket/*' }],
 });
 
-/**
- * Runs `fn` and returns the service error it must throw. The JS SDK names an IAM error by its modeled
- * exception (`awsQueryError` trait: wire code `NoSuchEntity` → `NoSuchEntityException`), so a name
- * ending in `Exception` proves the wire code; `ValidationError` is unmodeled and keeps its code.
- */
-async function serviceError(fn: () => Promise<unknown>): Promise<IAMServiceException> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof IAMServiceException) return e;
-    throw e;
-  }
-  assert.fail('the call succeeded');
-}
+const serviceError = (fn: () => Promise<unknown>) => serviceErrorOf(fn, [IAMServiceException]);
 
 const BOTO3_SCRIPT = `
 import json, os, boto3
@@ -83,25 +58,13 @@ except c.exceptions.ClientError as e:
 print(json.dumps(out))
 `;
 
-function hasBoto3(): Promise<boolean> {
-  return run('python3', ['-c', 'import boto3']).then(
-    () => true,
-    () => false,
-  );
-}
-
 describe('IAM roles over the wire', () => {
   let server: Booted;
   let iam: IAMClient;
   before(async () => {
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
     server = await bootServer();
-    iam = new IAMClient({
-      endpoint: server.endpoint,
-      region: REGION,
-      credentials: server.root,
-      maxAttempts: 1,
-    });
+    iam = iamClient(server, server.root);
   });
   after(async () => {
     iam.destroy();
@@ -233,12 +196,7 @@ describe('IAM roles over the wire', () => {
       createdAt: Date.now(),
     });
     await iam.send(new CreateRoleCommand({ RoleName: 'readable', AssumeRolePolicyDocument: trust }));
-    const reader = new IAMClient({
-      endpoint: server.endpoint,
-      region: REGION,
-      credentials: key,
-      maxAttempts: 1,
-    });
+    const reader = iamClient(server, key);
     try {
       const got = await reader.send(new GetRoleCommand({ RoleName: 'readable' }));
       assert.equal(got.Role?.RoleName, 'readable');
@@ -261,19 +219,15 @@ describe('IAM roles over the wire', () => {
       t.skip('python3 boto3 is not installed');
       return;
     }
-    const { stdout } = await run('python3', ['-c', BOTO3_SCRIPT], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: server.dir,
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    const stdout = await runPython(
+      BOTO3_SCRIPT,
+      isolatedEnv(server.dir, {
         ENDPOINT: server.endpoint,
         AKID: server.root.accessKeyId,
         SECRET: server.root.secretAccessKey,
         TRUST: trust,
-      },
-    });
+      }),
+    );
     const out = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
     assert.equal(out.created?.Arn, `arn:aws:iam::${ACCOUNT}:role/boto/boto-role`);
     assert.equal(out.created?.Max, 3600);

@@ -5,24 +5,24 @@
  * server binds 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import {
   CreateRoleCommand,
   GetContextKeysForCustomPolicyCommand,
   GetContextKeysForPrincipalPolicyCommand,
-  IAMClient,
+  type IAMClient,
   IAMServiceException,
   PutRolePolicyCommand,
   SimulateCustomPolicyCommand,
   SimulatePrincipalPolicyCommand,
   type EvaluationResult,
 } from '@aws-sdk/client-iam';
-import { ACCOUNT, REGION, bootServer, type Booted } from './support.js';
+import { iamClient } from './clients.js';
+import { ACCOUNT, bootServer, type Booted, serviceErrorOf } from './support.js';
+import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
 
-const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const ISSUER = 'oidc.example.com/id/SIMULATE';
 const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
@@ -54,15 +54,7 @@ const TRUST = doc({
   Condition: { StringEquals: { [`${ISSUER}:sub`]: 'system:serviceaccount:default:app' } },
 });
 
-async function serviceError(fn: () => Promise<unknown>): Promise<IAMServiceException> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof IAMServiceException) return e;
-    throw e;
-  }
-  assert.fail('the call succeeded');
-}
+const serviceError = (fn: () => Promise<unknown>) => serviceErrorOf(fn, [IAMServiceException]);
 
 const decisionsOf = (results: EvaluationResult[] | undefined) =>
   (results ?? []).map((r) => [r.EvalActionName, r.EvalResourceName, r.EvalDecision]);
@@ -97,25 +89,13 @@ out['keys'] = k['ContextKeyNames']
 print(json.dumps(out))
 `;
 
-function hasBoto3(): Promise<boolean> {
-  return run('python3', ['-c', 'import boto3']).then(
-    () => true,
-    () => false,
-  );
-}
-
 describe('IAM policy simulator over the wire', () => {
   let server: Booted;
   let iam: IAMClient;
   before(async () => {
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
     server = await bootServer();
-    iam = new IAMClient({
-      endpoint: server.endpoint,
-      region: REGION,
-      credentials: server.root,
-      maxAttempts: 1,
-    });
+    iam = iamClient(server, server.root);
   });
   after(async () => {
     iam.destroy();
@@ -288,12 +268,7 @@ describe('IAM policy simulator over the wire', () => {
     });
     await iam.send(new CreateRoleCommand({ RoleName: 'audited', AssumeRolePolicyDocument: TRUST }));
     await iam.send(new CreateRoleCommand({ RoleName: 'private', AssumeRolePolicyDocument: TRUST }));
-    const auditor = new IAMClient({
-      endpoint: server.endpoint,
-      region: REGION,
-      credentials: key,
-      maxAttempts: 1,
-    });
+    const auditor = iamClient(server, key);
     try {
       const ok = await auditor.send(
         new SimulatePrincipalPolicyCommand({
@@ -346,19 +321,15 @@ describe('IAM policy simulator over the wire', () => {
       t.skip('python3 with boto3 is not installed');
       return;
     }
-    const { stdout } = await run('python3', ['-c', BOTO3_SCRIPT], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    const stdout = await runPython(
+      BOTO3_SCRIPT,
+      isolatedEnv(process.env.HOME ?? '', {
         ENDPOINT: server.endpoint,
         AKID: server.root.accessKeyId,
         SECRET: server.root.secretAccessKey,
         POLICY: IDENTITY,
-      },
-    });
+      }),
+    );
     const out = JSON.parse(stdout) as { results: [string, string, string[]][]; keys: string[] };
     assert.deepEqual(out.results, [
       ['s3:GetObject', 'allowed', ['PolicyInputList.1']],

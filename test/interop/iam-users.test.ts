@@ -5,9 +5,7 @@
  * runs with AWS_EC2_METADATA_DISABLED=true; the server binds 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
@@ -19,7 +17,7 @@ import {
   DeleteUserPermissionsBoundaryCommand,
   DetachUserPolicyCommand,
   GetUserCommand,
-  IAMClient,
+  type IAMClient,
   IAMServiceException,
   ListAccessKeysCommand,
   ListUsersCommand,
@@ -28,9 +26,9 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import { ACCOUNT, REGION, bootServer, type Booted, type Credentials } from './support.js';
-
-const run = promisify(execFile);
+import { iamClient } from './clients.js';
+import { ACCOUNT, REGION, bootServer, type Booted, type Credentials, serviceErrorOf } from './support.js';
+import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
 
 const USER_ARN = `arn:aws:iam::${ACCOUNT}:user/team/dev`;
 
@@ -78,19 +76,8 @@ const boundaryPolicy = JSON.stringify({
   ],
 });
 
-/**
- * Runs `fn` and returns the service error it must throw. The JS SDK names a modeled IAM error by its
- * exception (`NoSuchEntity` → `NoSuchEntityException`); unmodeled codes (AccessDenied) keep their code.
- */
-async function serviceError(fn: () => Promise<unknown>): Promise<IAMServiceException | STSServiceException> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof IAMServiceException || e instanceof STSServiceException) return e;
-    throw e;
-  }
-  assert.fail('the call succeeded');
-}
+const serviceError = (fn: () => Promise<unknown>) =>
+  serviceErrorOf(fn, [IAMServiceException, STSServiceException]);
 
 function denied(action: string, resource: string): string {
   return `User: ${USER_ARN} is not authorized to perform: ${action} on resource: ${resource}`;
@@ -114,19 +101,12 @@ except iam.exceptions.ClientError as e:
 print(json.dumps(out))
 `;
 
-function hasBoto3(): Promise<boolean> {
-  return run('python3', ['-c', 'import boto3']).then(
-    () => true,
-    () => false,
-  );
-}
-
 describe('IAM users over the wire', () => {
   let server: Booted;
   let iam: IAMClient;
   const clients: { destroy(): void }[] = [];
   const iamAs = (credentials: Credentials) => {
-    const c = new IAMClient({ endpoint: server.endpoint, region: REGION, credentials, maxAttempts: 1 });
+    const c = iamClient(server, credentials);
     clients.push(c);
     return c;
   };
@@ -295,18 +275,14 @@ describe('IAM users over the wire', () => {
       new PutUserPolicyCommand({ UserName: 'boto', PolicyName: 'self', PolicyDocument: selfPolicy }),
     );
     const key = keyOf(await iam.send(new CreateAccessKeyCommand({ UserName: 'boto' })));
-    const { stdout } = await run('python3', ['-c', BOTO3_SCRIPT], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: server.dir,
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    const stdout = await runPython(
+      BOTO3_SCRIPT,
+      isolatedEnv(server.dir, {
         ENDPOINT: server.endpoint,
         AKID: key.accessKeyId,
         SECRET: key.secretAccessKey,
-      },
-    });
+      }),
+    );
     const out = JSON.parse(stdout) as {
       identity: string;
       user: Record<string, string>;

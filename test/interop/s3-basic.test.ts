@@ -43,6 +43,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { checksumOf } from '../../src/s3/checksums.js';
+import { credentialsEnv } from './boto3.js';
 import { ACCOUNT, boot, REGION, roleSession, s3, type Env } from './s3-support.js';
 import { send } from './support.js';
 
@@ -411,16 +412,7 @@ describe('S3 with @aws-sdk/client-s3', () => {
   test('boto3 and the AWS CLI put, get and list', async () => {
     const root = s3(env, env.root);
     await root.send(new CreateBucketCommand({ Bucket: 'python' }));
-    const pyEnv = {
-      PATH: process.env.PATH ?? '',
-      HOME: env.tmp,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ACCESS_KEY_ID: env.root.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: env.root.secretAccessKey,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_CONFIG_FILE: join(env.tmp, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: join(env.tmp, 'none'),
-    };
+    const pyEnv = credentialsEnv(env.tmp, env.root, REGION);
     const endpoint = `http://127.0.0.1:${env.port}`;
     const script = `
 import boto3, sys
@@ -502,17 +494,7 @@ print(','.join(o['Key'] for o in r.get('Contents', [])))
     );
 
     // boto3 with its default checksums: a paginator over versions, then delete_objects of what it found.
-    const pyEnv = {
-      PATH: process.env.PATH ?? '',
-      HOME: env.tmp,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ACCESS_KEY_ID: session.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
-      AWS_SESSION_TOKEN: session.sessionToken ?? '',
-      AWS_DEFAULT_REGION: REGION,
-      AWS_CONFIG_FILE: join(env.tmp, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: join(env.tmp, 'none'),
-    };
+    const pyEnv = credentialsEnv(env.tmp, session, REGION);
     const script = `
 import boto3, sys
 s3 = boto3.client('s3', endpoint_url=sys.argv[1])
@@ -583,17 +565,7 @@ print(','.join(e['Key'] + ':' + e['Code'] for e in r.get('Errors', [])))
     assert.equal(await got.text(), 'presigned body');
 
     const session = await roleSession(env, 'cli', teamPolicy('cli-own'));
-    const pyEnv = {
-      PATH: process.env.PATH ?? '',
-      HOME: env.tmp,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ACCESS_KEY_ID: session.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
-      AWS_SESSION_TOKEN: session.sessionToken ?? '',
-      AWS_DEFAULT_REGION: REGION,
-      AWS_CONFIG_FILE: join(env.tmp, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: join(env.tmp, 'none'),
-    };
+    const pyEnv = credentialsEnv(env.tmp, session, REGION);
     const endpoint = `http://127.0.0.1:${env.port}`;
     // 12 MiB generated in the script, read back by s3transfer in 5 MiB ranged GETs, then compared.
     const script = `

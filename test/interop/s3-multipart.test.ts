@@ -28,6 +28,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { blobFiles } from '../../src/s3/testdata/multipart.js';
+import { credentialsEnv } from './boto3.js';
 import { bootServer, REGION, type Booted } from './support.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -69,16 +70,7 @@ describe('S3 multipart uploads with real clients', () => {
       credentials: env.root,
     });
     await client.send(new CreateBucketCommand({ Bucket: 'multi' }));
-    pyEnv = {
-      PATH: process.env.PATH ?? '',
-      HOME: env.dir,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ACCESS_KEY_ID: env.root.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: env.root.secretAccessKey,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_CONFIG_FILE: join(env.dir, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: join(env.dir, 'none'),
-    };
+    pyEnv = credentialsEnv(env.dir, env.root, REGION);
   });
   after(async () => {
     client.destroy();

@@ -5,73 +5,30 @@
  * AssumeRoleWithWebIdentity.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import type { LookupFunction } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { Hash } from '@smithy/hash-node';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { MemoryRing } from '../../src/audit/memory-ring.js';
-import { openDataDir, type DataDir } from '../../src/server/data-dir.js';
-import { close, listen } from '../../src/server/listen.js';
-import { createServer } from '../../src/server/server.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
-import { send, type Credentials } from './support.js';
+import { webIdentityTrust } from '../shared/web-identity-trust.js';
+import {
+  ACCOUNT,
+  REGION,
+  bootServer,
+  serviceAccountToken,
+  type Booted,
+  type Credentials,
+} from './support.js';
 
-export const ACCOUNT = '111122223333';
-export const REGION = 'us-east-1';
+export { ACCOUNT, REGION } from './support.js';
 
-export interface Env {
-  readonly port: number;
-  readonly data: DataDir;
-  readonly audit: MemoryRing;
-  readonly root: Credentials;
-  readonly tmp: string;
-  readonly logged: string[];
-  stop(): Promise<void>;
-}
+/** A server with the built-in issuer's keys at hand and S3 bytes in its data directory. */
+export type Env = Booted;
 
-export async function boot(): Promise<Env> {
-  const tmp = await mkdtemp(join(tmpdir(), 'openirsa-s3-'));
-  const data = await openDataDir({
-    dir: join(tmp, 'data'),
-    accountId: ACCOUNT,
-    clock: systemClock,
-    ids: randomIds,
-  });
-  const audit = new MemoryRing();
-  const logged: string[] = [];
-  const server = createServer({
-    store: data.store,
-    clock: systemClock,
-    ids: randomIds,
-    region: REGION,
-    audit,
-    logger: { error: (m, f) => logged.push(`${m} ${JSON.stringify(f)}`) },
-    issuer: { keyRing: data.keyRing },
-    dataDir: data.dir,
-  });
-  const { port } = await listen(server, 0);
-  const secret =
-    /aws_secret_access_key = (\S+)/.exec(await readFile(data.credentialsPath, 'utf8'))?.[1] ?? '';
-  return {
-    port,
-    data,
-    audit,
-    root: { accessKeyId: data.accessKeyId, secretAccessKey: secret },
-    tmp,
-    logged,
-    stop: async () => {
-      await close(server);
-      await data.store.close();
-      await rm(tmp, { recursive: true, force: true });
-    },
-  };
+export function boot(): Promise<Env> {
+  return bootServer(systemClock, { issuerKeyRing: true });
 }
 
 /** Every name resolves to 127.0.0.1, so `bucket.localhost` reaches the server and nothing leaves the host. */
@@ -90,28 +47,9 @@ export function s3(env: Env, credentials: Credentials, style: 'path' | 'virtual'
   });
 }
 
-/** POST /_openirsa/token signed by the account root (as sts-web-identity.test.ts does). */
-export async function token(env: Env, serviceAccount: string): Promise<string> {
-  const body = JSON.stringify({ namespace: 'default', serviceAccount });
-  const signer = new SignatureV4({
-    credentials: env.root,
-    region: REGION,
-    service: 'sts',
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: '127.0.0.1',
-    port: env.port,
-    path: '/_openirsa/token',
-    query: {},
-    headers: { host: `127.0.0.1:${env.port}`, 'content-type': 'application/json' },
-    body,
-  });
-  const res = await send(env.port, 'POST', '/_openirsa/token', signed.headers, body);
-  assert.equal(res.status, 200, res.body);
-  return (JSON.parse(res.body) as { token: string }).token;
+/** A service-account token of the built-in issuer for `default/<serviceAccount>`. */
+export function token(env: Env, serviceAccount: string): Promise<string> {
+  return serviceAccountToken(env, serviceAccount);
 }
 
 /** A role whose trust admits the built-in issuer's `default/<name>` service account, with one inline policy. */
@@ -125,16 +63,8 @@ export async function roleSession(env: Env, name: string, policy: object): Promi
     id: randomIds.uniqueId('AROA'),
     path: '/',
     arn: roleArn,
-    trustPolicy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Federated: providerArn },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: { StringEquals: { [`${hostPath}:sub`]: `system:serviceaccount:default:${name}` } },
-        },
-      ],
+    trustPolicy: webIdentityTrust(providerArn, {
+      [`${hostPath}:sub`]: `system:serviceaccount:default:${name}`,
     }),
     createdAt: Date.now(),
   });

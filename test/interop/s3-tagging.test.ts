@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import {
@@ -18,6 +17,7 @@ import {
   DeleteObjectTaggingCommand,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { credentialsEnv } from './boto3.js';
 import { boot, REGION, roleSession, s3, type Env } from './s3-support.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -106,16 +106,7 @@ describe('S3 object tagging with real clients', () => {
     await session.send(new DeleteObjectTaggingCommand({ Bucket: 'tagged', Key: 'blue.txt' }));
     await denied(session.send(new GetObjectTaggingCommand({ Bucket: 'tagged', Key: 'blue.txt' })));
 
-    const pyEnv = {
-      PATH: process.env.PATH ?? '',
-      HOME: env.tmp,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ACCESS_KEY_ID: env.root.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: env.root.secretAccessKey,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_CONFIG_FILE: join(env.tmp, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: join(env.tmp, 'none'),
-    };
+    const pyEnv = credentialsEnv(env.tmp, env.root, REGION);
     const script = `
 import boto3, sys
 s3 = boto3.client('s3', endpoint_url=sys.argv[1])

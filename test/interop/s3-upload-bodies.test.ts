@@ -28,6 +28,7 @@ import { AwsChunkedDecoder } from '../../src/sigv4/streaming.js';
 import { openChunkedBody } from '../../src/sigv4/open-chunked-body.js';
 import type { HttpHeaders } from '../../src/sigv4/types.js';
 import { verifyRequest } from '../../src/sigv4/verify-request.js';
+import { hasBoto3 } from './boto3.js';
 
 const run = promisify(execFile);
 const KEY = 'AKIDEXAMPLE';
@@ -98,13 +99,6 @@ function receive(request: Captured): { data: Buffer; checksum: string | undefine
     checksum: `${declared.algorithm}:${declared.in}:${value}`,
     payloadHash: verified.payloadHash,
   };
-}
-
-function hasBoto3(): Promise<boolean> {
-  return run('python3', ['-c', 'import boto3']).then(
-    () => true,
-    () => false,
-  );
 }
 
 const BOTO3_SCRIPT = `

@@ -7,12 +7,10 @@
  * get credentials with the issuer's token. Every AWS client runs with AWS_EC2_METADATA_DISABLED=true.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTokenFile } from '@aws-sdk/credential-providers';
@@ -27,10 +25,12 @@ import {
   type FakeIssuer,
 } from '../../src/sts/testdata/fake-issuer.js';
 import { makeTestCa, type TestCa } from '../../src/sts/testdata/test-ca.js';
+import { serviceAccountClaims, webIdentityTrust } from '../shared/web-identity-trust.js';
+import { iamClient } from './clients.js';
+import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
-const run = promisify(execFile);
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
 const NO_KEY =
@@ -89,22 +89,10 @@ async function boot(ca: TestCa): Promise<Env> {
   const role = await iam.send(
     new CreateRoleCommand({
       RoleName: 'external-reader',
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Federated: providerArn },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: {
-              StringEquals: {
-                [`${oidcProviderKey(issuer.url)}:sub`]: 'system:serviceaccount:team:app',
-                [`${oidcProviderKey(issuer.url)}:aud`]: 'sts.amazonaws.com',
-              },
-            },
-          },
-        ],
-      }),
+      AssumeRolePolicyDocument: webIdentityTrust(
+        providerArn,
+        serviceAccountClaims(oidcProviderKey(issuer.url), 'team', 'app'),
+      ),
     }),
   );
   return {
@@ -174,11 +162,7 @@ describe('AssumeRoleWithWebIdentity with an external https issuer', async () => 
 
   test("boto3's web-identity provider from the environment gets credentials", { skip }, async (t) => {
     assert.ok(env);
-    const hasBoto3 = await run('python3', ['-c', 'import boto3']).then(
-      () => true,
-      () => false,
-    );
-    if (!hasBoto3) {
+    if (!(await hasBoto3())) {
       t.skip('python3 boto3 is not installed');
       return;
     }
@@ -189,11 +173,9 @@ c = s.get_credentials()
 who = s.client('sts').get_caller_identity()
 print(json.dumps({'method': c.method, 'arn': who['Arn']}))
 `;
-    const { stdout } = await run('python3', ['-c', script], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: env.tmp,
-        AWS_EC2_METADATA_DISABLED: 'true',
+    const stdout = await runPython(
+      script,
+      isolatedEnv(env.tmp, {
         AWS_CONFIG_FILE: join(env.tmp, 'no-config'),
         AWS_SHARED_CREDENTIALS_FILE: join(env.tmp, 'no-credentials'),
         AWS_DEFAULT_REGION: REGION,
@@ -201,8 +183,8 @@ print(json.dumps({'method': c.method, 'arn': who['Arn']}))
         AWS_ROLE_SESSION_NAME: 'boto3-external',
         AWS_WEB_IDENTITY_TOKEN_FILE: await tokenFile(env, 'boto3-token'),
         AWS_ENDPOINT_URL_STS: env.endpoint,
-      },
-    });
+      }),
+    );
     const out = JSON.parse(stdout) as { method: string; arn: string };
     assert.equal(out.method, 'assume-role-with-web-identity');
     assert.equal(out.arn, `arn:aws:sts::${ACCOUNT}:assumed-role/external-reader/boto3-external`);
@@ -213,12 +195,7 @@ print(json.dumps({'method': c.method, 'arn': who['Arn']}))
     { skip },
     async () => {
       assert.ok(env);
-      const iam = new IAMClient({
-        region: REGION,
-        endpoint: env.endpoint,
-        credentials: env.root,
-        maxAttempts: 1,
-      });
+      const iam = iamClient(env, env.root);
       // A second issuer on a port nothing listens on (the first issuer's, plus a path that is not served
       // would still answer; a closed port does not).
       const dead = await startFakeIssuer({ key: env.ca.serverKey, cert: env.ca.serverCert });

@@ -4,22 +4,13 @@
  * python3 boto3. Every AWS client runs with AWS_EC2_METADATA_DISABLED=true; the server binds 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { SIGNATURE_DOES_NOT_MATCH_MESSAGE } from '../../src/sigv4/failures.js';
 import { sealSession, temporaryAccessKeyId, secretAccessKey } from '../../src/sts/session-token.js';
 import { ACCOUNT, bootServer, send, signedQuery, xmlText, type Booted, type Credentials } from './support.js';
+import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
 
-const run = promisify(execFile);
 const GCI = 'Action=GetCallerIdentity&Version=2011-06-15';
-
-function hasBoto3(): Promise<boolean> {
-  return run('python3', ['-c', 'import boto3']).then(
-    () => true,
-    () => false,
-  );
-}
 
 const BOTO3_SCRIPT = `
 import json, os, boto3
@@ -36,19 +27,15 @@ except c.exceptions.ClientError as e:
 `;
 
 async function boto3Call(server: Booted, creds: Credentials): Promise<Record<string, unknown>> {
-  const { stdout } = await run('python3', ['-c', BOTO3_SCRIPT], {
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: server.dir,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  const stdout = await runPython(
+    BOTO3_SCRIPT,
+    isolatedEnv(server.dir, {
       ENDPOINT: server.endpoint,
       AKID: creds.accessKeyId,
       SECRET: creds.secretAccessKey,
       TOKEN: creds.sessionToken ?? '',
-    },
-  });
+    }),
+  );
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 

@@ -5,148 +5,54 @@
  * temporary credentials. Every AWS client runs with AWS_EC2_METADATA_DISABLED=true against 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTokenFile } from '@aws-sdk/credential-providers';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { MemoryRing } from '../../src/audit/memory-ring.js';
 import { main } from '../../src/cli/main.js';
 import { parseIssuer } from '../../src/identity/issuer.js';
 import { mintToken } from '../../src/identity/mint-token.js';
-import { openDataDir, type DataDir } from '../../src/server/data-dir.js';
-import { close, listen } from '../../src/server/listen.js';
-import { createServer } from '../../src/server/server.js';
 import { fixedClock, systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
-import { send, signedQuery, xmlText } from './support.js';
+import { serviceAccountClaims, webIdentityTrust } from '../shared/web-identity-trust.js';
+import {
+  ACCOUNT,
+  REGION,
+  bootServer,
+  send,
+  serviceAccountToken,
+  signedQuery,
+  xmlText,
+  type Booted,
+} from './support.js';
+import { hasBoto3, isolatedEnv, runPython } from './boto3.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
-const run = promisify(execFile);
-const ACCOUNT = '111122223333';
-const REGION = 'us-east-1';
 const NOT_AUTHORIZED = 'Not authorized to perform sts:AssumeRoleWithWebIdentity';
 
-interface Env {
-  readonly endpoint: string;
-  readonly port: number;
-  readonly root: { accessKeyId: string; secretAccessKey: string };
-  readonly data: DataDir;
-  readonly audit: MemoryRing;
-  readonly tmp: string;
+interface Env extends Booted {
   readonly providerArn: string;
   readonly roleArn: string;
-  stop(): Promise<void>;
 }
 
 async function boot(): Promise<Env> {
-  const tmp = await mkdtemp(join(tmpdir(), 'openirsa-web-identity-'));
-  const data = await openDataDir({
-    dir: join(tmp, 'data'),
-    accountId: ACCOUNT,
-    clock: systemClock,
-    ids: randomIds,
-  });
-  const audit = new MemoryRing();
-  const server = createServer({
-    store: data.store,
-    clock: systemClock,
-    ids: randomIds,
-    region: REGION,
-    audit,
-    logger: { error: () => undefined },
-    issuer: { keyRing: data.keyRing },
-  });
-  const { port } = await listen(server, 0);
-  const endpoint = `http://127.0.0.1:${port}`;
-  const secret =
-    /aws_secret_access_key = (\S+)/.exec(await readFile(data.credentialsPath, 'utf8'))?.[1] ?? '';
-  const hostPath = `127.0.0.1:${port}`;
+  const booted = await bootServer(systemClock, { issuerKeyRing: true });
+  const hostPath = `127.0.0.1:${booted.port}`;
   const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/${hostPath}`;
   const roleArn = `arn:aws:iam::${ACCOUNT}:role/s3-reader`;
   // IAM CreateRole is another engineer's work in progress: the role goes straight into the store.
-  await data.store.roles.create({
+  await booted.store.roles.create({
     accountId: ACCOUNT,
     name: 's3-reader',
     id: 'AROAEXAMPLES3READER01',
     path: '/',
     arn: roleArn,
-    trustPolicy: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Federated: providerArn },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition: {
-            StringEquals: {
-              [`${hostPath}:sub`]: 'system:serviceaccount:default:my-app',
-              [`${hostPath}:aud`]: 'sts.amazonaws.com',
-            },
-          },
-        },
-      ],
-    }),
+    trustPolicy: webIdentityTrust(providerArn, serviceAccountClaims(hostPath, 'default', 'my-app')),
     createdAt: Date.now(),
   });
-  return {
-    endpoint,
-    port,
-    root: { accessKeyId: data.accessKeyId, secretAccessKey: secret },
-    data,
-    audit,
-    tmp,
-    providerArn,
-    roleArn,
-    stop: async () => {
-      await close(server);
-      await data.store.close();
-      await rm(tmp, { recursive: true, force: true });
-    },
-  };
-}
-
-/** POST /_openirsa/token signed by the account root with `@smithy/signature-v4`. */
-async function adminToken(
-  env: Env,
-  body: Record<string, unknown>,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const text = JSON.stringify(body);
-  const signer = new SignatureV4({
-    credentials: env.root,
-    region: REGION,
-    service: 'sts',
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: '127.0.0.1',
-    port: env.port,
-    path: '/_openirsa/token',
-    query: {},
-    headers: { host: `127.0.0.1:${env.port}`, 'content-type': 'application/json' },
-    body: text,
-  });
-  const res = await send(env.port, 'POST', '/_openirsa/token', signed.headers, text);
-  return { status: res.status, json: JSON.parse(res.body) as Record<string, unknown> };
-}
-
-async function tokenFor(env: Env, serviceAccount: string, audience?: string): Promise<string> {
-  const res = await adminToken(env, {
-    namespace: 'default',
-    serviceAccount,
-    ...(audience !== undefined ? { audience } : {}),
-  });
-  assert.equal(res.status, 200, JSON.stringify(res.json));
-  assert.equal(typeof res.json.token, 'string');
-  return res.json.token as string;
+  return { ...booted, providerArn, roleArn };
 }
 
 function assumeForm(roleArn: string, token: string, sessionName = 'sess1'): string {
@@ -232,7 +138,7 @@ describe('STS AssumeRoleWithWebIdentity with the built-in issuer', () => {
   });
 
   test('@aws-sdk/client-sts assumes the role and its credentials answer GetCallerIdentity', async () => {
-    const token = await tokenFor(env, 'my-app');
+    const token = await serviceAccountToken(env, 'my-app');
     const out = await stsClient(env).send(
       new AssumeRoleWithWebIdentityCommand({
         RoleArn: env.roleArn,
@@ -269,7 +175,7 @@ describe('STS AssumeRoleWithWebIdentity with the built-in issuer', () => {
           new AssumeRoleWithWebIdentityCommand({
             RoleArn: env.roleArn,
             RoleSessionName: name,
-            WebIdentityToken: await tokenFor(env, 'my-app'),
+            WebIdentityToken: await serviceAccountToken(env, 'my-app'),
           }),
         )
       ).Credentials;
@@ -290,7 +196,7 @@ describe('STS AssumeRoleWithWebIdentity with the built-in issuer', () => {
   });
 
   test('the success response is the XML of irsa-wire.md §5.5, unsigned and with stray auth headers ignored', async () => {
-    const token = await tokenFor(env, 'my-app');
+    const token = await serviceAccountToken(env, 'my-app');
     const res = await assumeRaw(env, assumeForm(env.roleArn, token), {
       authorization:
         'AWS4-HMAC-SHA256 Credential=AKIAIGNORED/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00',
@@ -319,7 +225,7 @@ describe('STS AssumeRoleWithWebIdentity with the built-in issuer', () => {
 
   test('@aws-sdk/credential-providers fromTokenFile reads the token file and assumes the role', async () => {
     const file = join(env.tmp, 'token');
-    await writeFile(file, await tokenFor(env, 'my-app'));
+    await writeFile(file, await serviceAccountToken(env, 'my-app'));
     const provider = fromTokenFile({
       roleArn: env.roleArn,
       webIdentityTokenFile: file,
@@ -337,15 +243,11 @@ describe('STS AssumeRoleWithWebIdentity with the built-in issuer', () => {
   });
 
   test('boto3 assume_role_with_web_identity then get_caller_identity', async (t) => {
-    const hasBoto3 = await run('python3', ['-c', 'import boto3']).then(
-      () => true,
-      () => false,
-    );
-    if (!hasBoto3) {
+    if (!(await hasBoto3())) {
       t.skip('python3 boto3 is not installed');
       return;
     }
-    const token = await tokenFor(env, 'my-app');
+    const token = await serviceAccountToken(env, 'my-app');
     const script = `
 import json, os, boto3
 c = boto3.client('sts', endpoint_url=os.environ['ENDPOINT'], region_name='us-east-1')
@@ -357,18 +259,14 @@ s = boto3.client('sts', endpoint_url=os.environ['ENDPOINT'], region_name='us-eas
     aws_session_token=k['SessionToken'])
 print(json.dumps({'Assumed': r['AssumedRoleUser']['Arn'], 'Arn': s.get_caller_identity()['Arn']}))
 `;
-    const { stdout } = await run('python3', ['-c', script], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: env.tmp,
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    const stdout = await runPython(
+      script,
+      isolatedEnv(env.tmp, {
         ENDPOINT: env.endpoint,
         ROLE: env.roleArn,
         TOKEN: token,
-      },
-    });
+      }),
+    );
     const out = JSON.parse(stdout) as { Assumed: string; Arn: string };
     assert.equal(out.Assumed, `arn:aws:sts::${ACCOUNT}:assumed-role/s3-reader/boto3-session`);
     assert.equal(out.Arn, out.Assumed);
@@ -394,7 +292,7 @@ print(json.dumps({'Assumed': r['AssumedRoleUser']['Arn'], 'Arn': s.get_caller_id
   });
 
   test('a token of another service account is AccessDenied 403, and the audit event explains the :sub condition', async () => {
-    const token = await tokenFor(env, 'intruder');
+    const token = await serviceAccountToken(env, 'intruder');
     const res = await assumeRaw(env, assumeForm(env.roleArn, token));
     assert.equal(res.status, 403);
     assert.equal(xmlText(res.body, 'Code'), 'AccessDenied');
@@ -408,7 +306,7 @@ print(json.dumps({'Assumed': r['AssumedRoleUser']['Arn'], 'Arn': s.get_caller_id
   });
 
   test('the JS SDK sees AccessDenied with AWS message', async () => {
-    const token = await tokenFor(env, 'intruder');
+    const token = await serviceAccountToken(env, 'intruder');
     await assert.rejects(
       stsClient(env).send(
         new AssumeRoleWithWebIdentityCommand({
@@ -427,7 +325,7 @@ print(json.dumps({'Assumed': r['AssumedRoleUser']['Arn'], 'Arn': s.get_caller_id
   });
 
   test('a token for another audience is InvalidIdentityToken "Incorrect token audience"', async () => {
-    const token = await tokenFor(env, 'my-app', 'other-audience');
+    const token = await serviceAccountToken(env, 'my-app', 'other-audience');
     await assert.rejects(
       stsClient(env).send(
         new AssumeRoleWithWebIdentityCommand({
@@ -469,7 +367,7 @@ print(json.dumps({'Assumed': r['AssumedRoleUser']['Arn'], 'Arn': s.get_caller_id
   });
 
   test('a token with a tampered signature is InvalidIdentityToken', async () => {
-    const token = await tokenFor(env, 'my-app');
+    const token = await serviceAccountToken(env, 'my-app');
     const [h, p, s] = token.split('.') as [string, string, string];
     const flipped = `${s.slice(0, 10)}${s[10] === 'A' ? 'B' : 'A'}${s.slice(11)}`;
     const res = await assumeRaw(env, assumeForm(env.roleArn, `${h}.${p}.${flipped}`));
@@ -478,7 +376,7 @@ print(json.dumps({'Assumed': r['AssumedRoleUser']['Arn'], 'Arn': s.get_caller_id
   });
 
   test('a token of an unregistered issuer is InvalidIdentityToken naming the issuer', async () => {
-    const token = await tokenFor(env, 'my-app');
+    const token = await serviceAccountToken(env, 'my-app');
     const [h, , s] = token.split('.') as [string, string, string];
     const payload = Buffer.from(
       JSON.stringify({ iss: 'https://unknown.example', sub: 'x', aud: 'sts.amazonaws.com', exp: 9999999999 }),
@@ -493,7 +391,7 @@ print(json.dumps({'Assumed': r['AssumedRoleUser']['Arn'], 'Arn': s.get_caller_id
   });
 
   test('an invalid RoleSessionName is ValidationError with AWS message', async () => {
-    const token = await tokenFor(env, 'my-app');
+    const token = await serviceAccountToken(env, 'my-app');
     const res = await assumeRaw(env, assumeForm(env.roleArn, token, 'a:b'));
     assert.equal(res.status, 400);
     assert.equal(xmlText(res.body, 'Code'), 'ValidationError');
@@ -504,7 +402,7 @@ print(json.dumps({'Assumed': r['AssumedRoleUser']['Arn'], 'Arn': s.get_caller_id
   });
 
   test('DurationSeconds above the role MaxSessionDuration is ValidationError with AWS message', async () => {
-    const token = await tokenFor(env, 'my-app');
+    const token = await serviceAccountToken(env, 'my-app');
     const res = await assumeRaw(env, `${assumeForm(env.roleArn, token)}&DurationSeconds=7200`);
     assert.equal(res.status, 400);
     assert.equal(xmlText(res.body, 'Code'), 'ValidationError');
@@ -515,7 +413,7 @@ print(json.dumps({'Assumed': r['AssumedRoleUser']['Arn'], 'Arn': s.get_caller_id
   });
 
   test('a role that does not exist is AccessDenied', async () => {
-    const token = await tokenFor(env, 'my-app');
+    const token = await serviceAccountToken(env, 'my-app');
     const res = await assumeRaw(env, assumeForm(`arn:aws:iam::${ACCOUNT}:role/missing`, token));
     assert.equal(res.status, 403);
     assert.equal(xmlText(res.body, 'Message'), NOT_AUTHORIZED);

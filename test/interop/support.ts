@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { request as httpRequest, type Server } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { MemoryRing } from '../../src/audit/memory-ring.js';
-import { openDataDir } from '../../src/server/data-dir.js';
+import { openDataDir, type DataDir } from '../../src/server/data-dir.js';
 import { close, listen } from '../../src/server/listen.js';
 import { createServer, type Logger } from '../../src/server/server.js';
 import { systemClock, type Clock } from '../../src/shared/clock.js';
@@ -31,11 +32,24 @@ export interface Booted {
   readonly logged: string[];
   /** The main listener, for tests that hand it connections (the transparent proxy). */
   readonly server: Server;
+  /** The opened data directory (store, signing keys, credentials file). */
+  readonly data: DataDir;
+  /** The temporary directory that holds the data directory; removed by `stop`. */
+  readonly tmp: string;
   stop(): Promise<void>;
 }
 
+/** How `bootServer` differs from a plain `openirsa up`. */
+export interface BootOptions {
+  /**
+   * Hands the data directory's signing keys to the built-in issuer up front; without it the issuer
+   * reads them from the store on first use (as `openirsa up` does).
+   */
+  readonly issuerKeyRing?: boolean;
+}
+
 /** A server as `openirsa up` runs it, in-process, on 127.0.0.1 and a free port, in a fresh data dir. */
-export async function bootServer(clock: Clock = systemClock): Promise<Booted> {
+export async function bootServer(clock: Clock = systemClock, options: BootOptions = {}): Promise<Booted> {
   const dir = await mkdtemp(join(tmpdir(), 'openirsa-interop-'));
   const data = await openDataDir({ dir: join(dir, 'data'), accountId: ACCOUNT, clock, ids: randomIds });
   const audit = new MemoryRing();
@@ -48,6 +62,7 @@ export async function bootServer(clock: Clock = systemClock): Promise<Booted> {
     region: REGION,
     audit,
     logger,
+    ...(options.issuerKeyRing === true ? { issuer: { keyRing: data.keyRing } } : {}),
     dataDir: data.dir,
   });
   const address = await listen(server, 0);
@@ -62,6 +77,8 @@ export async function bootServer(clock: Clock = systemClock): Promise<Booted> {
     root: { accessKeyId: data.accessKeyId, secretAccessKey: secret },
     logged,
     server,
+    data,
+    tmp: dir,
     stop: async () => {
       await close(server);
       await data.store.close();
@@ -142,4 +159,68 @@ export async function signedQuery(
 /** The text of the first `<name>` element. */
 export function xmlText(xml: string, name: string): string | undefined {
   return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+}
+
+/**
+ * The error `fn` must throw, when it is an instance of one of `types` (a client's service exception
+ * classes); any other error is rethrown, and success fails the test. The JS SDK names a modeled error by
+ * its exception (`awsQueryError` trait: wire code `NoSuchEntity` → `NoSuchEntityException`), so a name
+ * ending in `Exception` proves the wire code; unmodeled codes (`ValidationError`, `AccessDenied`) keep
+ * their code.
+ */
+export async function serviceErrorOf<E>(
+  fn: () => Promise<unknown>,
+  types: readonly (abstract new (...args: never[]) => E)[],
+): Promise<E> {
+  try {
+    await fn();
+  } catch (e) {
+    for (const type of types) if (e instanceof type) return e;
+    throw e;
+  }
+  assert.fail('the call succeeded');
+}
+
+/** POST /_openirsa/token with `body`, signed by `credentials` with `@smithy/signature-v4` (service sts). */
+export async function requestToken(
+  port: number,
+  credentials: Credentials,
+  body: Readonly<Record<string, unknown>>,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const text = JSON.stringify(body);
+  const signer = new SignatureV4({
+    credentials,
+    region: REGION,
+    service: 'sts',
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port,
+    path: '/_openirsa/token',
+    query: {},
+    headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/json' },
+    body: text,
+  });
+  const res = await send(port, 'POST', '/_openirsa/token', signed.headers, text);
+  return { status: res.status, json: JSON.parse(res.body) as Record<string, unknown> };
+}
+
+/** A token of the built-in issuer for the service account `default/<serviceAccount>`, minted by the root. */
+export async function serviceAccountToken(
+  server: { readonly port: number; readonly root: Credentials },
+  serviceAccount: string,
+  audience?: string,
+): Promise<string> {
+  const res = await requestToken(server.port, server.root, {
+    namespace: 'default',
+    serviceAccount,
+    ...(audience !== undefined ? { audience } : {}),
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+  const token = res.json.token;
+  assert.ok(typeof token === 'string');
+  return token;
 }

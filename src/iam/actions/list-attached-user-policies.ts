@@ -1,4 +1,5 @@
-import { boolean, list, string, structure } from '../../protocol/shape.js';
+import { structure } from '../../protocol/shape.js';
+import { attachedPoliciesOutput, attachedPoliciesUnder } from '../policy-wire.js';
 import type { QueryAction } from '../query-action.js';
 import { onUser, pageMembers, pageRequest, userNameType, userResource } from '../user-wire.js';
 import { callerAccount, markerType, maxItemsType, pathPrefixType } from '../wire.js';
@@ -9,11 +10,7 @@ const input = structure({
   Marker: markerType(),
   MaxItems: maxItemsType(),
 });
-const output = structure({
-  AttachedPolicies: list(structure({ PolicyName: string(), PolicyArn: string() }), { required: true }),
-  IsTruncated: boolean(),
-  Marker: string(),
-});
+const output = attachedPoliciesOutput;
 
 /** IAM ListAttachedUserPolicies: managed policies attached to a user, in policy-name order, paged. */
 export const listAttachedUserPolicies: QueryAction<typeof input, typeof output> = {
@@ -28,12 +25,6 @@ export const listAttachedUserPolicies: QueryAction<typeof input, typeof output> 
     const page = await onUser(i.UserName, () =>
       ctx.store.users.listAttachedPolicies(callerAccount(ctx).accountId, i.UserName, pageRequest(i)),
     );
-    // PathPrefix filters the policies' paths; the ARN carries the path after `policy`.
-    const prefix = i.PathPrefix ?? '/';
-    const items = page.items.filter((p) => (p.arn.split(':policy')[1] ?? '/').startsWith(prefix));
-    return {
-      AttachedPolicies: items.map((p) => ({ PolicyName: p.name, PolicyArn: p.arn })),
-      ...pageMembers(page.marker),
-    };
+    return { AttachedPolicies: attachedPoliciesUnder(page.items, i.PathPrefix), ...pageMembers(page.marker) };
   },
 };

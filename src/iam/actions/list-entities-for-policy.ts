@@ -1,10 +1,11 @@
 import { boolean, list, string, structure, type ValueOf } from '../../protocol/shape.js';
 import type { PolicyEntity } from '../../store/managed-policies.js';
-import { isStoreError } from '../../store/errors.js';
-import { iamError, noSuchPolicy } from '../errors.js';
+import { noSuchPolicy } from '../errors.js';
+import { storePage } from '../list-page.js';
 import { policyEntities, type EntityQuery } from '../policy-entities.js';
 import type { QueryAction } from '../query-action.js';
 import { policyNeed } from '../authorization-needs.js';
+import { pageMembers } from '../user-wire.js';
 import { arnType, callerAccount, markerType, maxItemsType, pathPrefixType } from '../wire.js';
 
 const input = structure({
@@ -46,24 +47,17 @@ export const listEntitiesForPolicy: QueryAction<typeof input, typeof output> = {
       ...(i.Marker !== undefined ? { marker: i.Marker } : {}),
       ...(i.MaxItems !== undefined ? { maxItems: i.MaxItems } : {}),
     };
-    try {
-      const page = await policyEntities(ctx.store, policy, query);
-      return {
-        PolicyGroups: [],
-        PolicyUsers: page.items
-          .filter((e) => e.type === 'user')
-          .map((e) => ({ UserName: e.name, UserId: e.id })),
-        PolicyRoles: page.items
-          .filter((e) => e.type === 'role')
-          .map((e) => ({ RoleName: e.name, RoleId: e.id })),
-        IsTruncated: page.marker !== undefined,
-        ...(page.marker !== undefined ? { Marker: page.marker } : {}),
-      };
-    } catch (e) {
-      // ⚠ AWS's wording for a marker it did not issue is unconfirmed (as ListRoles).
-      if (isStoreError(e, 'invalidInput')) throw iamError('InvalidInput', 'Invalid Marker.');
-      throw e;
-    }
+    const page = await storePage(() => policyEntities(ctx.store, policy, query));
+    return {
+      PolicyGroups: [],
+      PolicyUsers: page.items
+        .filter((e) => e.type === 'user')
+        .map((e) => ({ UserName: e.name, UserId: e.id })),
+      PolicyRoles: page.items
+        .filter((e) => e.type === 'role')
+        .map((e) => ({ RoleName: e.name, RoleId: e.id })),
+      ...pageMembers(page.marker),
+    };
   },
 };
 

@@ -1,11 +1,11 @@
 import { boolean, list, string, structure, type ValueOf } from '../../protocol/shape.js';
 import type { ManagedPolicy } from '../../store/managed-policies.js';
-import { isStoreError } from '../../store/errors.js';
 import { DEFAULT_MAX_ITEMS } from '../../store/paging.js';
 import type { Page } from '../../store/types.js';
-import { iamError } from '../errors.js';
+import { storePage } from '../list-page.js';
 import { policyShape, policyToWire } from '../policy-wire.js';
 import type { ActionContext, QueryAction } from '../query-action.js';
+import { pageMembers } from '../user-wire.js';
 import { callerAccount, markerType, maxItemsType, pathPrefixType } from '../wire.js';
 
 const input = structure({
@@ -41,18 +41,11 @@ export const listPolicies: QueryAction<typeof input, typeof output> = {
   authorize: () => [{ action: 'iam:ListPolicies', resource: '*' }],
   handle: async (i, ctx) => {
     if (i.Scope === 'AWS') return { Policies: [], IsTruncated: false };
-    try {
-      const page = await policyPage(i, ctx);
-      return {
-        Policies: page.items.map((p) => policyToWire({ ...p, tags: [] })),
-        IsTruncated: page.marker !== undefined,
-        ...(page.marker !== undefined ? { Marker: page.marker } : {}),
-      };
-    } catch (e) {
-      // ⚠ AWS's wording for a marker it did not issue is unconfirmed (as ListRoles).
-      if (isStoreError(e, 'invalidInput')) throw iamError('InvalidInput', 'Invalid Marker.');
-      throw e;
-    }
+    const page = await storePage(() => policyPage(i, ctx));
+    return {
+      Policies: page.items.map((p) => policyToWire({ ...p, tags: [] })),
+      ...pageMembers(page.marker),
+    };
   },
 };
 

@@ -1,8 +1,9 @@
 import { boolean, list, string, structure } from '../../protocol/shape.js';
-import { isStoreError } from '../../store/errors.js';
-import { iamError, noSuchRole } from '../errors.js';
+import { noSuchRole } from '../errors.js';
+import { storePage } from '../list-page.js';
 import type { QueryAction } from '../query-action.js';
 import { roleNeed } from '../authorization-needs.js';
+import { pageMembers, pageRequest } from '../user-wire.js';
 import { callerAccount, markerType, maxItemsType, roleNameType } from '../wire.js';
 
 const input = structure({ RoleName: roleNameType(), Marker: markerType(), MaxItems: maxItemsType() });
@@ -20,21 +21,10 @@ export const listRolePolicies: QueryAction<typeof input, typeof output> = {
   authentication: 'sigv4',
   authorize: (i, ctx) => roleNeed(ctx, 'iam:ListRolePolicies', i.RoleName),
   handle: async (i, ctx) => {
-    try {
-      const page = await ctx.store.roles.listPolicies(callerAccount(ctx).accountId, i.RoleName, {
-        ...(i.Marker !== undefined ? { marker: i.Marker } : {}),
-        ...(i.MaxItems !== undefined ? { maxItems: i.MaxItems } : {}),
-      });
-      return {
-        PolicyNames: page.items.map((p) => p.name),
-        IsTruncated: page.marker !== undefined,
-        ...(page.marker !== undefined ? { Marker: page.marker } : {}),
-      };
-    } catch (e) {
-      if (isStoreError(e, 'notFound')) throw noSuchRole(i.RoleName);
-      // ⚠ wording unconfirmed.
-      if (isStoreError(e, 'invalidInput')) throw iamError('InvalidInput', 'Invalid Marker.');
-      throw e;
-    }
+    const page = await storePage(
+      () => ctx.store.roles.listPolicies(callerAccount(ctx).accountId, i.RoleName, pageRequest(i)),
+      () => noSuchRole(i.RoleName),
+    );
+    return { PolicyNames: page.items.map((p) => p.name), ...pageMembers(page.marker) };
   },
 };

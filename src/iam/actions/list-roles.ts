@@ -1,7 +1,7 @@
 import { boolean, list, string, structure } from '../../protocol/shape.js';
-import { isStoreError } from '../../store/errors.js';
-import { iamError } from '../errors.js';
+import { storePage } from '../list-page.js';
 import type { QueryAction } from '../query-action.js';
+import { pageMembers, pageRequest } from '../user-wire.js';
 import { callerAccount, markerType, maxItemsType, pathPrefixType, roleShape, roleToWire } from '../wire.js';
 
 const input = structure({ PathPrefix: pathPrefixType(), Marker: markerType(), MaxItems: maxItemsType() });
@@ -22,21 +22,12 @@ export const listRoles: QueryAction<typeof input, typeof output> = {
   authentication: 'sigv4',
   authorize: () => [{ action: 'iam:ListRoles', resource: '*' }],
   handle: async (i, ctx) => {
-    try {
-      const page = await ctx.store.roles.list(callerAccount(ctx).accountId, {
+    const page = await storePage(() =>
+      ctx.store.roles.list(callerAccount(ctx).accountId, {
         ...(i.PathPrefix !== undefined ? { pathPrefix: i.PathPrefix } : {}),
-        ...(i.Marker !== undefined ? { marker: i.Marker } : {}),
-        ...(i.MaxItems !== undefined ? { maxItems: i.MaxItems } : {}),
-      });
-      return {
-        Roles: page.items.map((r) => roleToWire(r, { tags: false })),
-        IsTruncated: page.marker !== undefined,
-        ...(page.marker !== undefined ? { Marker: page.marker } : {}),
-      };
-    } catch (e) {
-      // ⚠ AWS's wording for a marker it did not issue is unconfirmed.
-      if (isStoreError(e, 'invalidInput')) throw iamError('InvalidInput', 'Invalid Marker.');
-      throw e;
-    }
+        ...pageRequest(i),
+      }),
+    );
+    return { Roles: page.items.map((r) => roleToWire(r, { tags: false })), ...pageMembers(page.marker) };
   },
 };

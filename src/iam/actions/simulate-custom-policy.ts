@@ -1,17 +1,15 @@
 import { structure, type ValueOf } from '../../protocol/shape.js';
 import type { Principal } from '../../policy/types.js';
 import type { ActionContext, QueryAction } from '../query-action.js';
-import { inputPolicies, inputPolicy } from '../simulation-policy.js';
+import { inputPolicies } from '../simulation-policy.js';
 import {
   callerArnRequired,
   callerPrincipalOf,
-  checkActionNames,
-  checkResourceHandlingOption,
-  checkSize,
-  onlyOneBoundary,
+  checkSimulationRequest,
+  inputBoundary,
+  inputResourcePolicy,
   pageResults,
   resourceOwnerOf,
-  resourcePolicyKind,
   simulationContext,
 } from '../simulation-request.js';
 import { runSimulation } from '../simulation-run.js';
@@ -47,26 +45,11 @@ export const simulateCustomPolicy: QueryAction<typeof input, typeof simulatePoli
 
 function simulate(i: ValueOf<typeof input>, ctx: ActionContext): ValueOf<typeof simulatePolicyResponse> {
   const { accountId, partition } = callerAccount(ctx);
-  checkResourceHandlingOption(i.ResourceHandlingOption);
-  checkActionNames(i.ActionNames);
-  checkSize(i.ActionNames.length, i.ResourceArns?.length);
+  checkSimulationRequest(i);
   const identity = inputPolicies(i.PolicyInputList, 'PolicyInputList', 'identity');
-  const boundaries = inputPolicies(
-    i.PermissionsBoundaryPolicyInputList,
-    'PermissionsBoundaryPolicyInputList',
-    'boundary',
-  );
-  if (boundaries.length > 1) throw onlyOneBoundary();
+  const boundary = inputBoundary(i.PermissionsBoundaryPolicyInputList);
   if (i.ResourcePolicy !== undefined && i.CallerArn === undefined) throw callerArnRequired();
-  const resourcePolicy =
-    i.ResourcePolicy === undefined
-      ? undefined
-      : inputPolicy(
-          i.ResourcePolicy,
-          'ResourcePolicy',
-          resourcePolicyKind(i.ActionNames, i.ResourceArns),
-          'resource',
-        );
+  const resourcePolicy = inputResourcePolicy(i);
   const caller = i.CallerArn === undefined ? undefined : callerPrincipalOf(i.CallerArn);
   // INVARIANT: without CallerArn no resource policy takes part, so this stand-in is matched by no
   // Principal element; it only carries the account the identity policies are evaluated in.
@@ -85,7 +68,7 @@ function simulate(i: ValueOf<typeof input>, ctx: ActionContext): ValueOf<typeof 
     ...(owner !== undefined ? { resourceOwner: owner } : {}),
     context: simulationContext(caller, contextFromEntries(i.ContextEntries)),
     identity,
-    ...(boundaries[0] !== undefined ? { boundary: boundaries[0] } : {}),
+    ...(boundary !== undefined ? { boundary } : {}),
     ...(resourcePolicy !== undefined ? { resourcePolicy } : {}),
   });
   return pageResults(results, i.Marker, i.MaxItems);

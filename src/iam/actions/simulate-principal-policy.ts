@@ -2,17 +2,15 @@ import { structure } from '../../protocol/shape.js';
 import { isTrustPolicyRequest } from '../../policy/authorize.js';
 import { parseArn } from '../../shared/arn.js';
 import type { ActionContext, QueryAction } from '../query-action.js';
-import { inputPolicies, inputPolicy, storedPolicy, type SimulationPolicy } from '../simulation-policy.js';
+import { inputPolicies, storedPolicy, type SimulationPolicy } from '../simulation-policy.js';
 import {
   callerArnRequired,
   callerPrincipalOf,
-  checkActionNames,
-  checkResourceHandlingOption,
-  checkSize,
-  onlyOneBoundary,
+  checkSimulationRequest,
+  inputBoundary,
+  inputResourcePolicy,
   pageResults,
   resourceOwnerOf,
-  resourcePolicyKind,
   simulationContext,
 } from '../simulation-request.js';
 import { runSimulation } from '../simulation-run.js';
@@ -49,33 +47,18 @@ export const simulatePrincipalPolicy: QueryAction<typeof input, typeof simulateP
   authentication: 'sigv4',
   authorize: (i) => [{ action: 'iam:SimulatePrincipalPolicy', resource: i.PolicySourceArn }],
   handle: async (i, ctx) => {
-    checkResourceHandlingOption(i.ResourceHandlingOption);
-    checkActionNames(i.ActionNames);
-    checkSize(i.ActionNames.length, i.ResourceArns?.length);
+    checkSimulationRequest(i);
     const source = await loadPolicySource(ctx, i.PolicySourceArn);
     const extra = inputPolicies(i.PolicyInputList, 'PolicyInputList', 'identity');
-    const boundaries = inputPolicies(
-      i.PermissionsBoundaryPolicyInputList,
-      'PermissionsBoundaryPolicyInputList',
-      'boundary',
-    );
-    if (boundaries.length > 1) throw onlyOneBoundary();
+    const inputBoundaryPolicy = inputBoundary(i.PermissionsBoundaryPolicyInputList);
     // "CallerArn is required if you include a ResourcePolicy and the PolicySourceArn is not the ARN
     // for an IAM user" (API reference).
     if (i.ResourcePolicy !== undefined && i.CallerArn === undefined && source.kind !== 'user') {
       throw callerArnRequired();
     }
-    const resourcePolicy =
-      i.ResourcePolicy === undefined
-        ? undefined
-        : inputPolicy(
-            i.ResourcePolicy,
-            'ResourcePolicy',
-            resourcePolicyKind(i.ActionNames, i.ResourceArns),
-            'resource',
-          );
+    const resourcePolicy = inputResourcePolicy(i);
     const principal = i.CallerArn === undefined ? source.principal : callerPrincipalOf(i.CallerArn);
-    const boundary = boundaries[0] ?? source.boundary;
+    const boundary = inputBoundaryPolicy ?? source.boundary;
     const owner = resourceOwnerOf(i.ResourceOwner);
     const trustPolicies =
       resourcePolicy === undefined ? await trustPoliciesOf(ctx, i.ActionNames, i.ResourceArns) : undefined;

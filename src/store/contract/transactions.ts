@@ -98,14 +98,8 @@ export function describeTransactions({ withStore, withBacking, sharedSkip }: Con
 
     test('a read from outside an open transaction never sees its uncommitted writes', () =>
       withStore(async (store, f) => {
-        let release = () => {};
-        const held = new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        let written = () => {};
-        const wrote = new Promise<void>((resolve) => {
-          written = resolve;
-        });
+        const { opened: held, open: release } = latch();
+        const { opened: wrote, open: written } = latch();
         const tx = store.transaction(async (t) => {
           await t.roles.create(f.role(A, 'pending'));
           written();
@@ -121,14 +115,8 @@ export function describeTransactions({ withStore, withBacking, sharedSkip }: Con
 
     test('writes from outside an open transaction are neither lost nor rolled back with it', () =>
       withStore(async (store, f) => {
-        let release = () => {};
-        const held = new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        let written = () => {};
-        const wrote = new Promise<void>((resolve) => {
-          written = resolve;
-        });
+        const { opened: held, open: release } = latch();
+        const { opened: wrote, open: written } = latch();
         const tx = store.transaction(async (t) => {
           await t.roles.create(f.role(A, 'inside'));
           written();
@@ -247,4 +235,13 @@ export function describeTransactions({ withStore, withBacking, sharedSkip }: Con
       }),
     );
   });
+}
+
+/** A promise and the function that resolves it: one task holds on `opened` until another calls `open`. */
+function latch(): { readonly opened: Promise<void>; readonly open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
 }

@@ -65,6 +65,52 @@ ORDER BY name_lower LIMIT ?`,
   return toPage(rows, limit, toItem, (r) => [r.name_lower]);
 }
 
+/** The columns every holder row has, roles' and users' alike. */
+export interface HolderRow {
+  id: string;
+  account_id: string;
+  name: string;
+  name_lower: string;
+  path: string;
+  arn: string;
+  permissions_boundary_arn: string | null;
+  tags: string;
+  created_at: number;
+}
+
+/** Looks up a holder's whole row by name (any case, as IAM compares names); `existing` fails `notFound`. */
+export interface HolderRows<R extends HolderRow> {
+  readonly find: (accountId: string, name: string) => R | undefined;
+  readonly existing: (accountId: string, name: string) => R;
+}
+
+/** `HolderRows` over `t`'s table; `R` is that table's row type (the caller names it, SQLite cannot). */
+export function holderRows<R extends HolderRow>(db: SqliteDatabase, t: HolderTables): HolderRows<R> {
+  const find = (accountId: string, name: string) =>
+    db
+      .statement(`SELECT * FROM ${t.table} WHERE account_id = ? AND name_lower = ?`)
+      .get(accountId, foldName(name)) as R | undefined;
+  return {
+    find,
+    existing: (accountId, name) => {
+      const row = find(accountId, name);
+      if (row === undefined) throw notFound(t.entity, name, inAccount(accountId));
+      return row;
+    },
+  };
+}
+
+/** The members a `Role` and a `User` share that name the holder, in the order both list them. */
+export function holderIdentity(row: HolderRow): {
+  accountId: string;
+  name: string;
+  id: string;
+  path: string;
+  arn: string;
+} {
+  return { accountId: row.account_id, name: row.name, id: row.id, path: row.path, arn: row.arn };
+}
+
 /** The id of holder `name` (any case) in the account, or `undefined`. */
 export function findHolderId(
   db: SqliteDatabase,

@@ -1,37 +1,28 @@
-import { alreadyExists, deleteConflict, notFound } from '../errors.js';
+import { alreadyExists, deleteConflict } from '../errors.js';
 import { foldName } from '../names.js';
 import { DEFAULT_MAX_SESSION_DURATION, type Role, type RoleStore } from '../roles.js';
 import { requireAccount } from './accounts.js';
 import type { SqliteDatabase } from './database.js';
-import { holderPage, holderPolicies, ROLE_TABLES, sqlitePolicyHolder } from './policy-holders.js';
+import {
+  holderIdentity,
+  holderPage,
+  holderPolicies,
+  holderRows,
+  ROLE_TABLES,
+  sqlitePolicyHolder,
+  type HolderRow,
+} from './policy-holders.js';
 import { inAccount, mapConflict, optional, parseTags, tagsText } from './rows.js';
 
-interface RoleRow {
-  id: string;
-  account_id: string;
-  name: string;
-  name_lower: string;
-  path: string;
-  arn: string;
+interface RoleRow extends HolderRow {
   trust_policy: string;
   description: string | null;
   max_session_duration: number;
-  permissions_boundary_arn: string | null;
-  tags: string;
-  created_at: number;
 }
 
 /** `RoleStore` on SQLite. */
 export function sqliteRoles(db: SqliteDatabase): RoleStore {
-  const find = (accountId: string, name: string) =>
-    db
-      .statement('SELECT * FROM roles WHERE account_id = ? AND name_lower = ?')
-      .get(accountId, foldName(name)) as RoleRow | undefined;
-  const existing = (accountId: string, name: string): RoleRow => {
-    const row = find(accountId, name);
-    if (row === undefined) throw notFound('role', name, inAccount(accountId));
-    return row;
-  };
+  const { find, existing } = holderRows<RoleRow>(db, ROLE_TABLES);
 
   return {
     ...sqlitePolicyHolder(db, ROLE_TABLES),
@@ -113,11 +104,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 
 function toRole(row: RoleRow): Role {
   return {
-    accountId: row.account_id,
-    name: row.name,
-    id: row.id,
-    path: row.path,
-    arn: row.arn,
+    ...holderIdentity(row),
     trustPolicy: row.trust_policy,
     ...optional('description', row.description),
     maxSessionDuration: row.max_session_duration,

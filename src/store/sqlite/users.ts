@@ -1,34 +1,22 @@
-import { alreadyExists, deleteConflict, notFound } from '../errors.js';
+import { alreadyExists, deleteConflict } from '../errors.js';
 import { foldName } from '../names.js';
 import type { User, UserStore } from '../users.js';
 import { requireAccount } from './accounts.js';
 import type { SqliteDatabase } from './database.js';
-import { holderPage, holderPolicies, sqlitePolicyHolder, USER_TABLES } from './policy-holders.js';
+import {
+  holderIdentity,
+  holderPage,
+  holderPolicies,
+  holderRows,
+  sqlitePolicyHolder,
+  USER_TABLES,
+  type HolderRow,
+} from './policy-holders.js';
 import { inAccount, mapConflict, optional, parseTags, tagsText } from './rows.js';
-
-interface UserRow {
-  id: string;
-  account_id: string;
-  name: string;
-  name_lower: string;
-  path: string;
-  arn: string;
-  permissions_boundary_arn: string | null;
-  tags: string;
-  created_at: number;
-}
 
 /** `UserStore` on SQLite. */
 export function sqliteUsers(db: SqliteDatabase): UserStore {
-  const find = (accountId: string, name: string) =>
-    db
-      .statement('SELECT * FROM users WHERE account_id = ? AND name_lower = ?')
-      .get(accountId, foldName(name)) as UserRow | undefined;
-  const existing = (accountId: string, name: string): UserRow => {
-    const row = find(accountId, name);
-    if (row === undefined) throw notFound('user', name, inAccount(accountId));
-    return row;
-  };
+  const { find, existing } = holderRows<HolderRow>(db, USER_TABLES);
 
   return {
     ...sqlitePolicyHolder(db, USER_TABLES),
@@ -109,13 +97,10 @@ WHERE id = ?`,
   };
 }
 
-function toUser(row: UserRow): User {
+/** A users row has the holder columns and no others. */
+function toUser(row: HolderRow): User {
   return {
-    accountId: row.account_id,
-    name: row.name,
-    id: row.id,
-    path: row.path,
-    arn: row.arn,
+    ...holderIdentity(row),
     ...optional('permissionsBoundaryArn', row.permissions_boundary_arn),
     tags: parseTags(row.tags),
     createdAt: row.created_at,
