@@ -3,16 +3,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '../identity/pod-mutation.js';
 import { parseGoInt64 } from '../identity/service-account-identity.js';
-import { close, DEFAULT_HOST, listen } from '../server/listen.js';
+import { close, DEFAULT_HOST } from '../server/listen.js';
 import { createWebhookServer } from '../server/webhook-server.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
 import { EXIT_FINDINGS, UsageError, type CommandIo } from './io.js';
 import { processStopSignal } from './up.js';
+import { commandLogger } from './log-format.js';
+import { listenOrSay } from './listen-or-say.js';
 
 export const webhookHelp = `usage: openirsa webhook [--tls-cert FILE] [--tls-key FILE] [--port 443] [--host 127.0.0.1]
                        [--data DIR] [--annotation-prefix P] [--token-audience A]
                        [--token-mount-path PATH] [--token-expiration S]
-                       [--aws-default-region R] [--sts-regional-endpoint]
+                       [--aws-default-region R] [--sts-regional-endpoint] [--log-format text|json]
 
 Serves the pod-identity mutating webhook over TLS as amazon-eks-pod-identity-webhook does (IRSA mode):
 POST /mutate (AdmissionReview admission.k8s.io/v1 in, JSONPatch out) and GET /healthz (\`ok\`). The
@@ -35,6 +37,9 @@ and the container-credentials (Pod Identity) mode.
   --token-expiration S       default token lifetime in seconds (default 86400; below 600 means 600)
   --aws-default-region R     also inject AWS_DEFAULT_REGION and AWS_REGION
   --sts-regional-endpoint    inject AWS_STS_REGIONAL_ENDPOINTS=regional by default
+  --log-format F             text (default) or json: one JSON object a line (time, level, msg, fields);
+                             default $OPENIRSA_LOG_FORMAT
+  -h, --help                 print this help
 
 Example:
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=pod-identity-webhook.default.svc \\
@@ -117,21 +122,20 @@ export async function webhook(
   stop?: AbortSignal,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
-  const options = parseWebhookArgs(args, env);
+  const { rest, logger } = commandLogger(args, io, env);
+  const options = parseWebhookArgs(rest, env);
   const storePath = join(options.data, SQLITE_FILE_NAME);
   try {
     await access(storePath);
   } catch {
-    io.stderr(
-      `openirsa: no store in \`${options.data}\`; start \`openirsa up --data ${options.data}\` once first\n`,
+    logger.error(
+      'no store in the data directory',
+      { dataDir: options.data },
+      `openirsa: no store in \`${options.data}\`; start \`openirsa up --data ${options.data}\` once first`,
     );
     return EXIT_FINDINGS;
   }
   const store = openSqliteStore({ path: storePath, clock: io.clock });
-  const logger = {
-    error: (message: string, fields?: Readonly<Record<string, unknown>>) =>
-      io.stderr(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
-  };
   try {
     let created;
     try {
@@ -143,15 +147,24 @@ export async function webhook(
         logger,
       });
     } catch (e) {
-      io.stderr(`openirsa: cannot load the TLS certificate: ${e instanceof Error ? e.message : String(e)}\n`);
+      const why = e instanceof Error ? e.message : String(e);
+      logger.error(
+        'cannot load the TLS certificate',
+        { certFile: options.tlsCert, keyFile: options.tlsKey, error: why },
+        `openirsa: cannot load the TLS certificate: ${why}`,
+      );
       return EXIT_FINDINGS;
     }
     const { server, reloader } = created;
-    const address = await listen(server, options.port, options.host);
+    const address = await listenOrSay(server, options.port, options.host, logger);
+    if (address === undefined) return EXIT_FINDINGS;
     reloader.start(CERT_CHECK_INTERVAL_MS);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    io.stdout(
-      `openirsa webhook is up\n  mutate   https://${host}:${address.port}/mutate\n  healthz  https://${host}:${address.port}/healthz\n  port     ${address.port}\n`,
+    const base = `https://${host}:${address.port}`;
+    logger.info(
+      'openirsa webhook is up',
+      { mutate: `${base}/mutate`, healthz: `${base}/healthz`, port: address.port, dataDir: options.data },
+      `openirsa webhook is up\n  mutate   ${base}/mutate\n  healthz  ${base}/healthz\n  port     ${address.port}`,
     );
     // Only now: an early return must not leave signal handlers behind.
     const signal = stop ?? processStopSignal();
