@@ -20,6 +20,7 @@ field, and then nothing at all is applied. Prints what changed, object by object
   --endpoint URL    the server (default $OPENIRSA_ENDPOINT, else http://127.0.0.1:4566)
   --data DIR        its data directory, for the admin credentials
                     (default $OPENIRSA_DATA, else ./.openirsa)
+  -h, --help        print this help
 
 Example:
   openirsa apply -f ./manifests --prune

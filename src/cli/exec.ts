@@ -60,6 +60,7 @@ on to it. The token directory is removed when COMMAND ends.
   --endpoint URL              the server (default $OPENIRSA_ENDPOINT, else http://127.0.0.1:4566)
   --data DIR                  its data directory, for the admin credentials
                               (default $OPENIRSA_DATA, else ./.openirsa)
+  -h, --help                  print this help (before \`--\`; after it, COMMAND's)
 
 Testing only:
   --rotate-every-ms N         rewrite the token file every N ms instead of at 80 % of its lifetime

@@ -13,11 +13,17 @@ error body; --last-denied takes the newest request that was denied (a client suc
 \`aws s3 ls\` does not print the request id). Reads the audit log in DIR/audit (default
 $OPENIRSA_DATA, else ./.openirsa). --json prints the audit event itself.
 
+Options:
+  --last-denied   the newest denied request instead of REQUEST_ID
+  --data DIR      the data directory whose audit log is read (default $OPENIRSA_DATA, else ./.openirsa)
+  --json          print the audit event (CloudTrail-shaped JSON) instead of the explanation
+  -h, --help      print this help
+
 Example:
   openirsa explain 3f1c9a4e-8b2d-4c1a-9e7f-2a6b5d4c3e21
   openirsa explain --last-denied
 
-Exit status: 0 when the request is found, 1 when it is not, 2 on usage errors.
+Exit status: 0 when the request is found (allowed or denied), 1 when it is not, 2 on usage errors.
 `;
 
 /** `openirsa explain REQUEST_ID`: the decision and explanation the audit log holds for a request. */

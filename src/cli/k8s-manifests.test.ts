@@ -140,8 +140,12 @@ test('the emitted OpenIDConnectProvider is accepted by openirsa up -f (the manif
 });
 
 const USAGE_CASES: [string, string[], string][] = [
-  ['an unknown flag', ['--bogus'], "openirsa: Unknown option '--bogus'"],
-  ['a positional argument', ['extra'], 'openirsa: Unexpected argument'],
+  ['an unknown flag', ['--bogus'], 'openirsa: unknown option `--bogus`; run `openirsa k8s manifests --help`'],
+  [
+    'a positional argument',
+    ['extra'],
+    'openirsa: unexpected argument `extra`; run `openirsa k8s manifests --help`',
+  ],
   [
     'a namespace that is not a DNS label',
     ['--namespace', 'Team_A'],
@@ -192,7 +196,7 @@ test('a key that does not belong to the certificate is refused without printing 
   assert.equal(r.code, 2);
   assert.equal(
     r.stderr,
-    `openirsa: \`--tls-key\` \`${OTHER_KEY}\` is not the private key of \`--tls-cert\` \`${CERT}\`\n`,
+    `openirsa: \`--tls-key\` \`${OTHER_KEY}\` is not the private key of \`--tls-cert\` \`${CERT}\`; run \`openirsa k8s manifests --help\`\n`,
   );
   assert.doesNotMatch(r.stderr, /PRIVATE KEY/);
 });
@@ -202,25 +206,28 @@ test('a certificate not valid for the webhook Service name is refused', async ()
   assert.equal(r.code, 2);
   assert.equal(
     r.stderr,
-    `openirsa: \`--tls-cert\` \`${CERT}\` is not valid for \`openirsa-webhook.other.svc\`, the name the API server calls the webhook by\n`,
+    `openirsa: \`--tls-cert\` \`${CERT}\` is not valid for \`openirsa-webhook.other.svc\`, the name the API server calls the webhook by; run \`openirsa k8s manifests --help\`\n`,
   );
 });
 
 test('a key file that is not a key, and a CA bundle that is not PEM, are refused', async () => {
   const notKey = await run(['--tls-cert', CERT, '--tls-key', CERT]);
   assert.equal(notKey.code, 2);
-  assert.equal(notKey.stderr, `openirsa: \`--tls-key\` \`${CERT}\` is not an unencrypted PEM private key\n`);
+  assert.equal(
+    notKey.stderr,
+    `openirsa: \`--tls-key\` \`${CERT}\` is not an unencrypted PEM private key; run \`openirsa k8s manifests --help\`\n`,
+  );
   const certNotPem = await run(['--tls-cert', KEY, '--tls-key', KEY]);
   assert.equal(certNotPem.code, 2);
   assert.equal(
     certNotPem.stderr,
-    `openirsa: \`--tls-cert\` \`${KEY}\`: the file holds no \`-----BEGIN CERTIFICATE-----\` block\n`,
+    `openirsa: \`--tls-cert\` \`${KEY}\`: the file holds no \`-----BEGIN CERTIFICATE-----\` block; run \`openirsa k8s manifests --help\`\n`,
   );
   const notPem = await run(['--ca-bundle', KEY]);
   assert.equal(notPem.code, 2);
   assert.equal(
     notPem.stderr,
-    `openirsa: \`--ca-bundle\` \`${KEY}\`: the CA bundle holds no \`-----BEGIN CERTIFICATE-----\` block\n`,
+    `openirsa: \`--ca-bundle\` \`${KEY}\`: the CA bundle holds no \`-----BEGIN CERTIFICATE-----\` block; run \`openirsa k8s manifests --help\`\n`,
   );
 });
 
@@ -261,8 +268,11 @@ test('--help prints the options and examples; `k8s` alone prints its commands', 
   assert.match(help.stdout, /Examples:\n {2}openirsa k8s manifests \| kubectl apply -f -/);
   const r = io();
   assert.equal(await main(['k8s'], r.io), 2);
-  assert.match(r.out.join(''), /manifests/);
+  assert.equal(r.err.join(''), 'openirsa: name a command: `k8s manifests`; run `openirsa k8s --help`\n');
   const unknown = io();
   assert.equal(await main(['k8s', 'deploy'], unknown.io), 2);
-  assert.equal(unknown.err.join(''), 'openirsa: unknown command `k8s deploy`; expected manifests\n');
+  assert.equal(
+    unknown.err.join(''),
+    'openirsa: unknown command `k8s deploy`; expected `k8s manifests`; run `openirsa k8s --help`\n',
+  );
 });

@@ -32,6 +32,7 @@ Options:
                     its certificate becomes the caBundle (unless --ca-bundle). Printing the
                     manifests again mints a new pair: apply it to roll the certificate
   --replicas N      pod replicas (default 1; only 1: the SQLite data directory has one writer)
+  -h, --help        print this help
 
 Examples:
   openirsa k8s manifests | kubectl apply -f -

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../shared/clock.js';
-import { EXIT_USAGE, UsageError, type CommandIo } from './io.js';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, type CommandIo } from './io.js';
 import { explainHelp, policyExplain } from './policy-explain.js';
 import { policySimulate, simulateHelp } from './policy-simulate.js';
 import { policyValidate, validateHelp } from './policy-validate.js';
@@ -37,141 +37,194 @@ Commands:
   webhook           serve the pod-identity mutating webhook over TLS (/mutate, /healthz)
   k8s manifests     print the Kubernetes objects that run openirsa in a cluster
 
+Options:
+  -h, --help   print this help (\`openirsa help COMMAND\`, \`openirsa COMMAND --help\`: a command's)
+  --version    print the version
+
 Run \`openirsa COMMAND --help\` for a command's options and examples.
+
+Example:
+  openirsa up --demo
+
+Exit status: 0 success, 1 the command ran and failed (bad input, refused, unreachable, cannot listen),
+2 usage errors, 70 internal errors; \`exec\` exits with its command's status (README, "Exit codes").
 `;
 
 const policyHelp = `usage: openirsa policy (simulate | explain | validate) [ARGS...]
 
+Decides, explains and checks IAM policies offline, as AWS does; no server needed.
+
+Commands:
   simulate   decide IAM requests as AWS does (JSON in, JSON out)
   explain    say why a request is allowed or denied, for people
   validate   check policy documents as IAM and Access Analyzer do
+
+Options:
+  -h, --help   print this help (\`openirsa policy COMMAND --help\`: that command's)
+
+Example:
+  openirsa policy validate --kind trust trust-policy.json
 `;
 
 const k8sHelp = `usage: openirsa k8s manifests [ARGS...]
 
+Commands:
   manifests   print the Kubernetes objects that run openirsa in a cluster
+
+Options:
+  -h, --help   print this help (\`openirsa k8s manifests --help\`: that command's)
+
+Example:
+  openirsa k8s manifests | kubectl apply -f -
 `;
 
-type Command = { run: (args: string[], io: CommandIo) => Promise<number>; help: string };
+/** A command: its entry point and its help. */
+interface Command {
+  readonly run: (args: string[], io: CommandIo) => Promise<number>;
+  readonly help: string;
+  /** Options end at `--` (everything after is another program's: `exec`). */
+  readonly endsAtDoubleDash?: boolean;
+}
 
-const POLICY: Record<string, Command> = {
-  simulate: { run: policySimulate, help: simulateHelp },
-  explain: { run: policyExplain, help: explainHelp },
-  validate: { run: policyValidate, help: validateHelp },
+/** A command with subcommands (`policy simulate`). */
+interface Group {
+  readonly help: string;
+  readonly commands: Readonly<Record<string, Command>>;
+}
+
+const POLICY: Group = {
+  help: policyHelp,
+  commands: {
+    simulate: { run: policySimulate, help: simulateHelp },
+    explain: { run: policyExplain, help: explainHelp },
+    validate: { run: policyValidate, help: validateHelp },
+  },
 };
 
-/** Runs the command line; returns the exit status. */
+const K8S: Group = {
+  help: k8sHelp,
+  commands: {
+    manifests: {
+      run: (args, io) =>
+        k8sManifests(args, io, (names) =>
+          Promise.resolve(mintWebhookCertificate(names, { clock: io.clock, ids: randomIds })),
+        ),
+      help: k8sManifestsHelp,
+    },
+  },
+};
+
+/** Every command, by its name on the command line: the one list `main` dispatches from. */
+const COMMANDS: Readonly<Record<string, Command | Group>> = {
+  up: { run: up, help: upHelp },
+  policy: POLICY,
+  token: { run: token, help: tokenHelp },
+  explain: { run: explainRequest, help: explainRequestHelp },
+  apply: { run: apply, help: applyHelp },
+  'rotate-signing-key': { run: rotateSigningKey, help: rotateHelp },
+  exec: { run: exec, help: execHelp, endsAtDoubleDash: true },
+  webhook: { run: webhook, help: webhookHelp },
+  k8s: K8S,
+};
+
+function isHelp(arg: string | undefined): boolean {
+  return arg === '--help' || arg === '-h';
+}
+
+/** Runs the command line; returns the exit status (io.ts, "Exit codes"). */
 export async function main(argv: string[], io: CommandIo): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
+  if (name === undefined) return usageError(io, 'name a command', []);
+  if (isHelp(name) || name === 'help') {
+    // `openirsa help [COMMAND [SUBCOMMAND]]`: that command's help.
+    const [topic, sub] = name === 'help' ? rest : [];
+    const entry = topic !== undefined && Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
+    if (topic !== undefined && entry === undefined) return usageError(io, `unknown command \`${topic}\``, []);
+    const leaf =
+      entry !== undefined && 'commands' in entry && sub !== undefined
+        ? Object.hasOwn(entry.commands, sub)
+          ? entry.commands[sub]
+          : undefined
+        : entry;
+    if (sub !== undefined && leaf === undefined) {
+      return usageError(io, `unknown command \`${topic ?? ''} ${sub}\``, []);
+    }
+    io.stdout(leaf?.help ?? mainHelp);
+    return EXIT_OK;
+  }
+  if (name === '--version') {
+    io.stdout(`${VERSION}\n`);
+    return EXIT_OK;
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (entry === undefined) return usageError(io, `unknown command \`${name}\``, []);
+  let path = [name];
+  let command: Command;
+  let args = rest;
+  if ('commands' in entry) {
+    const [sub, ...subArgs] = rest;
+    if (isHelp(sub)) {
+      io.stdout(entry.help);
+      return EXIT_OK;
+    }
+    const names = Object.keys(entry.commands).map((c) => `\`${name} ${c}\``);
+    const expected = `${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names.at(-1) ?? ''}`;
+    if (sub === undefined) return usageError(io, `name a command: ${expected}`, path);
+    const found = Object.hasOwn(entry.commands, sub) ? entry.commands[sub] : undefined;
+    if (found === undefined) {
+      return usageError(io, `unknown command \`${name} ${sub}\`; expected ${expected}`, path);
+    }
+    path = [name, sub];
+    command = found;
+    args = subArgs;
+  } else command = entry;
+  const own = command.endsAtDoubleDash && args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (own.some(isHelp)) {
+    io.stdout(command.help);
+    return EXIT_OK;
+  }
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      io.stdout(mainHelp);
-      return command === undefined ? EXIT_USAGE : 0;
-    }
-    if (command === '--version') {
-      io.stdout(`${VERSION}\n`);
-      return 0;
-    }
-    if (command === 'up') {
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(upHelp);
-        return 0;
-      }
-      return await up(rest, io);
-    }
-    if (command === 'explain') {
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(explainRequestHelp);
-        return 0;
-      }
-      return await explainRequest(rest, io);
-    }
-    if (command === 'token') {
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(tokenHelp);
-        return 0;
-      }
-      return await token(rest, io);
-    }
-    if (command === 'apply') {
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(applyHelp);
-        return 0;
-      }
-      return await apply(rest, io);
-    }
-    if (command === 'rotate-signing-key') {
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(rotateHelp);
-        return 0;
-      }
-      return await rotateSigningKey(rest, io);
-    }
-    if (command === 'exec') {
-      // Options end at `--`: a `--help` of COMMAND is COMMAND's.
-      const own = rest.indexOf('--') < 0 ? rest : rest.slice(0, rest.indexOf('--'));
-      if (own.includes('--help') || own.includes('-h')) {
-        io.stdout(execHelp);
-        return 0;
-      }
-      return await exec(rest, io);
-    }
-    if (command === 'webhook') {
-      if (rest.includes('--help') || rest.includes('-h')) {
-        io.stdout(webhookHelp);
-        return 0;
-      }
-      return await webhook(rest, io);
-    }
-    if (command === 'policy') {
-      const [sub, ...args] = rest;
-      if (sub === undefined || sub === '--help' || sub === '-h') {
-        io.stdout(policyHelp);
-        return sub === undefined ? EXIT_USAGE : 0;
-      }
-      const cmd = POLICY[sub];
-      if (!cmd)
-        throw new UsageError(`unknown command \`policy ${sub}\`; expected simulate, explain or validate`);
-      if (args.includes('--help') || args.includes('-h')) {
-        io.stdout(cmd.help);
-        return 0;
-      }
-      return await cmd.run(args, io);
-    }
-    if (command === 'k8s') {
-      const [sub, ...args] = rest;
-      if (sub === undefined || sub === '--help' || sub === '-h') {
-        io.stdout(k8sHelp);
-        return sub === undefined ? EXIT_USAGE : 0;
-      }
-      if (sub !== 'manifests') throw new UsageError(`unknown command \`k8s ${sub}\`; expected manifests`);
-      if (args.includes('--help') || args.includes('-h')) {
-        io.stdout(k8sManifestsHelp);
-        return 0;
-      }
-      return await k8sManifests(args, io, (names) =>
-        Promise.resolve(mintWebhookCertificate(names, { clock: io.clock, ids: randomIds })),
-      );
-    }
-    throw new UsageError(`unknown command \`${command}\`; run \`openirsa --help\``);
+    return await command.run(args, io);
   } catch (e) {
-    if (
-      e instanceof UsageError ||
-      (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))
-    ) {
-      io.stderr(`openirsa: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
+    const usage = usageMessage(e);
+    if (usage !== undefined) return usageError(io, usage, path);
     if (
       e instanceof Error &&
       'code' in e &&
       (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')
     ) {
+      // A file named on the command line that cannot be read: the command line was wrong.
       io.stderr(`openirsa: ${e.message}\n`);
       return EXIT_USAGE;
     }
     throw e;
   }
+}
+
+/** One line on stderr, the error and where to read more; exit 2. */
+function usageError(io: CommandIo, message: string, path: readonly string[]): number {
+  io.stderr(`openirsa: ${message}; run \`${['openirsa', ...path, '--help'].join(' ')}\`\n`);
+  return EXIT_USAGE;
+}
+
+/**
+ * The message of a usage error: ours (`UsageError`), or node:util parseArgs's, reworded to our style
+ * (lower-case, the flag in backticks, one line); `undefined` for any other error.
+ */
+export function usageMessage(e: unknown): string | undefined {
+  if (e instanceof UsageError) return e.message;
+  if (!(e instanceof TypeError) || !('code' in e) || typeof e.code !== 'string') return undefined;
+  if (!e.code.startsWith('ERR_PARSE_ARGS')) return undefined;
+  const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
+  const flag = quoted.replace(/ <value>$/, '');
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option \`${flag}\``;
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument \`${flag}\``;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/argument missing/.test(e.message)) return `\`${flag}\` needs a value`;
+    if (/does not take an argument/.test(e.message)) return `\`${flag}\` takes no value`;
+  }
+  const first = e.message.split('. ')[0] ?? e.message;
+  return `${first.charAt(0).toLowerCase()}${first.slice(1)}`;
 }
 
 export const processIo: CommandIo = {
@@ -205,7 +258,7 @@ if (isEntryPoint()) {
       process.stderr.write(
         `openirsa: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
       );
-      process.exitCode = 70;
+      process.exitCode = EXIT_INTERNAL;
     },
   );
 }

@@ -10,8 +10,14 @@ Reads the same requests as \`openirsa policy simulate\` and prints, for each, th
 policy and statement decided, and for a denial which statements came close and what they lacked (the
 condition, its expected and actual values, and hints for common mistakes).
 
+Options:
+  -h, --help   print this help
+
 Example:
   openirsa policy explain < denied-request.json
+
+Exit status: 0 when every request was decided (allowed or denied), 1 when some request was malformed,
+2 on usage errors.
 `;
 
 export async function policyExplain(args: string[], io: CommandIo): Promise<number> {

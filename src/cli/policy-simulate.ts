@@ -28,7 +28,8 @@ A result:
   or { "id", "error": "..." } for a malformed request (the next line is still read).
 
 Options:
-  --trace   add each result's per-statement trace
+  --trace      add each result's per-statement trace
+  -h, --help   print this help
 
 Example:
   echo '{"principal":"arn:aws:iam::123456789012:user/alice","action":"s3:GetObject",
@@ -36,7 +37,7 @@ Example:
          "Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}}]}' \\
     | openirsa policy simulate
 
-Exit status: 0 when every request was decided, 1 when some request was malformed, 2 on usage errors.
+Exit status: 0 when every request was decided (a denial too: read \`decision\`), 1 when some request was malformed, 2 on usage errors.
 `;
 
 export async function policySimulate(args: string[], io: CommandIo): Promise<number> {

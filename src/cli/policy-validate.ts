@@ -15,6 +15,7 @@ Options:
                 trust when it names a principal and allows sts:AssumeRole*, resource when it names a
                 principal, else identity)
   --json        one JSON object per file: {"file", "kind", "findings": [...]}
+  -h, --help    print this help
 
 Example:
   openirsa policy validate --kind trust trust-policy.json

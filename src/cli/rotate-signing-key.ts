@@ -9,9 +9,17 @@ chose, RS256 by default). Tokens signed by the old key keep verifying: its publi
 JWKS until every token it signed has expired (the longest token lifetime, 24 hours, plus 60 seconds of
 clock-skew leeway), and is then deleted. Prints the key ids, never key material.
 
+Options:
   --endpoint URL    the server (default $OPENIRSA_ENDPOINT, else http://127.0.0.1:4566)
   --data DIR        its data directory, for the admin credentials
                     (default $OPENIRSA_DATA, else ./.openirsa)
+  -h, --help        print this help
+
+Example:
+  openirsa rotate-signing-key --endpoint http://127.0.0.1:4566 --data ./.openirsa
+
+Exit status: 0 when the key was rotated, 1 when the server refused or cannot be reached, 2 on usage
+errors.
 `;
 
 const ROTATE_ROUTE = '/_openirsa/rotate-signing-key';

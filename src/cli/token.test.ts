@@ -123,7 +123,9 @@ test('a server refusal is reported with its message and exit status 1', async ()
 test('a service account without a namespace is a usage error; --help shows an example', async () => {
   const t = io();
   assert.equal(await main(['token', '--service-account', 'app'], t.io), 2);
-  assert.deepEqual(t.err, ['openirsa: `--service-account` must be NAMESPACE/NAME, got `app`\n']);
+  assert.deepEqual(t.err, [
+    'openirsa: `--service-account` must be NAMESPACE/NAME, got `app`; run `openirsa token --help`\n',
+  ]);
   assert.equal(await main(['token', '--help'], t.io), 0);
   assert.match(t.out.join(''), /Example:\n {2}openirsa token --service-account default\/my-app/);
 });

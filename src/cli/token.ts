@@ -21,12 +21,16 @@ Prints a service-account token of openirsa's built-in issuer, as the kubelet pro
   --endpoint URL              the server (default $OPENIRSA_ENDPOINT, else http://127.0.0.1:4566)
   --data DIR                  its data directory, for the admin credentials
                               (default $OPENIRSA_DATA, else ./.openirsa)
+  -h, --help                  print this help
 
 Example:
   openirsa token --service-account default/my-app > /tmp/token
   aws sts assume-role-with-web-identity --endpoint-url http://127.0.0.1:4566 \\
     --role-arn arn:aws:iam::000000000000:role/my-app --role-session-name s1 \\
     --web-identity-token file:///tmp/token
+
+Exit status: 0 when the token was printed, 1 when the server refused it or cannot be reached, 2 on
+usage errors.
 `;
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4566';

@@ -6,7 +6,7 @@ import { parseIssuer } from '../identity/issuer.js';
 import { isAccountId } from '../shared/arn.js';
 import { pooledRandomIds } from '../shared/ids.js';
 import { openDataDir } from '../server/data-dir.js';
-import { close, DEFAULT_HOST, listen } from '../server/listen.js';
+import { close, DEFAULT_HOST } from '../server/listen.js';
 import { sweepBlobs } from '../server/s3-route.js';
 import { createServer } from '../server/server.js';
 import { createHttpsProxy, type HttpsProxy } from '../server/https-proxy.js';
@@ -16,12 +16,16 @@ import { readFile } from 'node:fs/promises';
 import { parseCaBundle } from '../sts/ca-bundle.js';
 import { join, resolve } from 'node:path';
 import { convergeManifests, type ConvergeOptions } from '../config/converge-manifests.js';
-import { formatManifestProblem } from '../config/format-problem.js';
 import { loadManifestPaths } from '../config/load-manifests.js';
 import type { ParsedFile } from '../config/manifests.js';
 import { ISSUER_SIGNING_ALGORITHMS, type IssuerSigningAlgorithm } from '../server/data-dir.js';
 import type { Store } from '../store/types.js';
-import { printConvergeResult } from './apply-report.js';
+import type { Logger } from '../shared/logger.js';
+import { denialLogSink } from './denial-log.js';
+import { commandLogger } from './log-format.js';
+import { listenOrSay } from './listen-or-say.js';
+import { logConvergeResult, logManifestProblem, logPruneConflict } from './manifest-log.js';
+import { startupSummary, type AppliedObject } from './startup-summary.js';
 import { EXIT_FINDINGS, UsageError, type CommandIo } from './io.js';
 import { watchManifests, type ManifestWatcher } from './watch-manifests.js';
 import { demoManifests, demoTryIt, putDemoObjects } from './demo.js';
@@ -32,7 +36,7 @@ const DEFAULT_DATA_DIR = './.openirsa';
 export const upHelp = `usage: openirsa up [-f FILE_OR_DIR ...] [--watch] [--port 4566] [--host 127.0.0.1] [--data DIR]
                    [--account ID] [--region R] [--issuer URL] [--signing-algorithm RS256|ES256]
                    [--explain-denials] [--oidc-ca-file FILE] [--allow-insecure-issuers] [--proxy-port N]
-                   [--demo]
+                   [--demo] [--log-format text|json]
 
 Runs openirsa (STS and IAM over the AWS wire protocol) on one port, with its state in DIR.
 On first start it creates DIR (mode 0700), an account, and a random root access key, written to
@@ -76,12 +80,22 @@ Options:
                  buckets and read bucket team-a-data; bucket team-b-data, which it may not read;
                  an object in each (put through S3 PutObject). Prints the commands to try it.
                  Starts the transparent proxy on a free port unless --proxy-port is given
+  --log-format F text (default) or json: one JSON object a line (time, level, msg, fields) for log
+                 collectors, the start-up summary as one event; default $OPENIRSA_LOG_FORMAT
+  -h, --help     print this help
+
+Prints a summary once it listens (endpoint, issuer, credentials, data and audit directories, the
+manifests applied) and one line per denied request; audit events go to DIR/audit, one file a day.
 
 Example:
   openirsa up --demo
   openirsa up --data ./.openirsa -f ./manifests
   AWS_SHARED_CREDENTIALS_FILE=./.openirsa/credentials AWS_PROFILE=openirsa \\
     aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity
+  openirsa up --port 0 --log-format json | jq -r 'select(.msg == "openirsa is up") | .endpoint'
+
+Exit status: 0 after a clean stop, 1 when it cannot start (a rejected manifest, the port in use), 2 on
+usage errors.
 `;
 
 /** Resolves when the process is asked to stop (SIGINT, SIGTERM). */
@@ -195,26 +209,29 @@ export function parseUpArgs(args: string[]): UpOptions {
 }
 
 /**
- * Reads the `-f` manifests and prints their problems (errors and warnings) on stderr. Returns
- * `undefined` when a path cannot be read or any file is rejected: `up` then exits 1 without starting.
+ * Reads the `-f` manifests and logs their problems (errors and warnings). Returns `undefined` when a
+ * path cannot be read or any file is rejected: `up` then exits 1 without starting.
  */
-async function loadManifests(paths: readonly string[], io: CommandIo): Promise<ParsedFile[] | undefined> {
+async function loadManifests(paths: readonly string[], logger: Logger): Promise<ParsedFile[] | undefined> {
   let files: ParsedFile[];
   try {
     files = await loadManifestPaths(paths);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const path = (e as NodeJS.ErrnoException).path;
-    io.stderr(
-      `openirsa: cannot read manifests${path !== undefined ? ` \`${path}\`` : ''}: ${code ?? String(e)}\n`,
+    const { code, path } = e as NodeJS.ErrnoException;
+    logger.error(
+      'cannot read manifests',
+      { path, code: code ?? String(e) },
+      `openirsa: cannot read manifests${path !== undefined ? ` \`${path}\`` : ''}: ${code ?? String(e)}`,
     );
     return undefined;
   }
-  for (const f of files) for (const p of f.problems) io.stderr(`${formatManifestProblem(p)}\n`);
+  for (const f of files) for (const p of f.problems) logManifestProblem(logger, p);
   const rejected = files.filter((f) => f.rejected);
   if (rejected.length > 0) {
-    io.stderr(
-      `openirsa: not starting: ${rejected.length} manifest file${rejected.length === 1 ? '' : 's'} rejected (${rejected.map((f) => f.file).join(', ')})\n`,
+    logger.error(
+      'not starting: manifest files rejected',
+      { files: rejected.map((f) => f.file) },
+      `openirsa: not starting: ${rejected.length} manifest file${rejected.length === 1 ? '' : 's'} rejected (${rejected.map((f) => f.file).join(', ')})`,
     );
     return undefined;
   }
@@ -224,21 +241,24 @@ async function loadManifests(paths: readonly string[], io: CommandIo): Promise<P
 /**
  * `openirsa up`: reads the `-f` manifests (refusing to start when any file is rejected), opens (or
  * creates) the data directory, applies the manifests, serves until `stop` aborts, then closes the
- * listener, the audit sink and the store, and returns 0.
+ * listener, the audit sink and the store, and returns 0. Every line it writes goes through one logger
+ * (`--log-format`).
  */
 export async function up(
   args: string[],
   io: CommandIo,
   stop: AbortSignal = processStopSignal(),
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
-  const options = parseUpArgs(args);
+  const { rest, logger } = commandLogger(args, io, env);
+  const options = parseUpArgs(rest);
   // Owned by this server: a pool of random bytes for session keys (shared/ids.ts).
   const ids = pooledRandomIds();
   // Absolute, so that the files manifests came from are recorded the same way `apply` records them.
   const roots = options.files.map((f) => resolve(f));
-  const manifests = roots.length > 0 ? await loadManifests(roots, io) : [];
+  const manifests = roots.length > 0 ? await loadManifests(roots, logger) : [];
   if (manifests === undefined) return EXIT_FINDINGS;
-  const caCertificates = options.oidcCaFile !== undefined ? await readCaFile(options.oidcCaFile, io) : [];
+  const caCertificates = options.oidcCaFile !== undefined ? await readCaFile(options.oidcCaFile, logger) : [];
   if (caCertificates === undefined) return EXIT_FINDINGS;
   const data = await openDataDir({
     dir: options.data,
@@ -257,33 +277,35 @@ export async function up(
     // In watch mode every apply converges deletions too, the first one included.
     prune: options.watch,
   };
-  const summary: string[] = [];
+  let applied: AppliedObject[] | undefined;
   if (manifests.length > 0) {
     try {
       const result = await convergeManifests(data.store, manifests, converge);
-      // Load problems were printed already; these are the ones applying found.
+      // Load problems were logged already; these are the ones applying found.
       const known = new Set(manifests.flatMap((f) => f.problems));
-      const found = result.problems.filter((p) => !known.has(p));
-      for (const p of found) io.stderr(`${formatManifestProblem(p)}\n`);
+      for (const p of result.problems) if (!known.has(p)) logManifestProblem(logger, p);
       if (!result.ok) {
-        io.stderr('openirsa: not starting: the manifests could not be applied; nothing was changed\n');
+        logger.error(
+          'not starting: the manifests could not be applied',
+          {},
+          'openirsa: not starting: the manifests could not be applied; nothing was changed',
+        );
         await data.store.close();
         return EXIT_FINDINGS;
       }
-      for (const c of result.conflicts) {
-        io.stderr(
-          `openirsa: ${c.kind} ${c.name} (declared in ${c.source}) was not deleted: ${c.code}: ${c.message}\n`,
-        );
-      }
-      for (const a of result.objects) summary.push(`  ${a.kind} ${a.name}: ${a.action}`);
+      for (const c of result.conflicts) logPruneConflict(logger, c);
+      applied = result.objects.map((o) => ({ kind: o.kind, name: o.name, action: o.action }));
     } catch (e) {
       await data.store.close();
       throw e;
     }
   }
+  const auditDir = join(data.dir, 'audit');
+  const dataFlag = resolve(options.data) === resolve(DEFAULT_DATA_DIR) ? '' : ` --data ${options.data}`;
   const audit = teeSink(
     new MemoryRing(),
-    new JsonlFileSink({ dir: join(data.dir, 'audit'), clock: io.clock }),
+    new JsonlFileSink({ dir: auditDir, clock: io.clock }),
+    denialLogSink(logger, (requestId) => `openirsa explain ${requestId}${dataFlag}`),
   );
   // Object blobs a crash left without metadata, and stale temporary files, go before anything is served.
   await sweepBlobs(data.dir, data.store, io.clock);
@@ -300,9 +322,7 @@ export async function up(
       ...(options.issuer !== undefined ? { url: options.issuer } : {}),
     },
     explainDenials: options.explainDenials,
-    logger: {
-      error: (message, fields) => io.stderr(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
-    },
+    logger,
     externalIssuers: { caCertificates, allowInsecureIssuers: options.allowInsecureIssuers === true },
     dataDir: data.dir,
     transparentProxy: () => proxyInfo,
@@ -310,32 +330,28 @@ export async function up(
   let watcher: ManifestWatcher | undefined;
   let proxy: HttpsProxy | undefined;
   try {
-    const address = await listen(server, options.port, options.host);
+    const address = await listenOrSay(server, options.port, options.host, logger);
+    if (address === undefined) return EXIT_FINDINGS;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const endpoint = `http://${host}:${address.port}`;
-    const proxyLines: string[] = [];
-    const proxyBanner: string[] = [];
+    let proxyFacts: { url: string; caFile: string } | undefined;
     if (options.proxyPort !== undefined) {
       const ca = await LocalCa.open({ dataDir: data.dir, clock: io.clock, ids });
       proxy = createHttpsProxy({ ca, target: server });
-      const bound = await listen(proxy.server, options.proxyPort, options.host);
+      const bound = await listenOrSay(proxy.server, options.proxyPort, options.host, logger);
+      if (bound === undefined) return EXIT_FINDINGS;
       const proxyUrl = `http://${host}:${bound.port}`;
       if (!isLoopbackAddress(bound.address)) {
-        io.stderr(
-          `openirsa: warning: the proxy on \`${proxyUrl}\` tunnels to any host for anyone who can reach it; bind it to loopback unless that is intended\n`,
+        logger.warn(
+          'the proxy is reachable beyond loopback',
+          { proxy: proxyUrl },
+          `openirsa: warning: the proxy on \`${proxyUrl}\` tunnels to any host for anyone who can reach it; bind it to loopback unless that is intended`,
         );
       }
-      proxyLines.push(
-        '',
-        'Old SDKs (no AWS_ENDPOINT_URL), through the transparent proxy:',
-        `  HTTPS_PROXY=${proxyUrl} AWS_CA_BUNDLE=${ca.certificatePath} \\`,
-        `  AWS_SHARED_CREDENTIALS_FILE=${data.credentialsPath} AWS_PROFILE=openirsa AWS_DEFAULT_REGION=${options.region} \\`,
-        '    aws sts get-caller-identity',
-      );
-      proxyBanner.push(`  proxy        ${proxyUrl} (CA ${ca.certificatePath})`);
+      proxyFacts = { url: proxyUrl, caFile: ca.certificatePath };
       proxyInfo = { url: proxyUrl, caFile: resolve(ca.certificatePath) };
     }
-    const demoLines: string[] = [];
+    let demo: string[] | undefined;
     if (options.demo === true) {
       const issuer = options.issuer ?? endpoint;
       const seeded = await seedDemo(
@@ -344,53 +360,49 @@ export async function up(
         endpoint,
         options.region,
         issuer,
+        logger,
         io,
       );
       if (!seeded) return EXIT_FINDINGS;
-      demoLines.push(
-        '',
-        ...demoTryIt({
-          endpoint,
-          dataDir: options.data,
-          defaultEndpoint: endpoint === DEFAULT_ENDPOINT,
-          defaultDataDir: resolve(options.data) === resolve(DEFAULT_DATA_DIR),
-        }),
-      );
+      demo = demoTryIt({
+        endpoint,
+        dataDir: options.data,
+        defaultEndpoint: endpoint === DEFAULT_ENDPOINT,
+        defaultDataDir: resolve(options.data) === resolve(DEFAULT_DATA_DIR),
+      });
     }
-    io.stdout(
-      [
-        `openirsa is up${data.created ? ' (new data directory)' : ''}`,
-        `  endpoint     ${endpoint}`,
-        `  port         ${address.port}`,
-        `  region       ${options.region}`,
-        `  account      ${options.account}`,
-        `  credentials  ${data.credentialsPath} (profile openirsa)`,
-        `  issuer       ${options.issuer ?? endpoint}`,
-        `  health       ${endpoint}/_openirsa/health`,
-        ...proxyBanner,
-        ...(summary.length > 0 ? [`  manifests    ${summary.length} applied`, ...summary] : []),
-        ...(options.watch ? [`  watching     ${roots.join(', ')}`] : []),
-        '',
-        'Try it:',
-        `  AWS_SHARED_CREDENTIALS_FILE=${data.credentialsPath} AWS_PROFILE=openirsa AWS_DEFAULT_REGION=${options.region} \\`,
-        `    aws --endpoint-url ${endpoint} sts get-caller-identity`,
-        ...proxyLines,
-        ...demoLines,
-        '',
-        'Ctrl-C stops it.',
-        '',
-      ].join('\n'),
-    );
+    const summary = startupSummary({
+      created: data.created,
+      endpoint,
+      port: address.port,
+      issuer: options.issuer ?? endpoint,
+      account: options.account,
+      region: options.region,
+      credentialsFile: data.credentialsPath,
+      dataDir: data.dir,
+      auditDir,
+      health: `${endpoint}/_openirsa/health`,
+      ...(proxyFacts !== undefined ? { proxy: proxyFacts } : {}),
+      ...(applied !== undefined ? { manifests: { files: manifests.length, objects: applied } } : {}),
+      ...(options.watch ? { watching: roots } : {}),
+      ...(demo !== undefined ? { demo } : {}),
+    });
+    logger.info(summary.msg, summary.fields, summary.text);
     if (options.watch) {
       watcher = await watchManifests(
         roots,
-        () => reapply(data.store, roots, converge, io),
-        (error) => io.stderr(`openirsa: watching the manifests failed: ${describe(error)}\n`),
+        () => reapply(data.store, roots, converge, logger),
+        (error) =>
+          logger.error(
+            'watching the manifests failed',
+            { error: describe(error) },
+            `openirsa: watching the manifests failed: ${describe(error)}`,
+          ),
       );
     }
     if (!stop.aborted)
       await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
-    io.stdout('openirsa: stopping\n');
+    logger.info('stopping', {}, 'openirsa: stopping');
     await watcher?.close();
     await proxy?.close();
     await close(server);
@@ -415,28 +427,24 @@ async function seedDemo(
   endpoint: string,
   region: string,
   issuer: string,
+  logger: Logger,
   io: CommandIo,
 ): Promise<boolean> {
   const result = await convergeManifests(data.store, [demoManifests(converge.accountId, issuer)], converge);
-  for (const p of result.problems) io.stderr(`${formatManifestProblem(p)}\n`);
-  if (!result.ok) {
-    io.stderr('openirsa: the demo could not be created: its manifests were not applied\n');
+  for (const p of result.problems) logManifestProblem(logger, p);
+  const fail = (why: string) => {
+    logger.error('the demo could not be created', { why }, `openirsa: the demo could not be created: ${why}`);
     return false;
-  }
+  };
+  if (!result.ok) return fail('its manifests were not applied');
   const credentials = readCredentials(await readFile(data.credentialsPath, 'utf8'));
-  if (credentials === undefined) {
-    io.stderr(`openirsa: the demo could not be created: no credentials in \`${data.credentialsPath}\`\n`);
-    return false;
-  }
+  if (credentials === undefined) return fail(`no credentials in \`${data.credentialsPath}\``);
   const problems = await putDemoObjects({ endpoint, credentials }, region, {
     fetch,
     now: () => io.clock.now(),
   });
-  for (const p of problems) io.stderr(`openirsa: demo: ${p}\n`);
-  if (problems.length > 0) {
-    io.stderr('openirsa: the demo could not be created: its objects were not stored\n');
-    return false;
-  }
+  for (const p of problems) logger.error('demo', { problem: p }, `openirsa: demo: ${p}`);
+  if (problems.length > 0) return fail('its objects were not stored');
   return true;
 }
 
@@ -444,20 +452,27 @@ function isLoopbackAddress(address: string): boolean {
   return address === '::1' || /^127\./.test(address) || /^::ffff:127\./.test(address);
 }
 
-/** The `--oidc-ca-file` certificates, or `undefined` (after saying why on stderr) when unusable. */
-async function readCaFile(path: string, io: CommandIo): Promise<readonly string[] | undefined> {
+/** The `--oidc-ca-file` certificates, or `undefined` (after saying why) when unusable. */
+async function readCaFile(path: string, logger: Logger): Promise<readonly string[] | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    io.stderr(
-      `openirsa: cannot read \`--oidc-ca-file\` \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`,
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    logger.error(
+      'cannot read --oidc-ca-file',
+      { path, code },
+      `openirsa: cannot read \`--oidc-ca-file\` \`${path}\`: ${code}`,
     );
     return undefined;
   }
   const bundle = parseCaBundle(text);
   if (!bundle.ok) {
-    io.stderr(`openirsa: \`--oidc-ca-file\` \`${path}\`: ${bundle.message}\n`);
+    logger.error(
+      'bad --oidc-ca-file',
+      { path, message: bundle.message },
+      `openirsa: \`--oidc-ca-file\` \`${path}\`: ${bundle.message}`,
+    );
     return undefined;
   }
   return bundle.certificates;
@@ -465,23 +480,24 @@ async function readCaFile(path: string, io: CommandIo): Promise<readonly string[
 
 /**
  * One re-apply of `up --watch`: the files are read again and converged (with prune); a file that cannot
- * be read or is rejected is printed, and the store keeps the last good state.
+ * be read or is rejected is logged, and the store keeps the last good state.
  */
-async function reapply(store: Store, roots: readonly string[], converge: ConvergeOptions, io: CommandIo) {
-  const at = new Date(io.clock.now()).toISOString();
-  io.stdout(`openirsa: ${at}: manifests changed, applying\n`);
+async function reapply(store: Store, roots: readonly string[], converge: ConvergeOptions, logger: Logger) {
+  const at = new Date(converge.clock.now()).toISOString();
+  logger.info('manifests changed, applying', {}, `openirsa: ${at}: manifests changed, applying`);
   let files: ParsedFile[];
   try {
     files = await loadManifestPaths(roots);
   } catch (e) {
     const { code, path } = e as NodeJS.ErrnoException;
-    io.stderr(
-      `openirsa: cannot read manifests${path !== undefined ? ` \`${path}\`` : ''}: ${code ?? String(e)}; keeping the last good state\n`,
+    logger.error(
+      'cannot read manifests; keeping the last good state',
+      { path, code: code ?? String(e) },
+      `openirsa: cannot read manifests${path !== undefined ? ` \`${path}\`` : ''}: ${code ?? String(e)}; keeping the last good state`,
     );
     return;
   }
-  const result = await convergeManifests(store, files, converge);
-  if (!printConvergeResult(result, io) && !result.ok) io.stderr('openirsa: keeping the last good state\n');
+  logConvergeResult(logger, await convergeManifests(store, files, converge));
 }
 
 function describe(error: unknown): string {

@@ -1,19 +1,21 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '../identity/pod-mutation.js';
 import { parseGoInt64 } from '../identity/service-account-identity.js';
-import { close, DEFAULT_HOST, listen } from '../server/listen.js';
+import { close, DEFAULT_HOST } from '../server/listen.js';
 import type { KubeConfigSource } from '../server/k8s-api.js';
 import { createWebhookServer } from '../server/webhook-server.js';
 import { EXIT_FINDINGS, UsageError, type CommandIo } from './io.js';
 import { processStopSignal } from './up.js';
 import { openWebhookSource } from './webhook-source.js';
+import { commandLogger } from './log-format.js';
+import { listenOrSay } from './listen-or-say.js';
 
 export const webhookHelp = `usage: openirsa webhook [--tls-cert FILE] [--tls-key FILE] [--port 443] [--host 127.0.0.1]
                        [--data DIR] [--annotation-prefix P] [--token-audience A]
                        [--token-mount-path PATH] [--token-expiration S]
                        [--aws-default-region R] [--sts-regional-endpoint]
                        [--kubeconfig PATH] [--service-account-lookup-grace-period D]
-                       [--aws-endpoint-url URL]
+                       [--aws-endpoint-url URL] [--log-format text|json]
 
 Serves the pod-identity mutating webhook over TLS as amazon-eks-pod-identity-webhook does (IRSA mode):
 POST /mutate (AdmissionReview admission.k8s.io/v1 in, JSONPatch out) and GET /healthz (\`ok\`). The
@@ -49,6 +51,9 @@ Identity) mode are not available.
   --aws-endpoint-url URL     also inject AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS, _IAM and _S3 (those
                              a container does not define), so that its AWS clients call openirsa
                              instead of real AWS, e.g. http://openirsa.openirsa.svc:4566
+  --log-format F             text (default) or json: one JSON object a line (time, level, msg, fields);
+                             default $OPENIRSA_LOG_FORMAT
+  -h, --help                 print this help
 
 Example:
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=pod-identity-webhook.default.svc \\
@@ -224,11 +229,8 @@ export async function webhook(
   stop?: AbortSignal,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
-  const options = parseWebhookArgs(args, env);
-  const logger = {
-    error: (message: string, fields?: Readonly<Record<string, unknown>>) =>
-      io.stderr(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
-  };
+  const { rest, logger } = commandLogger(args, io, env);
+  const options = parseWebhookArgs(rest, env);
   const source = await openWebhookSource(
     options.source,
     options.data,
@@ -237,7 +239,7 @@ export async function webhook(
     logger,
   );
   if (typeof source === 'string') {
-    io.stderr(`openirsa: ${source}\n`);
+    logger.error('cannot open the service-account source', { reason: source }, `openirsa: ${source}`);
     return EXIT_FINDINGS;
   }
   try {
@@ -252,15 +254,29 @@ export async function webhook(
         ...(source.ready !== undefined ? { ready: source.ready } : {}),
       });
     } catch (e) {
-      io.stderr(`openirsa: cannot load the TLS certificate: ${e instanceof Error ? e.message : String(e)}\n`);
+      const why = e instanceof Error ? e.message : String(e);
+      logger.error(
+        'cannot load the TLS certificate',
+        { certFile: options.tlsCert, keyFile: options.tlsKey, error: why },
+        `openirsa: cannot load the TLS certificate: ${why}`,
+      );
       return EXIT_FINDINGS;
     }
     const { server, reloader } = created;
-    const address = await listen(server, options.port, options.host);
+    const address = await listenOrSay(server, options.port, options.host, logger);
+    if (address === undefined) return EXIT_FINDINGS;
     reloader.start(CERT_CHECK_INTERVAL_MS);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    io.stdout(
-      `openirsa webhook is up\n  mutate   https://${host}:${address.port}/mutate\n  healthz  https://${host}:${address.port}/healthz\n  port     ${address.port}\n  service accounts from ${source.summary}\n`,
+    const base = `https://${host}:${address.port}`;
+    logger.info(
+      'openirsa webhook is up',
+      {
+        mutate: `${base}/mutate`,
+        healthz: `${base}/healthz`,
+        port: address.port,
+        serviceAccounts: source.summary,
+      },
+      `openirsa webhook is up\n  mutate   ${base}/mutate\n  healthz  ${base}/healthz\n  port     ${address.port}\n  service accounts from ${source.summary}`,
     );
     // Only now: an early return must not leave signal handlers behind.
     const signal = stop ?? processStopSignal();

@@ -28,7 +28,8 @@ import {
 } from '../protocol/query-response.js';
 import type { StructureShape, ValueOf } from '../protocol/shape.js';
 import { AwsError, notImplemented } from '../shared/aws-error.js';
-import type { Clock } from '../shared/clock.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { createLogger } from '../shared/logger.js';
 import type { IdGenerator } from '../shared/ids.js';
 import { parseAuthorization, type ParseAuthorizationResult } from '../sigv4/parse-authorization.js';
 import { SigningKeyCache } from '../sigv4/signing-key-cache.js';
@@ -102,11 +103,12 @@ interface QueryService {
 /** The path prefix of openirsa's own routes; no AWS API uses it. */
 export const ADMIN_PREFIX = '/_openirsa/';
 
-const stderrLogger: Logger = {
-  error: (message, fields) => {
-    process.stderr.write(`${JSON.stringify({ level: 'error', message, ...fields })}\n`);
-  },
-};
+/** Without a logger given: the json format of shared/logger.ts, on the process's streams. */
+const stderrLogger: Logger = createLogger(
+  'json',
+  { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+  systemClock,
+);
 
 /**
  * The one HTTP listener (DESIGN.md, "The request pipeline"). Every request runs the same steps, in
