@@ -222,7 +222,8 @@ test('webhook --log-format json: its errors are JSON lines too', async () => {
   assert.equal(r.code, 1);
   const line = JSON.parse(r.stderr) as Record<string, unknown>;
   assert.equal(line.level, 'error');
-  assert.equal(line.msg, 'no store in the data directory');
+  assert.equal(line.msg, 'cannot open the service-account source');
+  assert.match(String(line.reason), /^no store in `[^`]+no-store`/);
   assert.match(String(line.time), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 });
 
