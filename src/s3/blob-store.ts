@@ -96,6 +96,7 @@ export class BlobStore {
     this.#tmpDir ??= mkdir(tmpDir, { recursive: true, mode: 0o700 }).then(() => undefined);
     const tmp = join(tmpDir, `${randomBytes(12).toString('hex')}.tmp`);
     const measure = new Measure(options.maxBytes, options.tooLarge);
+    const ended = this.commits.beginWrite();
     try {
       await this.#tmpDir;
       // `flush`: the stream fsyncs the file before it closes it, so pipeline resolves on durable bytes.
@@ -109,6 +110,8 @@ export class BlobStore {
       if (isMissing(error)) this.#tmpDir = undefined;
       await rm(tmp, { force: true });
       throw error;
+    } finally {
+      ended();
     }
   }
 

@@ -145,4 +145,32 @@ describe('GroupCommit', () => {
     assert.throws(() => new GroupCommit(0), TypeError);
     assert.throws(() => new GroupCommit(1.5), TypeError);
   });
+  test('rows wait for blob writes still in progress, and go as soon as the last one has ended', async () => {
+    const store = await storeWithBucket();
+    // A window far longer than the test: only the end of the write can release the row.
+    const commits = new GroupCommit(256, 60_000);
+    const ended = commits.beginWrite();
+    let done = false;
+    const first = commits.put(store, row('a', 'blob-a')).then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(done, false, 'committed while a write that could join was still in progress');
+    // The write that was in progress joins the batch, then ends: one transaction for both rows.
+    const second = commits.put(store, row('b', 'blob-b'));
+    ended();
+    ended();
+    await Promise.all([first, second]);
+    assert.deepEqual(commits.stats, { batches: 1, rows: 2 });
+    await store.close();
+  });
+
+  test('a write that never ends holds waiting rows back no longer than the window', async () => {
+    const store = await storeWithBucket();
+    const commits = new GroupCommit(256, 5);
+    const ended = commits.beginWrite();
+    await commits.put(store, row('a', 'blob-a'));
+    assert.deepEqual(commits.stats, { batches: 1, rows: 1 });
+    ended();
+    await store.close();
+  });
 });

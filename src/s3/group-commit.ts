@@ -17,6 +17,9 @@ type Outcome =
 /** Rows per transaction at most: a bound on how long one commit holds the write lock. */
 export const MAX_BATCH = 256;
 
+/** How long waiting rows wait for blob writes still in progress to join them, at most. */
+export const COMMIT_WINDOW_MS = 2;
+
 /**
  * Group commit of object metadata rows: the rows of PutObjects whose blobs became durable together go
  * into one store transaction, so one commit (one fsync of SQLite's WAL under `synchronous = FULL`)
@@ -27,9 +30,11 @@ export const MAX_BATCH = 256;
  * has committed — so "blob durable → name durable → metadata committed → answered" holds for every
  * request. A crash before the commit leaves the blob an orphan for the start-up sweep, as before.
  *
- * Batching: the first row of an idle committer schedules a flush for the end of the current turn of the
- * event loop (`setImmediate`), so every row whose blob finished in the same turn joins it; rows that
- * arrive while a flush is running wait for the next one (one flush at a time, in arrival order). One
+ * Batching: when no other blob write is in progress, the first row of an idle committer is flushed at
+ * the end of the current turn of the event loop (`setImmediate`), so every row whose blob finished in
+ * the same turn joins it; while writes are in progress (BlobStore.write says so through `beginWrite`),
+ * rows wait for them up to COMMIT_WINDOW_MS, and the batch goes as soon as the last one has ended.
+ * Rows that arrive while a flush is running wait for the next one (one flush at a time, in order). One
  * row's failure (its bucket was deleted meanwhile: `notFound`) fails that row alone — its write rolls
  * back to its own savepoint; if the transaction itself fails, each row is retried on its own, so no
  * row's outcome depends on another's. One instance per server, owned by its blob store.
@@ -38,13 +43,34 @@ export class GroupCommit {
   #queue: Pending[] = [];
   #flushing = false;
   #scheduled = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Blob writes in progress: each may end in a row that could join the next batch. */
+  #writing = 0;
   /** Batches committed so far, and rows in them (for tests and diagnostics). */
   readonly stats = { batches: 0, rows: 0 };
 
-  constructor(private readonly maxBatch = MAX_BATCH) {
+  constructor(
+    private readonly maxBatch = MAX_BATCH,
+    private readonly windowMs = COMMIT_WINDOW_MS,
+  ) {
     if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) {
       throw new TypeError(`maxBatch must be a positive integer, got ${String(maxBatch)}`);
     }
+  }
+
+  /**
+   * Says a blob write has begun whose row may come here; the function returned says it has ended
+   * (idempotent). While writes are in progress, waiting rows give them up to `windowMs` to join.
+   */
+  beginWrite(): () => void {
+    this.#writing++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.#writing--;
+      this.#schedule();
+    };
   }
 
   /**
@@ -58,8 +84,29 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Flushes at the end of this turn when no write that could join is in progress (or the batch is
+   * full); otherwise within `windowMs` (PostgreSQL's commit_delay, bounded): a commit blocks the event
+   * loop for an fsync, so committing rows one or two at a time would stall every request behind it.
+   */
   #schedule(): void {
     if (this.#scheduled || this.#flushing || this.#queue.length === 0) return;
+    if (this.#writing > 0 && this.#queue.length < this.maxBatch) {
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        this.#flushNow();
+      }, this.windowMs);
+      return;
+    }
+    this.#flushNow();
+  }
+
+  #flushNow(): void {
+    if (this.#scheduled || this.#flushing) return;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
