@@ -1,22 +1,25 @@
 /**
- * The physical limit of `bench/s3`: a bare `node:http` server that does what no S3 can skip and nothing
- * else — a PUT streams its body into a file, a GET streams a file back, and a ListObjectsV2
- * (`GET /bucket?list-type=2`) answers a page of keys from a sorted in-memory array. No authentication, no
- * metadata, no checksums.
+ * The physical limit of `bench/s3`: a bare `node:http` server that does what no durable S3 can skip and
+ * nothing else — a PUT streams its body into a temporary file that is fsynced, renamed into place, and
+ * the directory fsynced (the durable work DESIGN.md's "Storage" asks of every object write: the answer
+ * comes once the bytes and their name survive a power cut), a GET streams a file back, and a
+ * ListObjectsV2 (`GET /bucket?list-type=2`) answers a page of keys from a sorted in-memory array. No
+ * authentication, no metadata, no checksums. (s3rver, the other peer, fsyncs nothing.)
  *
  *   node dist/bench/s3/bare-server.js DIR LIST_KEYS
  *
  * LIST_KEYS keys named as `listKey` names them. It prints `port N` once it listens on 127.0.0.1.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { listKey } from './keys.js';
 
 const [dir, countText] = process.argv.slice(2);
 if (dir === undefined || countText === undefined) throw new Error('usage: bare-server.js DIR LIST_KEYS');
+const root: string = dir;
 const keys = Array.from({ length: Number(countText) }, (_, i) => listKey(i));
 
 function escapeXml(text: string): string {
@@ -43,6 +46,26 @@ function listPage(bucket: string, query: URLSearchParams): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix></Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${lo + max < keys.length}</IsTruncated>${contents}</ListBucketResult>`;
 }
 
+let tmpCounter = 0;
+
+/** Temporary file (fsynced as it closes), rename, directory fsync. */
+async function durablePut(body: IncomingMessage, file: string): Promise<void> {
+  const tmp = join(root, `.tmp-${process.pid}-${tmpCounter++}`);
+  try {
+    await pipeline(body, createWriteStream(tmp, { flush: true }));
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  const handle = await open(root, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const [, bucket = '', ...rest] = url.pathname.split('/');
@@ -52,7 +75,7 @@ const server = createServer((req, res) => {
     res.end();
   };
   if (req.method === 'PUT') {
-    pipeline(req, createWriteStream(file)).then(
+    durablePut(req, file).then(
       () => res.writeHead(200, { ETag: '"0"', 'Content-Length': '0' }).end(),
       () => fail(500),
     );

@@ -17,16 +17,23 @@
  *    minute); s3rver's through parallel PUTs (its file layout is its own business); the limit keeps the
  *    keys in a sorted array.
  *
- * The load comes from separate processes over keep-alive connections; servers are measured in
- * alternating rounds so that background noise hits all alike, and the best round of each is reported.
- * It never fails the build.
+ * The load comes from separate processes over keep-alive connections (load.ts: raw HTTP/1.1 on
+ * sockets, requests serialized up front, so that the load process costs a fraction of what the servers
+ * do — `node:http`'s client was the bottleneck on 2 cores); servers are measured in alternating rounds
+ * so that background noise hits all alike, and the best round of each is reported. Each row also shows
+ * the server's CPU per request (user + system of its process, from /proc/<pid>/stat, all threads) and
+ * the load process's CPU: on a shared machine throughput is noisy, CPU per request much less so.
+ *
+ * What each peer does per PUT: openirsa and the limit fsync the file, rename it, and fsync its
+ * directory before answering (openirsa then commits the metadata row, grouped with concurrent PUTs);
+ * s3rver fsyncs nothing. It never fails the build.
  *
  *   npm run bench:s3
  *   node dist/bench/s3/run.js --quick        # shorter rounds, smaller objects and bucket, noisier
  *   node dist/bench/s3/run.js --profile DIR  # also writes a V8 CPU profile of the openirsa process
  *   node dist/bench/s3/run.js --only small   # one part: large, small or list (e.g. to profile it)
  */
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -38,7 +45,6 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { openDataDir } from '../../src/server/data-dir.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
-import { expectedLoadResult } from '../shared/load.js';
 import { freePort, runNode, startChild } from '../shared/processes.js';
 import { BUCKET, LIST_BUCKET, listKey } from './keys.js';
 import type { LoadResult, LoadSpec, PooledRequest } from './load.js';
@@ -64,6 +70,8 @@ const REGION = 'us-east-1';
 const SMALL_VS_S3RVER = 3;
 const SMALL_VS_LIMIT = 0.6;
 const LARGE_VS_LIMIT = 0.8;
+/** Clock ticks per second of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 /** Peak RSS "does not grow" when the large object adds less than this to it. */
 const RSS_SLACK = 64 * MIB;
 
@@ -169,22 +177,46 @@ async function peakRss(pid: number): Promise<number> {
   return kib === undefined ? Number.NaN : Number(kib) * 1024;
 }
 
+/**
+ * User + system CPU a process has used so far, µs (/proc/<pid>/stat fields 14 and 15). The machine is
+ * shared, so throughput is noisy; the CPU a server spends per request is not.
+ */
+async function cpuMicros(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+}
+
+/** A load round's spec, with the pid of the server it loads (for its CPU). */
+type RunSpec = Omit<LoadSpec, 'connections' | 'seconds'> & { readonly pid: number };
+
+/** A round's result with the server's CPU per request. */
+interface Measured extends LoadResult {
+  readonly serverCpuPerRequest: number;
+}
+
 let specCounter = 0;
-async function load(dir: string, spec: Omit<LoadSpec, 'connections' | 'seconds'>): Promise<LoadResult> {
+async function load(dir: string, spec: RunSpec): Promise<Measured> {
   const file = join(dir, `load-${specCounter++}.json`);
   await writeFile(file, JSON.stringify({ ...spec, connections: CONNECTIONS, seconds: ROUND_SECONDS }));
-  const result = expectedLoadResult(await runNode([here('./load.js'), file]));
+  const before = await cpuMicros(spec.pid);
+  const result = JSON.parse(await runNode([here('./load.js'), file])) as LoadResult;
+  const used = (await cpuMicros(spec.pid)) - before;
   await rm(file, { force: true });
-  return result;
+  if (result.unexpected > 0) {
+    throw new Error(`${result.unexpected} unexpected answers, first: ${result.firstUnexpected ?? ''}`);
+  }
+  return { ...result, serverCpuPerRequest: used / Math.max(1, result.requests) };
 }
 
 /** Alternating rounds over the targets; the best round of each. */
 async function alternate(
   dir: string,
-  specs: readonly (Omit<LoadSpec, 'connections' | 'seconds'> | undefined)[],
+  specs: readonly (RunSpec | undefined)[],
   names: readonly string[],
-): Promise<(LoadResult | undefined)[]> {
-  const best: (LoadResult | undefined)[] = specs.map(() => undefined);
+): Promise<(Measured | undefined)[]> {
+  const best: (Measured | undefined)[] = specs.map(() => undefined);
   // Warm-up (JIT, caches); a server that fails here still gets its measured rounds.
   for (const spec of specs) if (spec !== undefined) await load(dir, spec).catch(() => undefined);
   for (let r = 0; r < ROUNDS; r++) {
@@ -201,9 +233,16 @@ async function alternate(
   return best;
 }
 
-function row(name: string, r: LoadResult | undefined, unit: string): string {
+function row(name: string, r: Measured | undefined, unit: string): string {
   if (r === undefined) return `  ${name.padEnd(28)}      (failed, see above)`;
-  return `  ${name.padEnd(28)}${r.perSecond.toFixed(0).padStart(9)} ${unit}   p50 ${(r.p50Micros / 1000).toFixed(2).padStart(7)} ms   p99 ${(r.p99Micros / 1000).toFixed(2).padStart(7)} ms`;
+  const loadCore = r.loadCpuMicros / (r.seconds * 1e6);
+  return `  ${name.padEnd(12)}${r.perSecond.toFixed(0).padStart(7)} ${unit}   p50 ${(r.p50Micros / 1000).toFixed(2).padStart(6)} ms   p99 ${(r.p99Micros / 1000).toFixed(2).padStart(6)} ms   server CPU ${r.serverCpuPerRequest.toFixed(0).padStart(5)} µs/req   load CPU ${(loadCore * 100).toFixed(0).padStart(3)} %`;
+}
+
+/** How many times the CPU per request of `other` is ours (2× = we spend half as much). */
+function cpuLine(label: string, ours: Measured | undefined, other: Measured | undefined): string {
+  if (ours === undefined || other === undefined || ours.serverCpuPerRequest === 0) return `  ${label}: n/a`;
+  return `  ${label}: ${(other.serverCpuPerRequest / ours.serverCpuPerRequest).toFixed(2)}× (its µs/req ÷ ours)`;
 }
 
 function ratioLine(
@@ -266,22 +305,25 @@ async function largeObjects(targets: readonly Target[]): Promise<void> {
         'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
       });
       const get = await sign(t, 'GET', key, {}, undefined);
+      /** MB/s, and the server's CPU per GiB moved, s. */
       const run = async (spec: TransferSpec) => {
+        const before = await cpuMicros(t.pid);
         const r = JSON.parse(await runNode([here('./transfer.js'), JSON.stringify(spec)])) as TransferResult;
+        const cpu = ((await cpuMicros(t.pid)) - before) / 1e6 / (size / (1024 * MIB));
         if (r.status !== 200 || r.bytes !== size) {
           console.log(`  ${t.name} ${spec.method}: ${r.status} ${r.bytes} bytes ${r.error ?? ''}`);
-          return Number.NaN;
+          return { rate: Number.NaN, cpu };
         }
-        return r.mbPerSecond;
+        return { rate: r.mbPerSecond, cpu };
       };
-      const putRate = await run({
+      const { rate: putRate, cpu: putCpu } = await run({
         port: t.port,
         method: 'PUT',
         path: put.path,
         headers: put.headers,
         bytes: size,
       });
-      const getRate = await run({
+      const { rate: getRate, cpu: getCpu } = await run({
         port: t.port,
         method: 'GET',
         path: get.path,
@@ -291,7 +333,7 @@ async function largeObjects(targets: readonly Target[]): Promise<void> {
       const rss = await peakRss(t.pid);
       results.set(`${t.name}/${size}`, { put: putRate, get: getRate, rss });
       console.log(
-        `  ${`${t.name}, ${size / MIB} MiB`.padEnd(28)} PUT ${putRate.toFixed(0).padStart(6)} MB/s   GET ${getRate.toFixed(0).padStart(6)} MB/s   VmHWM ${(rss / MIB).toFixed(0).padStart(5)} MiB`,
+        `  ${`${t.name}, ${size / MIB} MiB`.padEnd(22)} PUT ${putRate.toFixed(0).padStart(5)} MB/s (CPU ${putCpu.toFixed(2)} s/GiB)   GET ${getRate.toFixed(0).padStart(5)} MB/s (CPU ${getCpu.toFixed(2)} s/GiB)   VmHWM ${(rss / MIB).toFixed(0).padStart(5)} MiB`,
       );
     }
   }
@@ -313,8 +355,8 @@ async function largeObjects(targets: readonly Target[]): Promise<void> {
 async function smallObjects(dir: string, targets: readonly Target[]): Promise<void> {
   const body = Buffer.alloc(SMALL_SIZE);
   for (let i = 0; i < body.length; i++) body[i] = (i * 31) & 0xff;
-  const gets: Omit<LoadSpec, 'connections' | 'seconds'>[] = [];
-  const puts: Omit<LoadSpec, 'connections' | 'seconds'>[] = [];
+  const gets: RunSpec[] = [];
+  const puts: RunSpec[] = [];
   for (const t of targets) {
     const putPool: PooledRequest[] = [];
     const getPool: PooledRequest[] = [];
@@ -328,8 +370,8 @@ async function smallObjects(dir: string, targets: readonly Target[]): Promise<vo
     }
     await inParallel(POOL, 16, (i) => sendOne(t.port, putPool[i] as PooledRequest, body));
     const encoded = body.toString('base64');
-    puts.push({ port: t.port, pool: putPool, body: encoded, expectStatus: 200 });
-    gets.push({ port: t.port, pool: getPool, body: '', expectStatus: 200 });
+    puts.push({ port: t.port, pid: t.pid, pool: putPool, body: encoded, expectStatus: 200 });
+    gets.push({ port: t.port, pid: t.pid, pool: getPool, body: '', expectStatus: 200 });
   }
   for (const [title, specs] of [
     ['signed GetObject, 4 KiB', gets],
@@ -345,6 +387,8 @@ async function smallObjects(dir: string, targets: readonly Target[]): Promise<vo
     const [ours, s3rver, limit] = best;
     console.log(ratioLine('vs s3rver', ours?.perSecond, s3rver?.perSecond, SMALL_VS_S3RVER));
     console.log(ratioLine('vs the limit', ours?.perSecond, limit?.perSecond, SMALL_VS_LIMIT));
+    console.log(cpuLine('server CPU per request, s3rver vs openirsa', ours, s3rver));
+    console.log(cpuLine('server CPU per request, the limit vs openirsa', ours, limit));
     console.log('');
   }
 }
@@ -359,7 +403,7 @@ async function listing(dir: string, targets: readonly Target[], s3rverTarget: Ta
   console.log(
     `(s3rver's ${LIST_KEYS} keys written by PUTs in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
-  const specs: Omit<LoadSpec, 'connections' | 'seconds'>[] = [];
+  const specs: RunSpec[] = [];
   for (const t of targets) {
     const pool: PooledRequest[] = [];
     for (let p = 0; p < LIST_KEYS / PAGE; p++) {
@@ -367,7 +411,7 @@ async function listing(dir: string, targets: readonly Target[], s3rverTarget: Ta
       if (p > 0) query['start-after'] = listKey(p * PAGE - 1);
       pool.push(await sign(t, 'GET', `/${LIST_BUCKET}`, query, undefined));
     }
-    specs.push({ port: t.port, pool, body: '', expectStatus: 200 });
+    specs.push({ port: t.port, pid: t.pid, pool, body: '', expectStatus: 200 });
   }
   const best = await alternate(
     dir,
@@ -379,6 +423,7 @@ async function listing(dir: string, targets: readonly Target[], s3rverTarget: Ta
   const [ours, s3rver, limit] = best;
   console.log(ratioLine('vs s3rver', ours?.perSecond, s3rver?.perSecond));
   console.log(ratioLine('vs the limit', ours?.perSecond, limit?.perSecond));
+  console.log(cpuLine('server CPU per page, s3rver vs openirsa', ours, s3rver));
   console.log('');
 }
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { after, describe, test } from 'node:test';
-import { BlobStore } from './blob-store.js';
+import { BlobStore, SMALL_READ_BYTES } from './blob-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openirsa-blobs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -99,5 +99,33 @@ describe('BlobStore', () => {
       orphans: 0,
       staleTemporaries: 0,
     });
+  });
+  test('a small read returns exactly the range in one buffer; a short, missing or oversized one fails', async () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'k', 'v1');
+    await blobs.write(id, Readable.from([Buffer.from('hello world')]), { maxBytes: 100, tooLarge });
+    assert.equal((await blobs.readSmall(id, { start: 0, end: 10 })).toString(), 'hello world');
+    assert.equal((await blobs.readSmall(id, { start: 6, end: 8 })).toString(), 'wor');
+    // The metadata promised more bytes than the file holds.
+    await assert.rejects(blobs.readSmall(id, { start: 6, end: 20 }), /holds 5 of the 15 bytes/);
+    await assert.rejects(blobs.readSmall(BlobStore.blobId('b', 'k', 'gone'), { start: 0, end: 0 }), {
+      code: 'ENOENT',
+    });
+    assert.throws(() => blobs.readSmall(id, { start: 0, end: SMALL_READ_BYTES }), TypeError);
+  });
+
+  test('a write into a fresh directory makes its fan-out directories, and a later write reuses them', async () => {
+    const blobs = fresh();
+    const first = BlobStore.blobId('b', 'k', 'v1');
+    await blobs.write(first, Readable.from([Buffer.from('a')]), { maxBytes: 10, tooLarge });
+    assert.equal(readFileSync(blobs.pathOf(first), 'utf8'), 'a');
+    // The temporary directory is made once; removing it under a running store only fails one write.
+    rmSync(join(blobs.root, 'tmp'), { recursive: true });
+    const second = BlobStore.blobId('b', 'k', 'v2');
+    await assert.rejects(blobs.write(second, Readable.from([Buffer.from('b')]), { maxBytes: 10, tooLarge }), {
+      code: 'ENOENT',
+    });
+    await blobs.write(second, Readable.from([Buffer.from('b')]), { maxBytes: 10, tooLarge });
+    assert.equal(readFileSync(blobs.pathOf(second), 'utf8'), 'b');
   });
 });

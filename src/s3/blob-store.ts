@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { close, createReadStream, createWriteStream, open as openFile, read as readFile } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { GroupCommit } from './group-commit.js';
 
 /** What a finished write measured, while streaming. */
 export interface WrittenBlob {
@@ -35,6 +36,12 @@ export interface SweepResult {
 export const SWEEP_MIN_AGE_MS = 15 * 60 * 1000;
 
 const TMP = 'tmp';
+
+/**
+ * Reads up to this many bytes go whole into one buffer (`readSmall`); larger ones stream. 64 KiB is a
+ * file stream's own chunk: below it a stream reads the same one chunk, with far more machinery around it.
+ */
+export const SMALL_READ_BYTES = 64 * 1024;
 const BLOB_ID = /^[0-9a-f]{64}$/;
 
 /**
@@ -45,6 +52,14 @@ const BLOB_ID = /^[0-9a-f]{64}$/;
  * Everything streams with backpressure (`stream.pipeline`): memory stays bounded whatever the size.
  */
 export class BlobStore {
+  /**
+   * The group commit of the metadata rows that name this directory's new blobs (s3/group-commit.ts): one
+   * per blob store, so one per server.
+   */
+  readonly commits = new GroupCommit();
+  /** The temporary directory, once made. */
+  #tmpDir: Promise<void> | undefined;
+
   constructor(readonly root: string) {}
 
   /** The blob id of one version of an object: hex SHA-256 of its parts, NUL-separated. */
@@ -77,22 +92,47 @@ export class BlobStore {
   async write(blobId: string, source: Readable, options: BlobWrite): Promise<WrittenBlob> {
     const target = this.pathOf(blobId);
     const tmpDir = join(this.root, TMP);
-    await mkdir(tmpDir, { recursive: true, mode: 0o700 });
+    // Made once per instance, not once per write (a write that finds it gone makes it again next time).
+    this.#tmpDir ??= mkdir(tmpDir, { recursive: true, mode: 0o700 }).then(() => undefined);
     const tmp = join(tmpDir, `${randomBytes(12).toString('hex')}.tmp`);
     const measure = new Measure(options.maxBytes, options.tooLarge);
+    const ended = this.commits.beginWrite();
     try {
+      await this.#tmpDir;
       // `flush`: the stream fsyncs the file before it closes it, so pipeline resolves on durable bytes.
       await pipeline(source, measure, createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true }));
       const written = { size: measure.size, md5: measure.digest() };
       options.check?.(written);
-      await mkdir(join(target, '..'), { recursive: true, mode: 0o700 });
-      await rename(tmp, target);
+      await this.#rename(tmp, target);
       await syncDirectory(join(target, '..'));
       return written;
     } catch (error) {
+      if (isMissing(error)) this.#tmpDir = undefined;
       await rm(tmp, { force: true });
       throw error;
+    } finally {
+      ended();
     }
+  }
+
+  /**
+   * Renames into place; the fan-out directories are made only when the rename finds them missing, and a
+   * directory made is itself made durable (its parent fsynced) before the blob's rename is.
+   */
+  async #rename(tmp: string, target: string): Promise<void> {
+    try {
+      await rename(tmp, target);
+      return;
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+    const dir = join(target, '..');
+    const first = await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (first !== undefined) {
+      // `first` is the top directory made: its parent, and each directory made below it, gain an entry.
+      for (let d = dir; d.length >= first.length; d = join(d, '..')) await syncDirectory(join(d, '..'));
+    }
+    await rename(tmp, target);
   }
 
   /** The bytes of a blob, `start` to `end` inclusive when given (a Range read). */
@@ -103,9 +143,43 @@ export class BlobStore {
     );
   }
 
+  /**
+   * The bytes `start` to `end` inclusive of a blob, read whole into one buffer: one open, one read, one
+   * close, and no stream machinery (the GetObject fast path for small objects, s3/object-read.ts). A
+   * blob shorter than the range fails: the metadata promised bytes the file does not hold. Callers bound
+   * the length (SMALL_READ_BYTES).
+   */
+  readSmall(blobId: string, range: { readonly start: number; readonly end: number }): Promise<Buffer> {
+    const path = this.pathOf(blobId);
+    const length = range.end - range.start + 1;
+    if (!Number.isSafeInteger(length) || length < 1 || length > SMALL_READ_BYTES) {
+      throw new TypeError(`a small read is 1 to ${SMALL_READ_BYTES} bytes, got ${length}`);
+    }
+    return new Promise((resolve, reject) => {
+      openFile(path, 'r', (openError, fd) => {
+        if (openError !== null) return reject(openError);
+        const buffer = Buffer.allocUnsafe(length);
+        readFile(fd, buffer, 0, length, range.start, (readError, bytesRead) => {
+          close(fd, (closeError) => {
+            if (readError !== null) return reject(readError);
+            if (closeError !== null) return reject(closeError);
+            if (bytesRead !== length) {
+              return reject(new Error(`blob ${blobId} holds ${bytesRead} of the ${length} bytes asked for`));
+            }
+            resolve(buffer);
+          });
+        });
+      });
+    });
+  }
+
   /** Removes a blob; a missing one is fine (a replaced blob is deleted once, after its commit). */
   async remove(blobId: string): Promise<void> {
-    await rm(this.pathOf(blobId), { force: true });
+    try {
+      await unlink(this.pathOf(blobId));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
   }
 
   /**
@@ -145,6 +219,10 @@ export class BlobStore {
     }
     return { orphans, staleTemporaries };
   }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 'ENOENT';
 }
 
 async function entries(dir: string): Promise<string[]> {

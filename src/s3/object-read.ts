@@ -1,5 +1,6 @@
 import { AwsError } from '../shared/aws-error.js';
 import type { S3Object } from '../store/objects.js';
+import { SMALL_READ_BYTES } from './blob-store.js';
 import { checksumHeaders } from './checksum-response.js';
 import { accessDenied, noSuchKey, s3Error } from './errors.js';
 import {
@@ -207,19 +208,26 @@ function invalidRange(requested: string, size: number) {
   });
 }
 
-/** The response of a read, with the bytes streamed from the blob file unless it is a HEAD. */
-export function readResponse(
+/**
+ * The response of a read, with the bytes of the blob file unless it is a HEAD: up to SMALL_READ_BYTES
+ * read whole into one buffer (sent with its headers in one write), larger ones streamed.
+ */
+export async function readResponse(
   ctx: S3OperationContext,
   read: Awaited<ReturnType<typeof readObject>>,
   withBody: boolean,
-): S3Response {
+): Promise<S3Response> {
   if (!withBody || read.status === 304 || read.object.size === 0)
     return { status: read.status, headers: read.headers };
   if (ctx.blobs === undefined) throw blobsNotConfigured();
   // A whole read still names its last byte (the blob holds exactly `size` bytes, and `size` > 0 here):
   // without an end, a file stream allocates 64 KiB for every read whatever the object's size.
   const range = read.range ?? { start: 0, end: read.object.size - 1 };
-  return { status: read.status, headers: read.headers, body: ctx.blobs.read(read.object.blobId, range) };
+  const body =
+    range.end - range.start + 1 <= SMALL_READ_BYTES
+      ? await ctx.blobs.readSmall(read.object.blobId, range)
+      : ctx.blobs.read(read.object.blobId, range);
+  return { status: read.status, headers: read.headers, body };
 }
 
 /** Object bytes need a data directory (the server's `dataDir` option); without one they are not served. */

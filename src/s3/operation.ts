@@ -82,11 +82,11 @@ export interface S3OperationContext extends S3Context {
   isAllowedOn(bucket: Bucket, need: S3AuthorizationNeed): Promise<boolean>;
 }
 
-/** An S3 response: a body as text (XML), as a stream (object bytes), or none. */
+/** An S3 response: a body as text (XML), as bytes (a small object), as a stream (object bytes), or none. */
 export interface S3Response {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string | Readable;
+  readonly body?: string | Buffer | Readable;
 }
 
 /**

@@ -176,8 +176,13 @@ async function send(
   requestId: string,
 ): Promise<void> {
   const body = response.body;
-  if (body === undefined || typeof body === 'string' || method === 'HEAD') {
-    if (typeof body !== 'string' && body !== undefined) body.destroy();
+  if (Buffer.isBuffer(body) && method !== 'HEAD') {
+    // A small object, read whole: headers and bytes leave in one write.
+    res.writeHead(response.status, { ...response.headers, 'Content-Length': String(body.length) }).end(body);
+    return;
+  }
+  if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body) || method === 'HEAD') {
+    if (typeof body !== 'string' && body !== undefined && !Buffer.isBuffer(body)) body.destroy();
     const text = method === 'HEAD' ? '' : ((body as string | undefined) ?? '');
     const headers = { ...response.headers };
     if (method !== 'HEAD' || headers['Content-Length'] === undefined) {

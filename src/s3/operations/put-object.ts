@@ -69,7 +69,8 @@ export function objectWriteNeeds(req: S3Request): S3AuthorizationNeed[] {
  * PutObject (`PUT /bucket/key`): s3:PutObject, plus s3:PutObjectAcl with ACL headers and
  * s3:PutObjectTagging with `x-amz-tagging` (iam-policy.md §5.3). The body streams into a new blob file
  * (MD5 and, when signed, SHA-256 computed as it streams); only once the file is durable is the metadata
- * committed, and only then is the replaced object's blob deleted. Content-MD5 that does not match is
+ * committed (in a group commit with concurrent PutObjects), and only then is the replaced object's blob
+ * deleted and the request answered. Content-MD5 that does not match is
  * BadDigest and nothing is stored.
  *
  * The body may be aws-chunked (all three streaming modes, s3/payload.ts); `aws-chunked` is not kept in the
@@ -133,7 +134,8 @@ export const putObject: S3Operation = {
     };
     let replaced: S3Object | undefined;
     try {
-      replaced = await ctx.store.objects.put(object);
+      // Grouped with the rows of the PutObjects that finished with it: one commit for all (group-commit.ts).
+      replaced = await blobs.commits.put(ctx.store, object);
     } catch (error) {
       await blobs.remove(blobId).catch(() => undefined);
       if (isStoreError(error, 'notFound')) throw noSuchBucket(bucket);

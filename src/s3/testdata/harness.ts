@@ -111,7 +111,9 @@ export async function s3Harness() {
         ? ''
         : typeof response.body === 'string'
           ? response.body
-          : await text(response.body);
+          : Buffer.isBuffer(response.body)
+            ? response.body.toString()
+            : await text(response.body);
     return { status: response.status, headers: response.headers, body: out, trail };
   }
 
