@@ -25,6 +25,7 @@ import {
   optionalHeader,
   userMetadata,
 } from './put-object.js';
+import { checkObjectWriteAcl } from '../acl.js';
 
 /** (S3 API Reference, CopyObject, error "InvalidRequest" when copying an object onto itself unchanged) */
 export const COPY_TO_ITSELF_MESSAGE =
@@ -63,6 +64,7 @@ export const copyObject: S3Operation = {
     const { bucket, key } = requireKey(req);
     const blobs = ctx.blobs;
     if (blobs === undefined) throw blobsNotConfigured();
+    checkObjectWriteAcl(req, ctx.bucket);
     const source = readCopySource(req);
     const directive = metadataDirective(req);
     if (source.bucket === bucket && source.key === key && directive === 'COPY') {
