@@ -121,8 +121,9 @@ export class S3Authorizer {
 
 /**
  * The keys S3 sets on every request (IAM User Guide, global condition keys; S3 User Guide, "Bucket policy
- * examples using condition keys" and the SigV4 keys of iam-policy.md §5.2). Plain HTTP, so
- * aws:SecureTransport is false; `s3:signatureversion` is SigV4's `AWS4-HMAC-SHA256` for signed requests.
+ * examples using condition keys" and the SigV4 keys of iam-policy.md §5.2). aws:SecureTransport is true
+ * over TLS (the socket the server read the request from, as for IAM and STS); `s3:signatureversion` is
+ * SigV4's `AWS4-HMAC-SHA256` for signed requests.
  */
 function requestContext(
   ctx: S3Context,
@@ -131,7 +132,7 @@ function requestContext(
 ): ReadonlyMap<string, ContextValue> {
   const context = derivedContext(callerPrincipal(ctx.caller), ctx.clock.now());
   context.set('aws:requestedregion', ctx.region);
-  context.set('aws:securetransport', 'false');
+  context.set('aws:securetransport', req.secureTransport === true ? 'true' : 'false');
   if (req.sourceIp) context.set('aws:sourceip', req.sourceIp);
   const userAgent = req.headers['user-agent'];
   if (userAgent !== undefined) context.set('aws:useragent', userAgent);

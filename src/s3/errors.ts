@@ -5,6 +5,7 @@ import { errorCatalogue, type ErrorFields } from '../shared/aws-error.js';
  * Every code S3 operations here raise is listed; the compiler checks each use.
  */
 export const s3Error = errorCatalogue({
+  AccessControlListNotSupported: { status: 400 },
   AccessDenied: { status: 403 },
   AuthorizationHeaderMalformed: { status: 400 },
   AuthorizationQueryParametersError: { status: 400 },
@@ -12,6 +13,7 @@ export const s3Error = errorCatalogue({
   BucketAlreadyExists: { status: 409 },
   BucketAlreadyOwnedByYou: { status: 409 },
   BucketNotEmpty: { status: 409 },
+  ConditionalRequestConflict: { status: 409 },
   EntityTooLarge: { status: 400 },
   EntityTooSmall: { status: 400 },
   ExpiredToken: { status: 400 },
@@ -19,6 +21,7 @@ export const s3Error = errorCatalogue({
   IncompleteBody: { status: 400 },
   InvalidAccessKeyId: { status: 403 },
   InvalidArgument: { status: 400 },
+  InvalidBucketAclWithObjectOwnership: { status: 400 },
   InvalidBucketName: { status: 400 },
   InvalidDigest: { status: 400 },
   InvalidLocationConstraint: { status: 400 },
@@ -38,6 +41,8 @@ export const s3Error = errorCatalogue({
   NoSuchKey: { status: 404 },
   NoSuchPublicAccessBlockConfiguration: { status: 404 },
   NoSuchUpload: { status: 404 },
+  NotImplemented: { status: 501 },
+  OwnershipControlsNotFoundError: { status: 404 },
   MetadataTooLarge: { status: 400 },
   PreconditionFailed: { status: 412 },
   RequestTimeTooSkewed: { status: 403 },

@@ -1,4 +1,4 @@
-import { AwsError } from '../shared/aws-error.js';
+import { AwsError, notImplemented } from '../shared/aws-error.js';
 import type { S3Object } from '../store/objects.js';
 import { SMALL_READ_BYTES } from './blob-store.js';
 import { checksumHeaders } from './checksum-response.js';
@@ -14,6 +14,7 @@ import {
   type S3Request,
   type S3Response,
 } from './operation.js';
+import { encodeMetadataValue } from './metadata-value.js';
 import { httpDate } from './xml.js';
 
 /** GetObject and HeadObject need s3:GetObject on the object, s3:GetObjectVersion with `versionId` (iam-policy.md §5.3). */
@@ -35,6 +36,17 @@ export function checkVersionId(req: S3Request): void {
     ArgumentName: 'versionId',
     ArgumentValue: versionId.slice(0, 128),
   });
+}
+
+/**
+ * `partNumber`: part 1 of an object from a single PUT is the whole object (S3 API Reference, GetObject);
+ * the parts of a multipart object are not kept apart once it is completed, so any other part answers 501
+ * rather than the whole object.
+ */
+function checkPartNumber(req: S3Request, object: S3Object): void {
+  const part = req.query.get('partNumber');
+  if (part === undefined || (part === '1' && !object.etag.includes('-'))) return;
+  throw notImplemented('S3', `${req.method === 'HEAD' ? 'HeadObject' : 'GetObject'} with partNumber`);
 }
 
 /** The `response-*` query parameters and the header each overrides (S3 API Reference, GetObject). */
@@ -70,6 +82,7 @@ export async function readObject(
     const mayList = await ctx.isAllowed({ action: 's3:ListBucket', resource: bucketArn(bucket) });
     throw mayList ? noSuchKey(key) : accessDenied();
   }
+  checkPartNumber(req, object);
   const headers: Record<string, string> = { ...baseHeaders(ctx), ...objectHeaders(object) };
   if (checkConditions(req, object) === 'notModified') {
     // 304 carries the validators and no body (RFC 9110 §15.4.5).
@@ -125,7 +138,7 @@ export function objectHeaders(object: S3Object): Record<string, string> {
   if (object.contentLanguage !== undefined) headers['Content-Language'] = object.contentLanguage;
   if (object.cacheControl !== undefined) headers['Cache-Control'] = object.cacheControl;
   if (object.expires !== undefined) headers.Expires = object.expires;
-  for (const [name, value] of object.metadata) headers[`x-amz-meta-${name}`] = value;
+  for (const [name, value] of object.metadata) headers[`x-amz-meta-${name}`] = encodeMetadataValue(value);
   const tagCount = object.tags?.length ?? 0;
   if (tagCount > 0) headers['x-amz-tagging-count'] = String(tagCount);
   return headers;

@@ -33,6 +33,8 @@ export interface S3Request {
   readonly auth: S3Authentication;
   /** The peer's address as `aws:SourceIp` sees it. */
   readonly sourceIp?: string;
+  /** Whether the request came over TLS (`aws:SecureTransport`); absent is plain HTTP. */
+  readonly secureTransport?: boolean;
   /**
    * The body, streamed and checked against the signed payload hash as it streams (s3/payload.ts).
    * Called at most once.

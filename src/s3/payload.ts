@@ -40,7 +40,10 @@ export interface S3Payload {
  *   (sigv4/streaming.ts): chunk and trailer signatures chained on the request's seed, the decoded length
  *   checked against `x-amz-decoded-content-length`; the stream fails with S3's error on the first bad
  *   byte. An anonymous request may send `STREAMING-UNSIGNED-PAYLOAD-TRAILER` (there is nothing to sign).
- * - `Content-Encoding: aws-chunked` without a streaming payload hash is refused (fail closed).
+ * - `Content-Encoding: aws-chunked` without a streaming payload hash is a plain body: only the signed
+ *   `STREAMING-*` marker frames it (a hex hash covers the bytes as sent). S3 stores such an object and
+ *   drops `aws-chunked` from its Content-Encoding (ceph/s3-tests test_object_content_encoding_aws_chunked,
+ *   run against AWS: `gzip, aws-chunked` on a plain body reads back `gzip`).
  */
 export function openPayload(body: Readable, headers: IncomingHttpHeaders, auth: PayloadAuth): S3Payload {
   const mode = streamingMode(headers, auth);
@@ -58,14 +61,6 @@ export function openPayload(body: Readable, headers: IncomingHttpHeaders, auth: 
       chunked: framing,
       trailers: () => decode.result?.trailers ?? new Map(),
     };
-  }
-  if (hasAwsChunkedEncoding(headers)) {
-    throw new AwsError(
-      'InternalFailure',
-      501,
-      'aws-chunked payloads without a STREAMING-* x-amz-content-sha256 are not implemented',
-      { fault: 'Receiver' },
-    );
   }
   const none = () => new Map<string, string>();
   const payloadHash = auth.payloadHash;

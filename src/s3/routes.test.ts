@@ -31,7 +31,10 @@ test('operations not built yet answer 501 InternalFailure naming the operation',
     message: `S3.${name} is not implemented`,
   });
   assert.throws(() => route('PUT', 'bucket', q({ versioning: '' }), {}), expect('PutBucketVersioning'));
-  assert.throws(() => route('GET', 'bucket', q({ acl: '' }), {}), expect('GetBucketAcl'));
+  assert.throws(
+    () => route('DELETE', 'bucket', q({ ownershipControls: '' }), {}),
+    expect('DeleteBucketOwnershipControls'),
+  );
   assert.throws(() => route('PATCH', 'bucket', q(), {}), expect('PATCH bucket'));
   assert.throws(() => route('GET', 'bucket', q({ cors: '' }), {}), expect('GET bucket?cors'));
 });

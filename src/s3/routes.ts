@@ -11,9 +11,12 @@ import { deleteObject } from './operations/delete-object.js';
 import { deleteObjectTagging } from './operations/delete-object-tagging.js';
 import { deleteObjects } from './operations/delete-objects.js';
 import { deletePublicAccessBlock } from './operations/delete-public-access-block.js';
+import { getBucketAcl } from './operations/get-bucket-acl.js';
 import { getBucketLocation } from './operations/get-bucket-location.js';
+import { getBucketOwnershipControls } from './operations/get-bucket-ownership-controls.js';
 import { getBucketPolicy } from './operations/get-bucket-policy.js';
 import { getObject } from './operations/get-object.js';
+import { getObjectAcl } from './operations/get-object-acl.js';
 import { getObjectTagging } from './operations/get-object-tagging.js';
 import { getPublicAccessBlock } from './operations/get-public-access-block.js';
 import { headBucket } from './operations/head-bucket.js';
@@ -24,8 +27,11 @@ import { listObjectVersions } from './operations/list-object-versions.js';
 import { listObjects } from './operations/list-objects.js';
 import { listObjectsV2 } from './operations/list-objects-v2.js';
 import { listParts } from './operations/list-parts.js';
+import { putBucketAcl } from './operations/put-bucket-acl.js';
+import { putBucketOwnershipControls } from './operations/put-bucket-ownership-controls.js';
 import { putBucketPolicy } from './operations/put-bucket-policy.js';
 import { putObject } from './operations/put-object.js';
+import { putObjectAcl } from './operations/put-object-acl.js';
 import { putObjectTagging } from './operations/put-object-tagging.js';
 import { putPublicAccessBlock } from './operations/put-public-access-block.js';
 import { uploadPart } from './operations/upload-part.js';
@@ -116,17 +122,27 @@ export const S3_ROUTES: readonly Route[] = [
   { method: 'PUT', level: 'object', subresource: 'tagging', operation: putObjectTagging },
   { method: 'DELETE', level: 'object', subresource: 'tagging', operation: deleteObjectTagging },
   // Not built yet: named so the 501 says which.
-  { method: 'GET', level: 'bucket', subresource: 'acl', operation: 'GetBucketAcl' },
-  { method: 'PUT', level: 'bucket', subresource: 'acl', operation: 'PutBucketAcl' },
+  { method: 'GET', level: 'bucket', subresource: 'acl', operation: getBucketAcl },
+  { method: 'PUT', level: 'bucket', subresource: 'acl', operation: putBucketAcl },
   { method: 'GET', level: 'bucket', subresource: 'versioning', operation: 'GetBucketVersioning' },
   { method: 'PUT', level: 'bucket', subresource: 'versioning', operation: 'PutBucketVersioning' },
   { method: 'GET', level: 'bucket', subresource: 'tagging', operation: 'GetBucketTagging' },
   { method: 'PUT', level: 'bucket', subresource: 'tagging', operation: 'PutBucketTagging' },
   { method: 'GET', level: 'bucket', subresource: 'encryption', operation: 'GetBucketEncryption' },
   { method: 'GET', level: 'bucket', subresource: 'policyStatus', operation: 'GetBucketPolicyStatus' },
-  { method: 'GET', level: 'object', subresource: 'acl', operation: 'GetObjectAcl' },
-  { method: 'PUT', level: 'object', subresource: 'acl', operation: 'PutObjectAcl' },
+  { method: 'GET', level: 'object', subresource: 'acl', operation: getObjectAcl },
+  { method: 'PUT', level: 'object', subresource: 'acl', operation: putObjectAcl },
   { method: 'GET', level: 'object', subresource: 'attributes', operation: 'GetObjectAttributes' },
+  // ACLs disabled, Object Ownership BucketOwnerEnforced (s3/acl.ts).
+  { method: 'GET', level: 'bucket', subresource: 'ownershipControls', operation: getBucketOwnershipControls },
+  { method: 'PUT', level: 'bucket', subresource: 'ownershipControls', operation: putBucketOwnershipControls },
+  // On S3 it turns ACLs back on (ObjectWriter), which openirsa does not implement.
+  {
+    method: 'DELETE',
+    level: 'bucket',
+    subresource: 'ownershipControls',
+    operation: 'DeleteBucketOwnershipControls',
+  },
 ];
 
 /**

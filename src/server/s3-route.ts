@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { ReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { TLSSocket } from 'node:tls';
 import { pipeline } from 'node:stream/promises';
 import type { AuditSink } from '../audit/sink.js';
 import type { Caller } from '../iam/caller.js';
@@ -112,6 +113,8 @@ export async function handleS3Request(
       headers: req.headers,
       auth,
       ...(sourceIp !== undefined && sourceIp !== '' ? { sourceIp } : {}),
+      // As IAM and STS decide it (server.ts): the transparent proxy hands this server decrypted TLS sockets.
+      secureTransport: req.socket instanceof TLSSocket,
       body: () => payload().stream,
       payload,
     };

@@ -228,13 +228,15 @@ export function wrongServiceMessage(expected: string): string {
 /**
  * Why `X-Amz-Expires` is refused. "X-Amz-Expires must be less than a week (in seconds); that is, the given
  * X-Amz-Expires must be less than 604800 seconds" is S3's (confirmed: bryanjos/aws_auth#31,
- * aws/aws-cli#5464); "should be a number" and "must be non-negative" are S3's as we know them
- * (unconfirmed); for 0 we know no AWS wording and say it our way.
+ * aws/aws-cli#5464); "must be non-negative" is what S3 answers a negative value (confirmed: an AWS test
+ * against real S3 presigns with -100 and expects it; noobaa/noobaa-core#8873 matched AWS's
+ * AuthorizationQueryParametersError, 400 in S3's error-code list), and 0 is no error: the URL has expired
+ * at once ("Request has expired", the same AWS test); "should be a number" is S3's as we know it
+ * (unconfirmed: minio and others use it).
  */
 export function invalidExpiresMessage(value: string): string {
   if (/^-\d+$/.test(value)) return 'X-Amz-Expires must be non-negative';
   if (!/^\d+$/.test(value)) return 'X-Amz-Expires should be a number';
-  if (Number(value) < 1) return `\`X-Amz-Expires\` must be at least 1 second, got \`${value}\``;
   return 'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds';
 }
 

@@ -307,7 +307,8 @@ test('a presigned URL missing a parameter is IncompleteSignature, with S3 wordin
   assert.equal(failure({ host: 'h' }, presigned(noAlgorithm)).code, 'IncompleteSignature');
 });
 
-test('X-Amz-Expires is a whole number of seconds from 1 to 604800', () => {
+test('X-Amz-Expires is a whole number of seconds from 0 to 604800', () => {
+  assert.equal(parsed({ host: 'h' }, presigned({ ...QUERY, 'X-Amz-Expires': '0' })).expiresSeconds, 0);
   assert.equal(parsed({ host: 'h' }, presigned({ ...QUERY, 'X-Amz-Expires': '1' })).expiresSeconds, 1);
   assert.equal(
     parsed({ host: 'h' }, presigned({ ...QUERY, 'X-Amz-Expires': '604800' })).expiresSeconds,
@@ -322,7 +323,6 @@ test('X-Amz-Expires is a whole number of seconds from 1 to 604800', () => {
       '99999999',
       'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds',
     ],
-    ['0', '`X-Amz-Expires` must be at least 1 second, got `0`'],
     ['-5', 'X-Amz-Expires must be non-negative'],
     ['1.5', 'X-Amz-Expires should be a number'],
     ['soon', 'X-Amz-Expires should be a number'],

@@ -52,7 +52,7 @@ const QUERY_PARAMS = [
  * The three parts may come in any order, with or without spaces around `,` and `=`; a trailing comma is
  * ignored, and so are parts of other names.
  *
- * Query form: `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires` (1..604800),
+ * Query form: `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires` (0..604800),
  * `X-Amz-SignedHeaders`, `X-Amz-Signature`, and `X-Amz-Security-Token` with temporary credentials. The names
  * are case-sensitive. A query carrying any of `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Signature` is a
  * presigned request; with an `Authorization` header too, it is ambiguous and refused, as S3 does.
@@ -205,7 +205,7 @@ function parseQueryForm(params: readonly QueryParam[]): ParseAuthorizationResult
   }
   const expires = get('X-Amz-Expires');
   const expiresSeconds = /^\d+$/.test(expires) ? Number(expires) : NaN;
-  if (!(expiresSeconds >= 1 && expiresSeconds <= MAX_EXPIRES_SECONDS)) {
+  if (!(expiresSeconds >= 0 && expiresSeconds <= MAX_EXPIRES_SECONDS)) {
     return failed({
       code: 'InvalidExpires',
       message: invalidExpiresMessage(expires),

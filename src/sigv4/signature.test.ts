@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildStringToSign, computeSignature, signaturesMatch } from './signature.js';
+import { createHash } from 'node:crypto';
+import { buildStringToSign, canonicalRequestHash, computeSignature, signaturesMatch } from './signature.js';
 import { deriveSigningKey } from './signing-key.js';
 
 // The classic suite's get-vanilla case (aws-sig-v4-test-suite/get-vanilla).
@@ -33,4 +34,28 @@ test('signatures compare exactly, and a different length is no match rather than
   assert.equal(signaturesMatch('', sig), false);
   // 64 characters but more than 64 bytes: must not reach timingSafeEqual with unequal lengths.
   assert.equal(signaturesMatch(`é${sig.slice(1)}`, sig), false);
+});
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+test('a header value received as UTF-8 bytes is hashed as those bytes (botocore signs the same UTF-8)', () => {
+  // botocore sends `x-amz-meta-meta1: Hello World\xc3\xa9`; Node reads it as the byte string `Hello WorldÃ©`.
+  const signed = Buffer.from('x-amz-meta-meta1:Hello World\u00e9', 'utf8');
+  const received = Buffer.from(signed).toString('latin1');
+  assert.equal(canonicalRequestHash(received), sha256(signed));
+});
+
+test('a latin1 byte the JS SDK sends for a UTF-8-signed é does not hash as the UTF-8 it signed', () => {
+  // The SDK hashes `é` as C3 A9 but Node writes the byte E9: S3 answers SignatureDoesNotMatch.
+  const received = 'x-amz-meta-a:gro\u00df';
+  assert.equal(
+    canonicalRequestHash(received),
+    sha256(Buffer.from([...received].map((c) => c.charCodeAt(0)))),
+  );
+  assert.notEqual(canonicalRequestHash(received), sha256(Buffer.from(received, 'utf8')));
+});
+
+test('ASCII, and text beyond U+00FF (never a wire byte string), hash as UTF-8', () => {
+  assert.equal(canonicalRequestHash(CREQ), sha256(Buffer.from(CREQ, 'utf8')));
+  assert.equal(canonicalRequestHash('GET\n/\u1234\u00e9'), sha256(Buffer.from('GET\n/\u1234\u00e9', 'utf8')));
 });

@@ -10,9 +10,30 @@ export function buildStringToSign(
   credentialScope: string,
   canonicalRequest: string,
 ): string {
-  // crypto.hash (Node >= 20.12): one-shot, half the cost of createHash for a request-sized input.
-  return `${ALGORITHM}\n${dateTime}\n${credentialScope}\n${hash('sha256', canonicalRequest, 'hex')}`;
+  return `${ALGORITHM}\n${dateTime}\n${credentialScope}\n${canonicalRequestHash(canonicalRequest)}`;
 }
+
+/**
+ * `HexEncode(SHA256(CanonicalRequest))` over the bytes the client sent. Node's HTTP parser hands header
+ * values over as byte strings (one character per byte, latin1), so a canonical request made only of
+ * characters up to U+00FF is hashed one byte per character: a header value's non-ASCII bytes count as
+ * they arrived. botocore sends a non-ASCII `x-amz-meta-*` value as UTF-8 bytes and signs the same UTF-8
+ * (ceph/s3-tests test_object_set_get_unicode_metadata), and S3 accepts it (boto/botocore#2552); the JS
+ * SDK signs UTF-8 but Node writes latin1, which S3 refuses with SignatureDoesNotMatch
+ * (aws/aws-sdk-js#820) and so do we. A string with a character beyond U+00FF did not come from the
+ * wire (a caller's own text): it is hashed as UTF-8.
+ */
+export function canonicalRequestHash(canonicalRequest: string): string {
+  // crypto.hash (Node >= 20.12): one-shot, half the cost of createHash for a request-sized input.
+  // Pure ASCII (nearly every request) hashes the same either way.
+  if (!NON_ASCII.test(canonicalRequest) || BEYOND_LATIN1.test(canonicalRequest)) {
+    return hash('sha256', canonicalRequest, 'hex');
+  }
+  return hash('sha256', Buffer.from(canonicalRequest, 'latin1'), 'hex');
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 /** `HexEncode(HMAC-SHA256(SigningKey, StringToSign))`, lower-case (step 5). */
 export function computeSignature(signingKey: Uint8Array, stringToSign: string): string {

@@ -111,7 +111,7 @@ export interface ParsedAuthorization {
   readonly dateTime: string;
   /** The same instant in milliseconds since the epoch. */
   readonly requestTime: number;
-  /** Presigned URLs only: `X-Amz-Expires`, in seconds (1..604800). */
+  /** Presigned URLs only: `X-Amz-Expires`, in seconds (0..604800; 0 has expired at once). */
   readonly expiresSeconds?: number;
   /** `X-Amz-Security-Token` (query) or `x-amz-security-token` (header), when present. Never logged. */
   readonly sessionToken?: string;

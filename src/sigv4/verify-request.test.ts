@@ -523,3 +523,33 @@ test('headers as req.headersDistinct gives them (every value a list) verify like
   assert.deepEqual(verifyRequest({ ...GET_VANILLA, headers: asLists }, at(SUITE_TIME)), plain);
   assert.equal(parseAuthorization(asLists, '').ok, true);
 });
+
+test('a presigned URL with X-Amz-Expires=0 has expired at once (S3 answers "Request has expired")', () => {
+  // Signed with the primitives the suite checks: get-vanilla's presigned query with X-Amz-Expires=0.
+  const base =
+    'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=0&X-Amz-SignedHeaders=host';
+  const headers = { host: 'example.amazonaws.com' };
+  const canonical = buildCanonicalRequest({
+    method: 'GET',
+    path: '/',
+    query: base,
+    headers,
+    signedHeaders: ['host'],
+    payloadHash: 'UNSIGNED-PAYLOAD',
+    pathRules: pathRulesFor('service'),
+  });
+  const sts = buildStringToSign('20150830T123600Z', '20150830/us-east-1/service/aws4_request', canonical);
+  const signature = computeSignature(
+    deriveSigningKey(EXAMPLE_SECRET, '20150830', 'us-east-1', 'service'),
+    sts,
+  );
+  const request: SigV4Request = {
+    method: 'GET',
+    path: '/',
+    query: `${base}&X-Amz-Signature=${signature}`,
+    headers,
+    payloadHash: 'UNSIGNED-PAYLOAD',
+  };
+  const f = failedWith(verifyRequest(request, at(SUITE_TIME)), 'RequestExpired');
+  assert.deepEqual([f.message, f.expiresSeconds, f.expiresAt], ['Request has expired', 0, SUITE_TIME]);
+});

@@ -280,7 +280,8 @@ function checkTime(auth: ParsedAuthorization, now: number, maxSkewMs: number): F
       authType,
     });
   }
-  if (now > expiresAt) {
+  // X-Amz-Expires=0 has expired at once: S3 answers "Request has expired" even to an immediate fetch.
+  if (now > expiresAt || auth.expiresSeconds === 0) {
     return failed({
       code: 'RequestExpired',
       message: REQUEST_EXPIRED_MESSAGE,

@@ -82,6 +82,33 @@ except direct.exceptions.ClientError as e:
 print(json.dumps(out))
 `;
 
+/**
+ * S3 reads aws:SecureTransport from the socket as IAM and STS do: a bucket policy denying plain HTTP
+ * lets the request through the TLS proxy and denies it on the plain port.
+ */
+const S3_SECURE_TRANSPORT_SCRIPT = `
+import json, os, boto3
+from botocore.config import Config
+path = Config(s3={'addressing_style': 'path'})
+direct = boto3.session.Session().client('s3', endpoint_url=os.environ['ENDPOINT'], config=path)
+direct.create_bucket(Bucket='tls-only-bucket')
+direct.put_bucket_policy(Bucket='tls-only-bucket', Policy=json.dumps({'Version': '2012-10-17',
+    'Statement': [{'Effect': 'Deny', 'Principal': '*', 'Action': 's3:*',
+                   'Resource': ['arn:aws:s3:::tls-only-bucket', 'arn:aws:s3:::tls-only-bucket/*'],
+                   'Condition': {'Bool': {'aws:SecureTransport': 'false'}}}]}))
+out = {}
+proxied = boto3.session.Session().client('s3', config=path)
+out['endpoint'] = proxied.meta.endpoint_url
+proxied.put_object(Bucket='tls-only-bucket', Key='k', Body=b'over tls')
+out['viaProxy'] = proxied.get_object(Bucket='tls-only-bucket', Key='k')['Body'].read().decode()
+try:
+    direct.get_object(Bucket='tls-only-bucket', Key='k')
+    out['direct'] = 'allowed'
+except direct.exceptions.ClientError as e:
+    out['direct'] = e.response['Error']['Code']
+print(json.dumps(out))
+`;
+
 function canRun(cmd: string, args: string[]): Promise<boolean> {
   return run(cmd, args).then(
     () => true,
@@ -160,6 +187,21 @@ describe('old SDKs through the transparent HTTPS proxy', () => {
     });
     const out = JSON.parse(stdout) as Record<string, unknown>;
     assert.equal(typeof out.viaProxy, 'number');
+    assert.equal(out.direct, 'AccessDenied');
+    assert.deepEqual(dialed, []);
+  });
+
+  test('S3: a bucket policy denying aws:SecureTransport false allows the proxy and denies plain http', async (t) => {
+    if (!(await canRun('python3', ['-c', 'import boto3']))) {
+      t.skip('python3 boto3 is not installed');
+      return;
+    }
+    const { stdout } = await run('python3', ['-c', S3_SECURE_TRANSPORT_SCRIPT], {
+      env: clientEnv(server, proxyUrl, ca.certificatePath, { ENDPOINT: server.endpoint }),
+    });
+    const out = JSON.parse(stdout) as Record<string, unknown>;
+    assert.equal(out.endpoint, 'https://s3.amazonaws.com');
+    assert.equal(out.viaProxy, 'over tls');
     assert.equal(out.direct, 'AccessDenied');
     assert.deepEqual(dialed, []);
   });

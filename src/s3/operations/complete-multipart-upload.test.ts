@@ -161,4 +161,60 @@ describe('CompleteMultipartUpload', () => {
     assert.equal(head.headers['x-amz-checksum-sha256'], composite);
     assert.equal(head.headers['x-amz-checksum-type'], 'COMPOSITE');
   });
+
+  test('completing the same upload again answers 200 with the same ETag; other parts stay NoSuchUpload', async () => {
+    const id = await createUpload(h, 'mpd', 'twice');
+    const e1 = await putPart(h, 'mpd', 'twice', id, 1, P2);
+    const body = completeXml([{ n: 1, etag: e1 }]);
+    const first = await complete('twice', id, body);
+    assert.equal(first.status, 200, first.body);
+    const again = await complete('twice', id, body);
+    assert.equal(again.status, 200, again.body);
+    assert.equal(xmlText(again.body, 'ETag'), xmlText(first.body, 'ETag'));
+    const other = await complete(
+      'twice',
+      id,
+      completeXml([{ n: 1, etag: '"0123456789abcdef0123456789abcdef"' }]),
+    );
+    assert.equal(other.status, 404);
+    assert.equal(xmlText(other.body, 'Code'), 'NoSuchUpload');
+  });
+
+  test('If-None-Match: * completes only a new key (412 otherwise); If-Match a missing key is NoSuchKey', async () => {
+    await h.call({ method: 'PUT', bucket: 'mpd', key: 'taken', body: 'x' });
+    const id = await createUpload(h, 'mpd', 'taken');
+    const e1 = await putPart(h, 'mpd', 'taken', id, 1, P2);
+    const refused = await h.call({
+      method: 'POST',
+      bucket: 'mpd',
+      key: 'taken',
+      query: { uploadId: id },
+      headers: { 'if-none-match': '*' },
+      body: completeXml([{ n: 1, etag: e1 }]),
+    });
+    assert.equal(refused.status, 412);
+    assert.equal(xmlText(refused.body, 'Code'), 'PreconditionFailed');
+    assert.ok(await h.store.uploads.get('mpd', 'taken', id), 'the upload stays');
+    const id2 = await createUpload(h, 'mpd', 'absent');
+    const e2 = await putPart(h, 'mpd', 'absent', id2, 1, P2);
+    const missing = await h.call({
+      method: 'POST',
+      bucket: 'mpd',
+      key: 'absent',
+      query: { uploadId: id2 },
+      headers: { 'if-match': '*' },
+      body: completeXml([{ n: 1, etag: e2 }]),
+    });
+    assert.equal(missing.status, 404);
+    assert.equal(xmlText(missing.body, 'Code'), 'NoSuchKey');
+    const created = await h.call({
+      method: 'POST',
+      bucket: 'mpd',
+      key: 'absent',
+      query: { uploadId: id2 },
+      headers: { 'if-none-match': '*' },
+      body: completeXml([{ n: 1, etag: e2 }]),
+    });
+    assert.equal(created.status, 200, created.body);
+  });
 });

@@ -132,4 +132,23 @@ describe('CopyObject', () => {
     const allowed = await copy('from-b', { 'x-amz-copy-source': SOURCE }, 'dst', rootOf(B));
     assert.equal(allowed.status, 200, allowed.body);
   });
+
+  test('If-None-Match: * copies only to a new destination key; If-Match needs the destination ETag', async () => {
+    const copy = (key: string, headers: Record<string, string>) =>
+      h.call({
+        method: 'PUT',
+        bucket: 'dst',
+        key,
+        headers: { 'x-amz-copy-source': SOURCE, ...headers },
+      });
+    const fresh = await copy('cond-new', { 'if-none-match': '*' });
+    assert.equal(fresh.status, 200, fresh.body);
+    const again = await copy('cond-new', { 'if-none-match': '*' });
+    assert.equal(again.status, 412);
+    assert.equal(xmlText(again.body, 'Condition'), 'If-None-Match');
+    const wrong = await copy('cond-new', { 'if-match': '"0123456789abcdef0123456789abcdef"' });
+    assert.equal(wrong.status, 412);
+    const missing = await copy('cond-missing', { 'if-match': '*' });
+    assert.equal(xmlText(missing.body, 'Code'), 'NoSuchKey');
+  });
 });

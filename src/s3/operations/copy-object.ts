@@ -20,11 +20,19 @@ import {
 import { S3_NAMESPACE, s3Timestamp, s3Xml } from '../xml.js';
 import {
   CONDITION_HEADERS,
+  conditionalWriteNeeds,
   MAX_PUT_BYTES,
   contentEncodingField,
   optionalHeader,
   userMetadata,
 } from './put-object.js';
+import { checkObjectWriteAcl } from '../acl.js';
+import {
+  checkWriteConditions,
+  putIfConditions,
+  writeConditionContext,
+  writeConditions,
+} from '../write-conditions.js';
 
 /** (S3 API Reference, CopyObject, error "InvalidRequest" when copying an object onto itself unchanged) */
 export const COPY_TO_ITSELF_MESSAGE =
@@ -32,7 +40,8 @@ export const COPY_TO_ITSELF_MESSAGE =
 
 /**
  * CopyObject (`PUT /bucket/key` with `x-amz-copy-source`): s3:PutObject on the target (with PutObject's
- * condition keys, `s3:x-amz-copy-source` and `s3:x-amz-metadata-directive`; s3:PutObjectAcl /
+ * condition keys, `s3:x-amz-copy-source` and `s3:x-amz-metadata-directive`; conditional writes on the
+ * destination as PutObject has them (If-Match, If-None-Match: *; s3/write-conditions.ts); s3:PutObjectAcl /
  * s3:PutObjectTagging as headers require) AND s3:GetObject on the source, judged with the source
  * bucket's own policy and owner (iam-policy.md §5.3; both must allow). `x-amz-metadata-directive` COPY
  * (default) keeps the source's headers and metadata, REPLACE takes the request's. The bytes are streamed
@@ -50,7 +59,11 @@ export const copyObject: S3Operation = {
       const value = header(req, name);
       if (value !== undefined) context.set(`s3:${name}`, value);
     }
-    const needs: S3AuthorizationNeed[] = [{ action: 's3:PutObject', resource: arn, context }];
+    for (const [k, v] of writeConditionContext(req)) context.set(k, v);
+    const needs: S3AuthorizationNeed[] = [
+      { action: 's3:PutObject', resource: arn, context },
+      ...conditionalWriteNeeds(req),
+    ];
     if (Object.keys(req.headers).some((h) => h === 'x-amz-acl' || h.startsWith('x-amz-grant-'))) {
       needs.push({ action: 's3:PutObjectAcl', resource: arn, context });
     }
@@ -63,6 +76,11 @@ export const copyObject: S3Operation = {
     const { bucket, key } = requireKey(req);
     const blobs = ctx.blobs;
     if (blobs === undefined) throw blobsNotConfigured();
+    checkObjectWriteAcl(req, ctx.bucket);
+    // If-Match / If-None-Match: * on the destination (S3 User Guide, conditional writes: CopyObject too).
+    const conditions = writeConditions(req);
+    if (conditions !== undefined)
+      checkWriteConditions(conditions, await ctx.store.objects.get(bucket, key), key);
     const source = readCopySource(req);
     const directive = metadataDirective(req);
     if (source.bucket === bucket && source.key === key && directive === 'COPY') {
@@ -110,7 +128,7 @@ export const copyObject: S3Operation = {
     };
     let replaced: S3Object | undefined;
     try {
-      replaced = await ctx.store.objects.put(object);
+      replaced = await putIfConditions(ctx.store, object, conditions, true);
     } catch (error) {
       await blobs.remove(blobId).catch(() => undefined);
       if (isStoreError(error, 'notFound')) throw noSuchBucket(bucket);

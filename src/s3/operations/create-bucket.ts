@@ -1,4 +1,11 @@
 import { isStoreError } from '../../store/errors.js';
+import {
+  aclContext,
+  bucketAclWithObjectOwnership,
+  checkAclHeaders,
+  checkObjectOwnershipHeader,
+  hasAclHeaders,
+} from '../acl.js';
 import { isValidBucketName } from '../bucket-name.js';
 import { invalidBucketName, s3Error } from '../errors.js';
 import {
@@ -30,10 +37,10 @@ export const createBucket: S3Operation = {
   bucket: 'any',
   authorize(req) {
     const arn = bucketArn(requireBucket(req));
-    const needs: S3AuthorizationNeed[] = [{ action: 's3:CreateBucket', resource: arn }];
-    if (Object.keys(req.headers).some((h) => h === 'x-amz-acl' || h.startsWith('x-amz-grant-'))) {
-      needs.push({ action: 's3:PutBucketAcl', resource: arn });
-    }
+    // s3:x-amz-acl / s3:x-amz-grant-* on both (iam-policy.md §5.2: "CreateBucket").
+    const context = aclContext(req);
+    const needs: S3AuthorizationNeed[] = [{ action: 's3:CreateBucket', resource: arn, context }];
+    if (hasAclHeaders(req)) needs.push({ action: 's3:PutBucketAcl', resource: arn, context });
     if (header(req, 'x-amz-object-ownership') !== undefined) {
       needs.push({ action: 's3:PutBucketOwnershipControls', resource: arn });
     }
@@ -44,6 +51,9 @@ export const createBucket: S3Operation = {
     if (!isValidBucketName(name)) throw invalidBucketName(name);
     if (ctx.caller.kind === 'anonymous') throw s3Error('AccessDenied', 'Access Denied');
     const accountId = ctx.caller.accountId;
+    // ACLs disabled (s3/acl.ts): only an ACL granting the new bucket's owner FULL_CONTROL is accepted.
+    if (hasAclHeaders(req)) checkAclHeaders(req, 'bucket', accountId, bucketAclWithObjectOwnership);
+    checkObjectOwnershipHeader(req);
     const body = await readSmallPayload(req.body(), MAX_CONFIGURATION_BYTES, () =>
       s3Error('MalformedXML', MALFORMED_XML_MESSAGE),
     );

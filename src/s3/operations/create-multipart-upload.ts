@@ -8,6 +8,7 @@ import { taggingHeader } from '../object-tags.js';
 import { baseHeaders, header, requireKey, type S3Operation, type S3Request } from '../operation.js';
 import { S3_NAMESPACE, s3Xml } from '../xml.js';
 import { contentEncodingField, objectWriteNeeds, optionalHeader, userMetadata } from './put-object.js';
+import { checkObjectWriteAcl } from '../acl.js';
 
 /**
  * CreateMultipartUpload (`POST /bucket/key?uploads`): s3:PutObject, as PutObject is authorized (iam-policy.md
@@ -22,6 +23,7 @@ export const createMultipartUpload: S3Operation = {
   authorize: objectWriteNeeds,
   async handle(req, ctx) {
     const { bucket, key } = requireKey(req);
+    checkObjectWriteAcl(req, ctx.bucket);
     const tags = taggingHeader(req);
     const algorithm = checksumAlgorithm(req);
     const type = header(req, 'x-amz-checksum-type')?.toUpperCase();

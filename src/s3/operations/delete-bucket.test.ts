@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { s3Harness, xmlText, type Harness } from '../testdata/harness.js';
+import { blobFiles, createUpload, putPart } from '../testdata/multipart.js';
 
 describe('DeleteBucket', () => {
   let h: Harness;
@@ -21,5 +22,21 @@ describe('DeleteBucket', () => {
     const again = await h.call({ method: 'DELETE', bucket: 'to-delete' });
     assert.equal(again.status, 404);
     assert.equal(xmlText(again.body, 'Code'), 'NoSuchBucket');
+  });
+
+  test('uploads in progress go with the bucket (S3 deletes it); BucketNotEmpty leaves them', async () => {
+    await h.call({ method: 'PUT', bucket: 'with-upload' });
+    const id = await createUpload(h, 'with-upload', 'big');
+    await putPart(h, 'with-upload', 'big', id, 1, Buffer.from('part'));
+    await h.call({ method: 'PUT', bucket: 'with-upload', key: 'k', body: 'x' });
+    assert.equal((await h.call({ method: 'DELETE', bucket: 'with-upload' })).status, 409);
+    const listed = await h.call({ method: 'GET', bucket: 'with-upload', query: { uploads: '' } });
+    assert.equal(xmlText(listed.body, 'UploadId'), id, 'a refused delete keeps the upload');
+    await h.call({ method: 'DELETE', bucket: 'with-upload', key: 'k' });
+    assert.equal((await h.call({ method: 'DELETE', bucket: 'with-upload' })).status, 204);
+    assert.deepEqual(blobFiles(h.blobs.root), [], 'the part file is deleted');
+    await h.call({ method: 'PUT', bucket: 'with-upload' });
+    const relisted = await h.call({ method: 'GET', bucket: 'with-upload', query: { uploads: '' } });
+    assert.equal(xmlText(relisted.body, 'UploadId'), undefined);
   });
 });

@@ -20,6 +20,15 @@ describe('GetObject', () => {
   });
   after(() => h.close());
 
+  test('partNumber=1 of a single-PUT object is the whole object; other parts answer 501', async () => {
+    const one = await h.call({ method: 'GET', bucket: 'gets', key: 'doc.txt', query: { partNumber: '1' } });
+    assert.equal(one.status, 200);
+    assert.equal(one.body, '0123456789');
+    const two = await h.call({ method: 'GET', bucket: 'gets', key: 'doc.txt', query: { partNumber: '2' } });
+    assert.equal(two.status, 501);
+    assert.equal(xmlText(two.body, 'Message'), 'S3.GetObject with partNumber is not implemented');
+  });
+
   test('returns the bytes with the stored headers and metadata', async () => {
     const r = await h.call({ method: 'GET', bucket: 'gets', key: 'doc.txt' });
     assert.equal(r.status, 200);

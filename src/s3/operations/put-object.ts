@@ -8,6 +8,15 @@ import { noSuchBucket, s3Error } from '../errors.js';
 import { isStoreError } from '../../store/errors.js';
 import type { S3Object } from '../../store/objects.js';
 import { blobsNotConfigured } from '../object-read.js';
+import { decodeMetadataValue } from '../metadata-value.js';
+import { checkObjectWriteAcl } from '../acl.js';
+import { refuseChunkedTransfer } from '../transfer-encoding.js';
+import {
+  checkWriteConditions,
+  putIfConditions,
+  writeConditionContext,
+  writeConditions,
+} from '../write-conditions.js';
 import {
   baseHeaders,
   header,
@@ -52,6 +61,7 @@ export function objectWriteNeeds(req: S3Request): S3AuthorizationNeed[] {
     const value = header(req, name);
     if (value !== undefined) context.set(`s3:${name}`, value);
   }
+  for (const [k, v] of writeConditionContext(req)) context.set(k, v);
   const needs: S3AuthorizationNeed[] = [{ action: 's3:PutObject', resource: arn, context }];
   if (Object.keys(req.headers).some((h) => h === 'x-amz-acl' || h.startsWith('x-amz-grant-'))) {
     needs.push({ action: 's3:PutObjectAcl', resource: arn, context });
@@ -81,12 +91,17 @@ export function objectWriteNeeds(req: S3Request): S3AuthorizationNeed[] {
 export const putObject: S3Operation = {
   name: 'PutObject',
   bucket: 'existing',
-  authorize: objectWriteNeeds,
+  authorize: (req) => [...objectWriteNeeds(req), ...conditionalWriteNeeds(req)],
   async handle(req, ctx) {
     const { bucket, key } = requireKey(req);
     const tags = taggingHeader(req);
     const blobs = ctx.blobs;
     if (blobs === undefined) throw blobsNotConfigured();
+    checkObjectWriteAcl(req, ctx.bucket);
+    // Conditional writes (s3/write-conditions.ts): checked before the body is read, and again at the commit.
+    const conditions = writeConditions(req);
+    if (conditions !== undefined)
+      checkWriteConditions(conditions, await ctx.store.objects.get(bucket, key), key);
     // First the framing: an aws-chunked body's decoded length stands for its Content-Length.
     const payload = req.payload();
     const length = payload.chunked?.decodedLength ?? contentLength(req);
@@ -134,8 +149,13 @@ export const putObject: S3Operation = {
     };
     let replaced: S3Object | undefined;
     try {
-      // Grouped with the rows of the PutObjects that finished with it: one commit for all (group-commit.ts).
-      replaced = await blobs.commits.put(ctx.store, object);
+      // Unconditional writes are grouped with the rows of the PutObjects that finished with them: one
+      // commit for all (group-commit.ts). A conditional write checks its conditions again in its own
+      // transaction, atomically with its commit (write-conditions.ts).
+      replaced =
+        conditions === undefined
+          ? await blobs.commits.put(ctx.store, object)
+          : await putIfConditions(ctx.store, object, conditions, true);
     } catch (error) {
       await blobs.remove(blobId).catch(() => undefined);
       if (isStoreError(error, 'notFound')) throw noSuchBucket(bucket);
@@ -149,8 +169,20 @@ export const putObject: S3Operation = {
   },
 };
 
+/**
+ * A conditional write also needs s3:GetObject for If-Match (S3 User Guide, conditional writes: "you must
+ * have the s3:PutObject and s3:GetObject permissions"). s3:if-match and s3:if-none-match, condition keys
+ * of s3:PutObject (SAR), are set by `objectWriteNeeds`.
+ */
+export function conditionalWriteNeeds(req: S3Request): S3AuthorizationNeed[] {
+  if (header(req, 'if-match') === undefined) return [];
+  const { bucket, key } = requireKey(req);
+  return [{ action: 's3:GetObject', resource: objectArn(bucket, key) }];
+}
+
 /** Content-Length is required (S3 API Reference, error codes: MissingContentLength) and bounded. */
 function contentLength(req: S3Request): number {
+  refuseChunkedTransfer(req);
   const value = header(req, 'content-length');
   if (value === undefined || !/^\d{1,16}$/.test(value)) {
     throw s3Error('MissingContentLength', 'You must provide the Content-Length HTTP header.');
@@ -176,7 +208,8 @@ export function userMetadata(req: S3Request): [string, string][] {
   let size = 0;
   for (const [name, value] of Object.entries(req.headers)) {
     if (!name.startsWith('x-amz-meta-') || value === undefined) continue;
-    const text = Array.isArray(value) ? value.join(',') : value;
+    // Stored as the text the bytes encode (s3/metadata-value.ts); S3's 2 KB counts its UTF-8.
+    const text = decodeMetadataValue(Array.isArray(value) ? value.join(',') : value);
     const short = name.slice('x-amz-meta-'.length);
     size += Buffer.byteLength(short) + Buffer.byteLength(text);
     metadata.push([short, text]);

@@ -4,6 +4,7 @@ import type { UploadPart } from '../../store/uploads.js';
 import { BlobStore } from '../blob-store.js';
 import { checksumHeaders } from '../checksum-response.js';
 import { s3Error } from '../errors.js';
+import { refuseChunkedTransfer } from '../transfer-encoding.js';
 import { loadUpload, MAX_PART_BYTES, noSuchUpload, readPartNumber } from '../multipart.js';
 import { blobsNotConfigured } from '../object-read.js';
 import { baseHeaders, header, objectArn, requireKey, type S3Operation } from '../operation.js';
@@ -29,6 +30,7 @@ export const uploadPart: S3Operation = {
     const partNumber = readPartNumber(req);
     const upload = await loadUpload(req, ctx);
     const payload = req.payload();
+    if (payload.chunked === undefined) refuseChunkedTransfer(req);
     const length = payload.chunked?.decodedLength ?? partLength(header(req, 'content-length'));
     checkPartSize(length);
     const integrity = uploadIntegrity(req, payload);

@@ -43,6 +43,10 @@ export interface Call {
   readonly auth?: S3Authentication;
   /** The seed a signed aws-chunked body chains on. */
   readonly seed?: SeedSignature;
+  /** Send no Content-Length header (a `Transfer-Encoding: chunked` body). */
+  readonly noContentLength?: boolean;
+  /** Runs when the operation starts reading the body, before any byte arrives (races with the commit). */
+  readonly beforeBody?: () => Promise<void>;
 }
 
 export interface Reply {
@@ -72,6 +76,14 @@ export async function s3Harness() {
     const body = typeof c.body === 'string' ? Buffer.from(c.body) : (c.body ?? Buffer.alloc(0));
     const headers: Record<string, string> = { 'content-length': String(body.length) };
     for (const [k, v] of Object.entries(c.headers ?? {})) headers[k.toLowerCase()] = v;
+    if (c.noContentLength === true) delete headers['content-length'];
+    const source = () =>
+      Readable.from(
+        (async function* () {
+          if (c.beforeBody !== undefined) await c.beforeBody();
+          yield body;
+        })(),
+      );
     const auth = c.auth ?? { authType: 'REST-HEADER', payloadHash: 'UNSIGNED-PAYLOAD' };
     const payloadAuth = {
       ...(auth.payloadHash !== undefined ? { payloadHash: auth.payloadHash } : {}),
@@ -85,8 +97,8 @@ export async function s3Harness() {
       headers,
       auth,
       sourceIp: '127.0.0.1',
-      body: () => openPayload(Readable.from([body]), headers, payloadAuth).stream,
-      payload: () => openPayload(Readable.from([body]), headers, payloadAuth),
+      body: () => openPayload(source(), headers, payloadAuth).stream,
+      payload: () => openPayload(source(), headers, payloadAuth),
     };
     const requestId = ids.requestId();
     const ctx: S3Context = {

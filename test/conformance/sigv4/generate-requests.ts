@@ -285,8 +285,11 @@ export function wireHeaders(
   split: readonly string[],
 ): HttpHeaders {
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const [name, signed] of Object.entries(headers)) {
     const lower = name.toLowerCase();
+    // Sent as the UTF-8 the signer hashed (as botocore sends it); Node's parser hands each byte over as
+    // one latin1 character, and the verifier hashes those bytes (sigv4/signature.ts).
+    const value = Buffer.from(signed, 'utf8').toString('latin1');
     out[lower] = split.includes(lower) ? value.split(',') : value;
   }
   return out;
