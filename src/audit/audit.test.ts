@@ -106,7 +106,10 @@ test('the file sink writes a batch on its own once the batch window has passed',
   const sink = new JsonlFileSink({ dir, clock: fixedClock(0), lingerMs: 1 });
   sink.write(event('a'));
   const file = join(dir, '1970-01-01.jsonl');
-  for (let i = 0; i < 200 && !readdirSync(dir).includes('1970-01-01.jsonl'); i++) {
+  // The file is opened before its first batch is written: wait for a whole line, not for the file.
+  const written = () =>
+    readdirSync(dir).includes('1970-01-01.jsonl') && readFileSync(file, 'utf8').endsWith('\n');
+  for (let i = 0; i < 200 && !written(); i++) {
     await new Promise((r) => setTimeout(r, 5));
   }
   assert.equal((JSON.parse(readFileSync(file, 'utf8')) as AuditEvent).requestID, 'a');
