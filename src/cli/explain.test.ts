@@ -5,24 +5,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AuditEvent } from '../audit/event.js';
 import { fixedClock } from '../shared/clock.js';
-import type { CommandIo } from './io.js';
 import { main } from './main.js';
+import { recordingIo } from './testdata/recording-io.js';
 
-function capture(): { io: CommandIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdin: () => Promise.resolve(''),
-      stdout: (t) => out.push(t),
-      stderr: (t) => err.push(t),
-      readFile: () => Promise.reject(new Error('unused')),
-      clock: fixedClock(0),
-    },
-  };
-}
+const capture = () => recordingIo({ clock: fixedClock(0) });
 
 const denied: AuditEvent = {
   eventVersion: '1.08',

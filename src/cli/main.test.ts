@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { systemClock } from '../shared/clock.js';
-import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, type CommandIo } from './io.js';
+import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './io.js';
 import { main, usageMessage } from './main.js';
+import { recordingIo } from './testdata/recording-io.js';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIo = {
-    stdin: () => Promise.resolve(''),
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readFile: () => Promise.reject(Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' })),
-    clock: systemClock,
-  };
-  return { io, out, err };
-}
+const capture = () => recordingIo();
 
 const COMMANDS = [
   [],

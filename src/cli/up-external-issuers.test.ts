@@ -3,22 +3,9 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { systemClock } from '../shared/clock.js';
-import { UsageError, type CommandIo } from './io.js';
+import { UsageError } from './io.js';
+import { recordingIo } from './testdata/recording-io.js';
 import { parseUpArgs, up } from './up.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CommandIo = {
-    stdin: () => Promise.resolve(''),
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readFile: () => Promise.reject(new Error('no files')),
-    clock: systemClock,
-  };
-  return { value, out, err };
-}
 
 test('up takes --oidc-ca-file FILE and --allow-insecure-issuers; neither is on by default', () => {
   const given = parseUpArgs(['--oidc-ca-file', 'ca.pem', '--allow-insecure-issuers']);
@@ -37,17 +24,17 @@ test('up takes --oidc-ca-file FILE and --allow-insecure-issuers; neither is on b
 test('up with an unreadable or certificate-less --oidc-ca-file exits 1 before creating anything', async () => {
   const tmp = await mkdtemp(join(tmpdir(), 'openirsa-up-ca-'));
   try {
-    const missing = io();
+    const missing = recordingIo();
     const absent = join(tmp, 'absent.pem');
     assert.equal(
-      await up(['--port', '0', '--data', join(tmp, 'd'), '--oidc-ca-file', absent], missing.value),
+      await up(['--port', '0', '--data', join(tmp, 'd'), '--oidc-ca-file', absent], missing.io),
       1,
     );
     assert.equal(missing.err.join(''), `openirsa: cannot read \`--oidc-ca-file\` \`${absent}\`: ENOENT\n`);
-    const empty = io();
+    const empty = recordingIo();
     const file = join(tmp, 'empty.pem');
     await writeFile(file, 'no certificates here\n');
-    assert.equal(await up(['--port', '0', '--data', join(tmp, 'd'), '--oidc-ca-file', file], empty.value), 1);
+    assert.equal(await up(['--port', '0', '--data', join(tmp, 'd'), '--oidc-ca-file', file], empty.io), 1);
     assert.equal(
       empty.err.join(''),
       `openirsa: \`--oidc-ca-file\` \`${file}\`: the CA bundle holds no \`-----BEGIN CERTIFICATE-----\` block\n`,

@@ -3,22 +3,8 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { systemClock } from '../shared/clock.js';
-import type { CommandIo } from './io.js';
+import { recordingIo } from './testdata/recording-io.js';
 import { up } from './up.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CommandIo = {
-    stdin: () => Promise.resolve(''),
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    readFile: () => Promise.reject(new Error('no files')),
-    clock: systemClock,
-  };
-  return { value, out, err };
-}
 
 test('up --log-format json: a rejected manifest is JSON error lines (file, document, path), exit 1', async () => {
   const tmp = await mkdtemp(join(tmpdir(), 'openirsa-up-json-'));
@@ -28,9 +14,9 @@ test('up --log-format json: a rejected manifest is JSON error lines (file, docum
       file,
       'apiVersion: iam.services.k8s.aws/v1alpha1\nkind: Role\nmetadata: {name: r}\nspec: {name: r}\n',
     );
-    const t = io();
+    const t = recordingIo();
     const stop = new AbortController();
-    const code = await up(['--port', '0', '--data', join(tmp, 'd'), '-f', file], t.value, stop.signal, {
+    const code = await up(['--port', '0', '--data', join(tmp, 'd'), '-f', file], t.io, stop.signal, {
       OPENIRSA_LOG_FORMAT: 'json',
     });
     assert.equal(code, 1);
@@ -55,14 +41,11 @@ test('up: a missing --oidc-ca-file is one line in text, one object in json', asy
   try {
     const missing = join(tmp, 'none.pem');
     const args = ['--port', '0', '--data', join(tmp, 'd'), '--oidc-ca-file', missing];
-    const text = io();
-    assert.equal(await up(args, text.value, new AbortController().signal, {}), 1);
+    const text = recordingIo();
+    assert.equal(await up(args, text.io, new AbortController().signal, {}), 1);
     assert.deepEqual(text.err, [`openirsa: cannot read \`--oidc-ca-file\` \`${missing}\`: ENOENT\n`]);
-    const json = io();
-    assert.equal(
-      await up([...args, '--log-format', 'json'], json.value, new AbortController().signal, {}),
-      1,
-    );
+    const json = recordingIo();
+    assert.equal(await up([...args, '--log-format', 'json'], json.io, new AbortController().signal, {}), 1);
     const line = JSON.parse(json.err[0] ?? '') as Record<string, unknown>;
     assert.deepEqual(
       [line.level, line.msg, line.path, line.code],
