@@ -18,7 +18,7 @@ test('the kubelet rotates at 80 % of the lifetime, and at the latest after 24 ho
 });
 
 async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1000; i++) {
     if (await check()) return;
     await sleep(10);
   }
@@ -44,7 +44,8 @@ test('the token file is private, rewritten by rename, and keeps the old token wh
     assert.equal((await stat(dir)).mode & 0o777, 0o700);
     assert.equal((await stat(file.path)).mode & 0o777, 0o600);
     assert.equal(await readFile(file.path, 'utf8'), 'token-1');
-    await waitFor(async () => (await readFile(file.path, 'utf8')) === 'token-3');
+    // Rewritten every 20 ms: under load a poll can miss token-3 itself, so wait for any later one too.
+    await waitFor(async () => Number((await readFile(file.path, 'utf8')).slice('token-'.length)) >= 3);
     assert.equal((await stat(file.path)).mode & 0o777, 0o600);
     failing = true;
     await waitFor(() => Promise.resolve(warnings.length > 0));
