@@ -145,13 +145,18 @@ export function demoTryIt(t: TryItTarget): string[] {
   ].join(' ');
   const exec = `npx openirsa exec ${flags === '' ? '' : `${flags} `}--service-account ${DEMO_SERVICE_ACCOUNT} --`;
   const explain = `npx openirsa explain --last-denied${t.defaultDataDir ? '' : ` --data ${t.dataDir}`}`;
+  // Each command, then its comment in one column.
+  const tried: [string, string][] = [
+    [`${exec} aws sts get-caller-identity`, 'the assumed role'],
+    [`${exec} aws s3 ls s3://${DEMO_ALLOWED_BUCKET}`, 'allowed: hello.txt'],
+    [`${exec} aws s3 ls s3://${DEMO_DENIED_BUCKET}`, 'AccessDenied'],
+    [explain, 'why it was denied'],
+  ];
+  const width = Math.max(...tried.map(([command]) => command.length)) + 3;
   return [
     `Demo: service account ${DEMO_SERVICE_ACCOUNT} -> role ${DEMO_ROLE} (may list buckets and read ${DEMO_ALLOWED_BUCKET})`,
     '',
-    `  ${exec} aws sts get-caller-identity          # the assumed role`,
-    `  ${exec} aws s3 ls s3://${DEMO_ALLOWED_BUCKET}       # allowed: hello.txt`,
-    `  ${exec} aws s3 ls s3://${DEMO_DENIED_BUCKET}       # AccessDenied`,
-    `  ${explain}                            # why it was denied`,
+    ...tried.map(([command, comment]) => `  ${command.padEnd(width)}# ${comment}`),
     '',
     '  SDKs too old for AWS_ENDPOINT_URL (boto3 < 1.31, AWS CLI < 2.13) go through the proxy:',
     `  ${exec.replace(' exec ', ' exec --old-sdk ')} /usr/bin/aws s3 ls s3://${DEMO_ALLOWED_BUCKET}`,
