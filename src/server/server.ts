@@ -216,9 +216,13 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const headers = headersFromRaw(req.rawHeaders);
   // Parsed once: the S3 decision, the service identification and authentication all read it.
   const parsedAuth = parseAuthorization(headers, query);
-  if (isS3Request(s3Clues(req, path, query, parsedAuth)))
+  if (isS3Request(s3Clues(req, headers, path, query, parsedAuth)))
     return handleS3Request(p.s3, req, res, { path, query, requestId });
-  const body = await readBody(req, p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES);
+  const body = await readBody(
+    req,
+    p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES,
+    firstValue(headers, 'content-length'),
+  );
   if (!body.ok) {
     if (body.reason === 'aborted') return;
     // Our own wording: AWS's answer to an oversized awsQuery body is unknown.
@@ -421,8 +425,13 @@ async function authorizeAndInvoke(
 
 /** The client's address as aws:SourceIp holds it, or `undefined` when the socket has none. */
 function peerAddress(req: IncomingMessage): string | undefined {
-  return req.socket.remoteAddress?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1') || undefined;
+  const address = req.socket.remoteAddress;
+  // Only a `::ffff:` address can match: the others skip the pattern.
+  if (address === undefined || !address.startsWith('::ffff:')) return address || undefined;
+  return address.replace(MAPPED_IPV4, '$1') || undefined;
 }
+
+const MAPPED_IPV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/;
 
 function adminRoute(method: string, path: string, requestId: string): WireResponse {
   const headers = { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId };
@@ -440,16 +449,22 @@ function send(res: ServerResponse, wire: WireResponse): void {
   res.end(wire.body);
 }
 
+/**
+ * Read from the flat headers, not `req.headers` (Node builds that object on first read, a cost per
+ * request); `firstValue` keeps the first of a repeated `Host` or `Content-Type`, as `req.headers` does.
+ */
 function s3Clues(
   req: IncomingMessage,
+  headers: HttpHeaders,
   path: string,
   query: string,
   parsed: ParseAuthorizationResult,
 ): S3Clues {
-  const contentType = req.headers['content-type'];
+  const contentType = firstValue(headers, 'content-type');
+  const host = firstValue(headers, 'host');
   return {
     ...(parsed.ok ? { scopeService: parsed.auth.scope.service } : {}),
-    ...(req.headers.host !== undefined ? { host: req.headers.host } : {}),
+    ...(host !== undefined ? { host } : {}),
     method: req.method ?? 'GET',
     path,
     query,
