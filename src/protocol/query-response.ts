@@ -148,7 +148,7 @@ const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const RESERVED = new Set(['Type', 'Code', 'Message']);
 
 /** As AWS sends them (irsa-wire.md §5.5, §5.6). */
-function queryHeaders(requestId: string): Record<string, string> {
+export function queryHeaders(requestId: string): Record<string, string> {
   return { 'Content-Type': 'text/xml', 'x-amzn-RequestId': headerSafe(requestId) };
 }
 

@@ -93,16 +93,17 @@ function replacement(c: string): string {
 /** An XML Name, restricted to ASCII (all AWS element names are) plus `:` for `xmlns:prefix`. */
 const NAME = /^[A-Za-z_][A-Za-z0-9._:-]*$/;
 
-function checkName(name: string): string {
+/** `name` itself when it is an XML name (as `NAME` restricts it); a `TypeError` otherwise. */
+export function xmlName(name: string): string {
   if (!NAME.test(name)) throw new TypeError(`\`${name}\` is not an XML name`);
   return name;
 }
 
 function write(node: XmlNode, indent: string, out: string[]): void {
-  const name = checkName(node.name);
+  const name = xmlName(node.name);
   let open = `<${name}`;
   for (const [attr, value] of Object.entries(node.attributes ?? {})) {
-    open += ` ${checkName(attr)}="${escapeXmlAttribute(value)}"`;
+    open += ` ${xmlName(attr)}="${escapeXmlAttribute(value)}"`;
   }
   open += '>';
   if ('text' in node) {

@@ -24,13 +24,13 @@ export function auditEvent(facts: AuditFacts): AuditEvent {
   const accountId = facts.caller.kind === 'anonymous' ? '' : facts.caller.accountId;
   return {
     eventVersion: '1.08',
-    eventTime: new Date(Math.floor(facts.time / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    eventTime: eventTime(facts.time),
     eventSource: `${facts.service}.amazonaws.com`,
     eventName: facts.action,
     awsRegion: facts.region,
     sourceIPAddress: facts.sourceIp,
     ...(facts.userAgent !== undefined ? { userAgent: facts.userAgent } : {}),
-    userIdentity: userIdentity(facts.caller),
+    userIdentity: identityOf(facts.caller),
     requestParameters: null,
     ...(facts.error !== undefined ? { errorCode: facts.error.code, errorMessage: facts.error.message } : {}),
     requestID: facts.requestId,
@@ -39,6 +39,40 @@ export function auditEvent(facts: AuditFacts): AuditEvent {
     recipientAccountId: accountId,
     openirsa: facts.decision,
   };
+}
+
+/** `2026-12-04T12:00:00Z`: whole seconds, as CloudTrail writes it; made once per second of events. */
+function eventTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastTime = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastTime;
+}
+
+let lastSecond = Number.NaN;
+let lastTime = '';
+
+/**
+ * `userIdentity(caller)`, kept per role-session caller: authenticate.ts hands back the same Caller object
+ * for every request of an opened session, so its identity is built once and the events share it (frozen:
+ * no event can change another's).
+ */
+function identityOf(caller: Caller): UserIdentity {
+  if (caller.kind !== 'assumedRole') return userIdentity(caller);
+  const known = IDENTITIES.get(caller);
+  if (known !== undefined) return known;
+  const identity = deepFreeze(userIdentity(caller));
+  IDENTITIES.set(caller, identity);
+  return identity;
+}
+
+const IDENTITIES = new WeakMap<Caller, UserIdentity>();
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (typeof v === 'object' && v !== null) deepFreeze(v as object);
+  return Object.freeze(value);
 }
 
 /** CloudTrail's `userIdentity` (CloudTrail User Guide, "userIdentity element"). */

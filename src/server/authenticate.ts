@@ -106,7 +106,7 @@ async function resolveKey(
     // InvalidClientTokenId, as if the key were unknown (cloudyr/aws.iam#15, aws/aws-sdk-js#460).
     // openirsa has no MFA, so IAM never accepts them.
     if (!isRoleSession(context) && auth.scope.service === 'iam') return undefined;
-    return { secret: context.secretAccessKey, caller: sessionCaller(context) };
+    return { secret: context.secretAccessKey, caller: callerOfSession(context) };
   }
   const key = await deps.accessKeys.get(auth.accessKeyId);
   if (key === undefined || key.status !== 'Active') return undefined;
@@ -157,6 +157,21 @@ function expiryOf(caller: Caller): number | undefined {
   if (caller.kind === 'user' || caller.kind === 'root') return caller.temporary?.expiresAt;
   return undefined;
 }
+
+/**
+ * The caller of an opened session, built once per context object: a cached token (OpenedSessions) hands
+ * back the same context on every request, and its caller is the same too (a Caller is read-only), so the
+ * audit event's userIdentity can be kept with it as well (audit-event.ts).
+ */
+export function callerOfSession(context: SealedSession): Caller {
+  const known = SESSION_CALLERS.get(context);
+  if (known !== undefined) return known;
+  const caller = sessionCaller(context);
+  SESSION_CALLERS.set(context, caller);
+  return caller;
+}
+
+const SESSION_CALLERS = new WeakMap<SealedSession, Caller>();
 
 function sessionCaller(context: SealedSession): Caller {
   const partition = context.partition || PARTITION;

@@ -10,9 +10,14 @@ export type BodyResult =
 /**
  * Reads a request body of at most `maxBytes`. A larger `Content-Length` is refused before any byte is
  * read; a body that grows past the bound stops being buffered the moment it does. Never rejects.
+ * `declared` is the request's `Content-Length` when the caller has its headers flat already (server.ts):
+ * reading `req.headers` makes Node build that object, once per request, for this one header.
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
-  const declared = req.headers['content-length'];
+export function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  declared: string | undefined = req.headers['content-length'],
+): Promise<BodyResult> {
   if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     return Promise.resolve({ ok: false, reason: 'tooLarge' });
   }

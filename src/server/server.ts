@@ -27,6 +27,7 @@ import {
   type WireResponse,
 } from '../protocol/query-response.js';
 import type { StructureShape, ValueOf } from '../protocol/shape.js';
+import { compileQueryResponse, type QueryResponseWriter } from '../protocol/query-template.js';
 import { AwsError, notImplemented } from '../shared/aws-error.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
@@ -98,6 +99,11 @@ interface QueryService {
   readonly displayName: string;
   readonly namespace: string;
   readonly actions: ReadonlyMap<string, RegisteredQueryAction>;
+  /**
+   * Success body writers compiled once from the actions' output shapes (protocol/query-template.ts), by
+   * action name; an action missing here (its output holds a list or a map) is encoded generically.
+   */
+  readonly writers: ReadonlyMap<string, QueryResponseWriter>;
 }
 
 /** The path prefix of openirsa's own routes; no AWS API uses it. */
@@ -124,8 +130,8 @@ export function createServer(options: ServerOptions): Server {
   const externalKeys = new JwksCache({ clock: options.clock, ...options.externalIssuers });
   const sts = stsActions(webIdentityDeps(issuer, () => deps.sealingKeys, decisions, externalKeys));
   const services = new Map<string, QueryService>([
-    ['sts', { displayName: 'STS', namespace: STS_NAMESPACE, actions: byName(sts) }],
-    ['iam', { displayName: 'IAM', namespace: IAM_NAMESPACE, actions: byName(IAM_ACTIONS) }],
+    ['sts', queryService('STS', STS_NAMESPACE, sts)],
+    ['iam', queryService('IAM', IAM_NAMESPACE, IAM_ACTIONS)],
   ]);
   const deps: AuthenticateDeps = {
     accessKeys: options.store.accessKeys,
@@ -216,9 +222,13 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const headers = headersFromRaw(req.rawHeaders);
   // Parsed once: the S3 decision, the service identification and authentication all read it.
   const parsedAuth = parseAuthorization(headers, query);
-  if (isS3Request(s3Clues(req, path, query, parsedAuth)))
+  if (isS3Request(s3Clues(req, headers, path, query, parsedAuth)))
     return handleS3Request(p.s3, req, res, { path, query, requestId });
-  const body = await readBody(req, p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES);
+  const body = await readBody(
+    req,
+    p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES,
+    firstValue(headers, 'content-length'),
+  );
   if (!body.ok) {
     if (body.reason === 'aborted') return;
     // Our own wording: AWS's answer to an oversized awsQuery body is unknown.
@@ -404,12 +414,16 @@ async function authorizeAndInvoke(
       );
     }
     const output = await action.handle(input, ctx);
-    const wire = encodeQueryResponse(
-      { namespace: service.namespace, requestId: ctx.requestId, action: action.name },
-      action.output,
-      // INVARIANT: `handle` returns a value of `action.output` (registerQueryAction types it).
-      output as ValueOf<StructureShape>,
-    );
+    const writer = service.writers.get(action.name);
+    const wire =
+      writer !== undefined
+        ? writer(ctx.requestId, output)
+        : encodeQueryResponse(
+            { namespace: service.namespace, requestId: ctx.requestId, action: action.name },
+            action.output,
+            // INVARIANT: `handle` returns a value of `action.output` (registerQueryAction types it).
+            output as ValueOf<StructureShape>,
+          );
     audit(takeRecordedDecision(p.decisions, ctx.requestId) ?? decision);
     return wire;
   } catch (error) {
@@ -421,8 +435,13 @@ async function authorizeAndInvoke(
 
 /** The client's address as aws:SourceIp holds it, or `undefined` when the socket has none. */
 function peerAddress(req: IncomingMessage): string | undefined {
-  return req.socket.remoteAddress?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1') || undefined;
+  const address = req.socket.remoteAddress;
+  // Only a `::ffff:` address can match: the others skip the pattern.
+  if (address === undefined || !address.startsWith('::ffff:')) return address || undefined;
+  return address.replace(MAPPED_IPV4, '$1') || undefined;
 }
+
+const MAPPED_IPV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/;
 
 function adminRoute(method: string, path: string, requestId: string): WireResponse {
   const headers = { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId };
@@ -440,16 +459,22 @@ function send(res: ServerResponse, wire: WireResponse): void {
   res.end(wire.body);
 }
 
+/**
+ * Read from the flat headers, not `req.headers` (Node builds that object on first read, a cost per
+ * request); `firstValue` keeps the first of a repeated `Host` or `Content-Type`, as `req.headers` does.
+ */
 function s3Clues(
   req: IncomingMessage,
+  headers: HttpHeaders,
   path: string,
   query: string,
   parsed: ParseAuthorizationResult,
 ): S3Clues {
-  const contentType = req.headers['content-type'];
+  const contentType = firstValue(headers, 'content-type');
+  const host = firstValue(headers, 'host');
   return {
     ...(parsed.ok ? { scopeService: parsed.auth.scope.service } : {}),
-    ...(req.headers.host !== undefined ? { host: req.headers.host } : {}),
+    ...(host !== undefined ? { host } : {}),
     method: req.method ?? 'GET',
     path,
     query,
@@ -468,6 +493,20 @@ function firstValue(headers: HttpHeaders, name: string): string | undefined {
 
 function byName(actions: readonly RegisteredQueryAction[]): ReadonlyMap<string, RegisteredQueryAction> {
   return new Map(actions.map((a) => [a.name, a]));
+}
+
+/** A service's tables: its actions by name, and the response writers compiled for their outputs. */
+function queryService(
+  displayName: string,
+  namespace: string,
+  actions: readonly RegisteredQueryAction[],
+): QueryService {
+  const writers = new Map<string, QueryResponseWriter>();
+  for (const action of actions) {
+    const writer = compileQueryResponse({ namespace, action: action.name }, action.output);
+    if (writer !== undefined) writers.set(action.name, writer);
+  }
+  return { displayName, namespace, actions: byName(actions), writers };
 }
 
 /** For the log only: the stack of our bug. Never sent to a client. */

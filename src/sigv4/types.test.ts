@@ -51,3 +51,12 @@ test('flat headers pass through distinctHeaders as they are; one-element lists b
   assert.equal(distinctHeaders(flat), flat);
   assert.deepEqual(distinctHeaders({ a: ['x'], b: ['1', '2'] }), flat);
 });
+
+test("headersFromRaw's objects pass through distinctHeaders unscanned; a copy of one is still flattened", () => {
+  const built = headersFromRaw(['Host', 'h', 'X-A', '1', 'x-a', '2']);
+  assert.equal(distinctHeaders(built), built);
+  const copied: Record<string, string | readonly string[]> = { ...built, one: ['only'] };
+  const flattened = distinctHeaders(copied);
+  assert.notEqual(flattened, copied);
+  assert.deepEqual(flattened, { host: 'h', 'x-a': ['1', '2'], one: 'only' });
+});

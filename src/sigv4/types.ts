@@ -32,6 +32,8 @@ export type HttpHeaders = Readonly<Record<string, string | readonly string[] | u
  * Headers that are flat already are returned as they are, without a copy.
  */
 export function distinctHeaders(headers: HttpHeaders): HttpHeaders {
+  // Built by headersFromRaw: flat already, nothing to scan (SigV4 parsing and verification both ask).
+  if (FLAT.has(headers)) return headers;
   let out: Record<string, string | readonly string[] | undefined> | undefined;
   for (const name in headers) {
     const value = headers[name];
@@ -61,8 +63,12 @@ export function headersFromRaw(raw: readonly string[]): HttpHeaders {
     else if (typeof seen === 'string') out[name] = [seen, value];
     else seen.push(value);
   }
+  FLAT.add(out);
   return out;
 }
+
+/** The objects headersFromRaw built; `distinctHeaders` returns them as they are. */
+const FLAT = new WeakSet<HttpHeaders>();
 
 /** A request as received, before anything is decoded. */
 export interface SigV4Request {

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Caller } from '../iam/caller.js';
+import { auditEvent, type AuditFacts } from './audit-event.js';
+
+const roleSession: Caller = {
+  kind: 'assumedRole',
+  accountId: '111122223333',
+  partition: 'aws',
+  arn: 'arn:aws:sts::111122223333:assumed-role/r/s',
+  roleArn: 'arn:aws:iam::111122223333:role/r',
+  roleId: 'AROAEXAMPLE',
+  roleName: 'r',
+  sessionName: 's',
+  accessKeyId: 'ASIAEXAMPLE',
+  issuedAt: Date.UTC(2026, 11, 4, 12, 0, 0, 250),
+  expiresAt: Date.UTC(2026, 11, 4, 13, 0, 0),
+};
+
+function facts(caller: Caller, time: number): AuditFacts {
+  return {
+    time,
+    service: 'sts',
+    action: 'GetCallerIdentity',
+    region: 'us-east-1',
+    sourceIp: '127.0.0.1',
+    caller,
+    requestId: 'req',
+    eventId: 'evt',
+    decision: { decision: 'allowed', authorizations: [] },
+  };
+}
+
+test("a role session's userIdentity is built once, frozen, and the same in each of its events", () => {
+  const t = Date.UTC(2026, 11, 4, 12, 30, 0);
+  const first = auditEvent(facts(roleSession, t)).userIdentity;
+  const second = auditEvent(facts(roleSession, t + 5000)).userIdentity;
+  assert.equal(second, first);
+  assert.ok(Object.isFrozen(first));
+  assert.ok(first.sessionContext !== undefined && Object.isFrozen(first.sessionContext.attributes));
+  assert.deepEqual(first, {
+    type: 'AssumedRole',
+    principalId: 'AROAEXAMPLE:s',
+    arn: 'arn:aws:sts::111122223333:assumed-role/r/s',
+    accountId: '111122223333',
+    accessKeyId: 'ASIAEXAMPLE',
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: 'AROAEXAMPLE',
+        arn: 'arn:aws:iam::111122223333:role/r',
+        accountId: '111122223333',
+        userName: 'r',
+      },
+      attributes: { creationDate: '2026-12-04T12:00:00.250Z', mfaAuthenticated: 'false' },
+    },
+  });
+  // An equal caller object of another session has its own.
+  assert.notEqual(auditEvent(facts({ ...roleSession }, t)).userIdentity, first);
+});
+
+test('eventTime is whole seconds, and follows the clock from one second to the next (and back)', () => {
+  const t = Date.UTC(2026, 11, 4, 12, 30, 0);
+  assert.equal(auditEvent(facts(roleSession, t + 999)).eventTime, '2026-12-04T12:30:00Z');
+  assert.equal(auditEvent(facts(roleSession, t + 1000)).eventTime, '2026-12-04T12:30:01Z');
+  assert.equal(auditEvent(facts(roleSession, t + 1999)).eventTime, '2026-12-04T12:30:01Z');
+  assert.equal(auditEvent(facts(roleSession, t - 1)).eventTime, '2026-12-04T12:29:59Z');
+  assert.equal(auditEvent(facts({ kind: 'anonymous' }, t)).userIdentity.type, 'Unknown');
+});
