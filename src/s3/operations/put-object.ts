@@ -5,7 +5,7 @@ import { storedContentEncoding } from '../payload.js';
 import { uploadIntegrity } from '../upload-integrity.js';
 import { requestTagContext, taggingHeader } from '../object-tags.js';
 import { noSuchBucket, s3Error } from '../errors.js';
-import { isStoreError } from '../../store/errors.js';
+import { isStoreError, UnsyncedCommitError } from '../../store/errors.js';
 import type { S3Object } from '../../store/objects.js';
 import { blobsNotConfigured } from '../object-read.js';
 import { decodeMetadataValue } from '../metadata-value.js';
@@ -157,7 +157,9 @@ export const putObject: S3Operation = {
           ? await blobs.commits.put(ctx.store, object)
           : await putIfConditions(ctx.store, object, conditions, true);
     } catch (error) {
-      await blobs.remove(blobId).catch(() => undefined);
+      // A commit that took effect without becoming durable keeps its row, so its blob stays too; the
+      // PutObject fails (500) as its durability is unknown, and the replaced blob is kept.
+      if (!(error instanceof UnsyncedCommitError)) await blobs.remove(blobId).catch(() => undefined);
       if (isStoreError(error, 'notFound')) throw noSuchBucket(bucket);
       throw error;
     }
