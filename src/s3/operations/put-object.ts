@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream';
 import { BlobStore } from '../blob-store.js';
 import { checksumHeaders } from '../checksum-response.js';
 import { storedContentEncoding } from '../payload.js';
@@ -110,25 +109,21 @@ export const putObject: S3Operation = {
     const metadata = userMetadata(req);
     const blobId = BlobStore.blobId(bucket, key, BlobStore.newVersionId());
     let checksums: Record<string, string> = {};
-    const written = await blobs.write(
-      blobId,
-      pipeline(payload.stream, integrity.tap, () => undefined),
-      {
-        maxBytes: length,
-        // Node's parser ends the body at Content-Length; more bytes than declared cannot arrive.
-        tooLarge: () => s3Error('IncompleteBody', 'The request body is longer than its Content-Length'),
-        check: (w) => {
-          if (w.size !== length) {
-            // (S3 API Reference, error codes: IncompleteBody)
-            throw s3Error(
-              'IncompleteBody',
-              'You did not provide the number of bytes specified by the Content-Length HTTP header',
-            );
-          }
-          checksums = integrity.verify(w.md5);
-        },
+    const written = await blobs.write(blobId, integrity.tapped(payload.stream), {
+      maxBytes: length,
+      // Node's parser ends the body at Content-Length; more bytes than declared cannot arrive.
+      tooLarge: () => s3Error('IncompleteBody', 'The request body is longer than its Content-Length'),
+      check: (w) => {
+        if (w.size !== length) {
+          // (S3 API Reference, error codes: IncompleteBody)
+          throw s3Error(
+            'IncompleteBody',
+            'You did not provide the number of bytes specified by the Content-Length HTTP header',
+          );
+        }
+        checksums = integrity.verify(w.md5);
       },
-    );
+    });
     const etag = `"${written.md5.toString('hex')}"`;
     const object: S3Object = {
       bucket,
