@@ -23,7 +23,7 @@ interface ObjectRow {
 
 /** The columns `listSummaries` reads. */
 const SUMMARY_COLUMNS = 'object_key, size, etag, last_modified';
-type SummaryRow = Pick<ObjectRow, 'object_key' | 'size' | 'etag' | 'last_modified'>;
+type SummaryRow = [key: string, size: number, etag: string, lastModified: number];
 
 /** `ObjectStore` on SQLite; every list is a range scan of the (bucket, object_key) primary key. */
 export function sqliteObjects(db: SqliteDatabase): ObjectStore {
@@ -32,7 +32,7 @@ export function sqliteObjects(db: SqliteDatabase): ObjectStore {
       ObjectRow | undefined;
 
   /** The rows of one listing request (a range scan of the primary key), with `columns`. */
-  const range = (columns: string, bucket: string, request: ObjectListRequest): unknown[] => {
+  const range = (columns: string, bucket: string, request: ObjectListRequest, raw = false): unknown[] => {
     if (!Number.isSafeInteger(request.limit) || request.limit < 1) {
       throw new TypeError(`limit must be a positive integer, got ${String(request.limit)}`);
     }
@@ -59,6 +59,7 @@ export function sqliteObjects(db: SqliteDatabase): ObjectStore {
     args.push(request.limit);
     return db
       .statement(`SELECT ${columns} FROM objects WHERE ${where.join(' AND ')} ORDER BY object_key LIMIT ?`)
+      .raw(raw)
       .all(...args);
   };
 
@@ -118,12 +119,15 @@ ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excl
 
     listSummaries: (bucket, request) =>
       db.read(() =>
-        (range(SUMMARY_COLUMNS, bucket, request) as SummaryRow[]).map((r) => ({
-          key: r.object_key,
-          size: r.size,
-          etag: r.etag,
-          lastModified: r.last_modified,
-        })),
+        // Raw rows (arrays, in SUMMARY_COLUMNS order): no keyed object per row only to be copied.
+        (range(SUMMARY_COLUMNS, bucket, request, true) as SummaryRow[]).map(
+          ([key, size, etag, lastModified]) => ({
+            key,
+            size,
+            etag,
+            lastModified,
+          }),
+        ),
       ),
 
     setTags: (bucket, key, blobId, tags) =>
