@@ -6,6 +6,9 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GroupCommit } from './group-commit.js';
 
+/** Bytes of a body a blob write may hold queued for the file (one writev's worth). */
+const WRITE_BUFFER = 1024 * 1024;
+
 /** What a finished write measured, while streaming. */
 export interface WrittenBlob {
   readonly size: number;
@@ -99,8 +102,15 @@ export class BlobStore {
     const ended = this.commits.beginWrite();
     try {
       await this.#tmpDir;
+      // `highWaterMark`: up to WRITE_BUFFER of socket chunks queue while one write is in flight, so the
+      // socket keeps being read and the queued chunks go to the file in one writev (16 KiB by default:
+      // every 64 KiB chunk paused the body until its own write had finished).
       // `flush`: the stream fsyncs the file before it closes it, so pipeline resolves on durable bytes.
-      await pipeline(source, measure, createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true }));
+      await pipeline(
+        source,
+        measure,
+        createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: WRITE_BUFFER }),
+      );
       const written = { size: measure.size, md5: measure.digest() };
       options.check?.(written);
       await this.#rename(tmp, target);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isStoreError } from '../store/errors.js';
+import { isStoreError, UnsyncedCommitError } from '../store/errors.js';
 import type { S3Object } from '../store/objects.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store, StoreScope } from '../store/types.js';
@@ -31,22 +31,21 @@ const row = (key: string, blobId: string, bucket = 'b'): S3Object => ({
 function observed(store: Store, options: { failCommits?: number } = {}) {
   let failures = options.failCommits ?? 0;
   const events: string[] = [];
-  const scope: StoreScope = {
-    ...store,
-    transaction: async (fn) => {
-      events.push('begin');
-      const result = await store.transaction(async (tx) => {
-        const value = await fn(tx);
-        if (failures > 0) {
-          failures--;
-          throw new Error('the commit failed');
-        }
-        return value;
-      });
-      events.push('committed');
-      return result;
-    },
+  const transaction: StoreScope['transaction'] = async (fn) => {
+    events.push('begin');
+    const result = await store.transaction(async (tx) => {
+      const value = await fn(tx);
+      if (failures > 0) {
+        failures--;
+        throw new Error('the commit failed');
+      }
+      return value;
+    });
+    events.push('committed');
+    return result;
   };
+  // The group commit commits through `transactionSyncedLater`: both are observed alike.
+  const scope: StoreScope = { ...store, transaction, transactionSyncedLater: transaction };
   return { scope, events };
 }
 
@@ -112,6 +111,33 @@ describe('GroupCommit', () => {
       (await store.objects.list('b', { limit: 10 })).map((o) => o.blobId),
       ['blob-a', 'blob-b'],
     );
+    await store.close();
+  });
+
+  test('a batch committed but not made durable fails every row, and is not retried row by row', async () => {
+    const store = await storeWithBucket();
+    const failure = new UnsyncedCommitError(new Error('EIO'));
+    let commits = 0;
+    const scope: StoreScope = {
+      ...store,
+      transactionSyncedLater: async (fn) => {
+        commits++;
+        await store.transaction(fn);
+        throw failure;
+      },
+    };
+    const group = new GroupCommit();
+    const results = await Promise.allSettled([
+      group.put(scope, row('a', 'blob-a')),
+      group.put(scope, row('b', 'blob-b')),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status === 'rejected' && r.reason === failure),
+      [true, true],
+    );
+    assert.equal(commits, 1);
+    // The rows stay committed (their blobs must stay too): only their durability is unknown.
+    assert.equal((await store.objects.list('b', { limit: 10 })).length, 2);
     await store.close();
   });
 

@@ -1,4 +1,5 @@
 import type { S3Object } from '../store/objects.js';
+import { UnsyncedCommitError } from '../store/errors.js';
 import type { StoreScope } from '../store/types.js';
 
 /** One object row waiting for its batch. */
@@ -29,6 +30,10 @@ export const COMMIT_WINDOW_MS = 2;
  * its directory fsynced (BlobStore.write), and `put` resolves only once the transaction holding the row
  * has committed — so "blob durable → name durable → metadata committed → answered" holds for every
  * request. A crash before the commit leaves the blob an orphan for the start-up sweep, as before.
+ * The batch commits through `transactionSyncedLater`: SQLite's WAL fsync runs off the event loop
+ * (it used to block every request for 2–4 ms per batch), and `put` still resolves only after it. If
+ * that fsync fails, the rows are committed but may not be durable: every row of the batch fails with
+ * `UnsyncedCommitError` (its PutObject answers 500 and keeps both blobs) and is not retried alone.
  *
  * Batching: when no other blob write is in progress, the first row of an idle committer is flushed at
  * the end of the current turn of the event loop (`setImmediate`), so every row whose blob finished in
@@ -135,7 +140,7 @@ export class GroupCommit {
   async #commit(store: StoreScope, rows: readonly Pending[]): Promise<void> {
     let outcomes: Outcome[];
     try {
-      outcomes = await store.transaction(async (tx) => {
+      outcomes = await store.transactionSyncedLater(async (tx) => {
         const out: Outcome[] = [];
         for (const p of rows) {
           try {
@@ -148,7 +153,13 @@ export class GroupCommit {
       });
       this.stats.batches++;
       this.stats.rows += rows.length;
-    } catch {
+    } catch (error) {
+      // Committed but not durable: every row fails (its PUT answers 500, its replaced blob is kept).
+      // Retrying the rows one by one would report success for writes a crash may still lose.
+      if (error instanceof UnsyncedCommitError) {
+        for (const p of rows) p.reject(error);
+        return;
+      }
       // The batch rolled back whole (the commit itself failed): each row on its own, as without batching.
       outcomes = [];
       for (const p of rows) {

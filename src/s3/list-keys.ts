@@ -1,5 +1,5 @@
 import { element, textElement, type XmlNode } from '../protocol/xml.js';
-import { prefixEnd, type S3Object } from '../store/objects.js';
+import { prefixEnd, type ObjectSummary } from '../store/objects.js';
 import type { StoreScope } from '../store/types.js';
 import { s3Error } from './errors.js';
 import { bucketArn, requireBucket, type S3AuthorizationNeed, type S3Request } from './operation.js';
@@ -11,7 +11,7 @@ export const MAX_KEYS = 1000;
 
 /** One page of a listing: keys and common prefixes in order, with the last entry for the next page. */
 export interface KeyPage {
-  readonly contents: readonly S3Object[];
+  readonly contents: readonly ObjectSummary[];
   readonly commonPrefixes: readonly string[];
   readonly truncated: boolean;
   /** The last key or common prefix of the page: where the next one starts. */
@@ -33,7 +33,7 @@ export interface KeyPageRequest {
  * O(page) index reads however many keys the prefixes hold.
  */
 export async function listKeys(store: StoreScope, bucket: string, r: KeyPageRequest): Promise<KeyPage> {
-  const contents: S3Object[] = [];
+  const contents: ObjectSummary[] = [];
   const commonPrefixes: string[] = [];
   let last: string | undefined;
   const done = (truncated: boolean): KeyPage => ({
@@ -58,7 +58,7 @@ export async function listKeys(store: StoreScope, bucket: string, r: KeyPageRequ
   for (;;) {
     // One more than the page still needs, to see whether it is truncated.
     const limit = Math.min(MAX_KEYS, r.maxKeys - contents.length - commonPrefixes.length) + 1;
-    const batch = await store.objects.list(bucket, {
+    const batch = await store.objects.listSummaries(bucket, {
       ...(r.prefix !== '' ? { prefix: r.prefix } : {}),
       ...cursor,
       limit,
@@ -174,7 +174,7 @@ export function encodeKey(value: string, encode: boolean): string {
 }
 
 /** One `<Contents>` entry. */
-export function contentsXml(object: S3Object, params: ListParams, owner: string | undefined): XmlNode {
+export function contentsXml(object: ObjectSummary, params: ListParams, owner: string | undefined): XmlNode {
   return element('Contents', [
     textElement('Key', encodeKey(object.key, params.encodeUrl)),
     textElement('LastModified', s3Timestamp(object.lastModified)),

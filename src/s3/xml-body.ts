@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream';
 import {
   DEFAULT_XML_LIMITS,
   MALFORMED_XML_MESSAGE,
@@ -47,10 +46,8 @@ export async function readXmlBody(
     throw s3Error('InvalidRequest', 'Missing required header for this request: Content-MD5');
   }
   const maxBytes = Math.min(options.maxBytes ?? DEFAULT_XML_LIMITS.maxBytes, DEFAULT_XML_LIMITS.maxBytes);
-  const bytes = await readSmallPayload(
-    pipeline(payload.stream, integrity.tap, () => undefined),
-    maxBytes,
-    () => s3Error('MalformedXML', 'Your request was too big.'),
+  const bytes = await readSmallPayload(integrity.tapped(payload.stream), maxBytes, () =>
+    s3Error('MalformedXML', 'Your request was too big.'),
   );
   const md5 = new Md5();
   md5.update(bytes);

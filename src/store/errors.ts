@@ -118,3 +118,14 @@ function inside(where: string | undefined): string {
 export function isStoreError(e: unknown, kind?: StoreErrorKind): e is StoreError {
   return e instanceof StoreError && (kind === undefined || e.kind === kind);
 }
+
+/**
+ * A commit that took effect but could not be made durable (its fsync failed): its writes are visible,
+ * and a crash may yet lose them. Whoever waited on it must not report success (S3 answers 500).
+ */
+export class UnsyncedCommitError extends Error {
+  override readonly name = 'UnsyncedCommitError';
+  constructor(cause: unknown) {
+    super('the commit took effect but could not be made durable', { cause });
+  }
+}

@@ -41,6 +41,9 @@ export interface ObjectListRequest {
   readonly limit: number;
 }
 
+/** What ListObjects(V2) and ListObjectVersions show of an object. */
+export type ObjectSummary = Pick<S3Object, 'key' | 'size' | 'etag' | 'lastModified'>;
+
 /**
  * Objects, keyed by (bucket, key) on an index over exactly that, so a listing is a range scan whose cost
  * grows with the page, not with the bucket.
@@ -55,6 +58,11 @@ export interface ObjectStore {
   /** Removes the object and returns it; `undefined` when there was none (S3's DeleteObject is idempotent). */
   delete(bucket: string, key: string): Promise<S3Object | undefined>;
   list(bucket: string, request: ObjectListRequest): Promise<readonly S3Object[]>;
+  /**
+   * As `list`, with only what a listing page shows of each object (`ObjectSummary`): a listing reads and
+   * decodes no metadata, checksums or tags it would throw away.
+   */
+  listSummaries(bucket: string, request: ObjectListRequest): Promise<readonly ObjectSummary[]>;
   /**
    * Replaces the tags of the object, only while it is still the version whose blob is `blobId` (a
    * concurrent PutObject wins); whether it was.

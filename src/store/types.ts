@@ -55,6 +55,15 @@ export interface StoreScope {
    * call is atomic on its own, with or without a transaction.
    */
   transaction<T>(fn: (tx: StoreScope) => Promise<T>): Promise<T>;
+  /**
+   * As `transaction`, for a batch whose callers all wait for it (S3's group commit): it resolves only
+   * once the commit is as durable as `transaction`'s, but the backend may make it durable off the event
+   * loop (SQLite: the WAL's fsync), so other requests run meanwhile — and may already see its writes.
+   * When the commit took effect but could not be made durable, it rejects with `UnsyncedCommitError`
+   * (errors.ts): the writes stay, and no caller may report success. A backend without such a step
+   * (PostgreSQL) implements it as `transaction`.
+   */
+  transactionSyncedLater<T>(fn: (tx: StoreScope) => Promise<T>): Promise<T>;
 }
 
 /** A store as the server owns it: the scope, and the end of its life. */

@@ -1,11 +1,10 @@
-import { pipeline } from 'node:stream';
 import { BlobStore } from '../blob-store.js';
 import { checksumHeaders } from '../checksum-response.js';
 import { storedContentEncoding } from '../payload.js';
 import { uploadIntegrity } from '../upload-integrity.js';
 import { requestTagContext, taggingHeader } from '../object-tags.js';
 import { noSuchBucket, s3Error } from '../errors.js';
-import { isStoreError } from '../../store/errors.js';
+import { isStoreError, UnsyncedCommitError } from '../../store/errors.js';
 import type { S3Object } from '../../store/objects.js';
 import { blobsNotConfigured } from '../object-read.js';
 import { decodeMetadataValue } from '../metadata-value.js';
@@ -110,25 +109,21 @@ export const putObject: S3Operation = {
     const metadata = userMetadata(req);
     const blobId = BlobStore.blobId(bucket, key, BlobStore.newVersionId());
     let checksums: Record<string, string> = {};
-    const written = await blobs.write(
-      blobId,
-      pipeline(payload.stream, integrity.tap, () => undefined),
-      {
-        maxBytes: length,
-        // Node's parser ends the body at Content-Length; more bytes than declared cannot arrive.
-        tooLarge: () => s3Error('IncompleteBody', 'The request body is longer than its Content-Length'),
-        check: (w) => {
-          if (w.size !== length) {
-            // (S3 API Reference, error codes: IncompleteBody)
-            throw s3Error(
-              'IncompleteBody',
-              'You did not provide the number of bytes specified by the Content-Length HTTP header',
-            );
-          }
-          checksums = integrity.verify(w.md5);
-        },
+    const written = await blobs.write(blobId, integrity.tapped(payload.stream), {
+      maxBytes: length,
+      // Node's parser ends the body at Content-Length; more bytes than declared cannot arrive.
+      tooLarge: () => s3Error('IncompleteBody', 'The request body is longer than its Content-Length'),
+      check: (w) => {
+        if (w.size !== length) {
+          // (S3 API Reference, error codes: IncompleteBody)
+          throw s3Error(
+            'IncompleteBody',
+            'You did not provide the number of bytes specified by the Content-Length HTTP header',
+          );
+        }
+        checksums = integrity.verify(w.md5);
       },
-    );
+    });
     const etag = `"${written.md5.toString('hex')}"`;
     const object: S3Object = {
       bucket,
@@ -157,7 +152,9 @@ export const putObject: S3Operation = {
           ? await blobs.commits.put(ctx.store, object)
           : await putIfConditions(ctx.store, object, conditions, true);
     } catch (error) {
-      await blobs.remove(blobId).catch(() => undefined);
+      // A commit that took effect without becoming durable keeps its row, so its blob stays too; the
+      // PutObject fails (500) as its durability is unknown, and the replaced blob is kept.
+      if (!(error instanceof UnsyncedCommitError)) await blobs.remove(blobId).catch(() => undefined);
       if (isStoreError(error, 'notFound')) throw noSuchBucket(bucket);
       throw error;
     }

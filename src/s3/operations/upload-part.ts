@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream';
 import { isStoreError } from '../../store/errors.js';
 import type { UploadPart } from '../../store/uploads.js';
 import { BlobStore } from '../blob-store.js';
@@ -36,24 +35,20 @@ export const uploadPart: S3Operation = {
     const integrity = uploadIntegrity(req, payload);
     const blobId = BlobStore.blobId(bucket, key, `${upload.uploadId}/${BlobStore.newVersionId()}`);
     let checksums: Record<string, string> = {};
-    const written = await blobs.write(
-      blobId,
-      pipeline(payload.stream, integrity.tap, () => undefined),
-      {
-        maxBytes: length,
-        tooLarge: () => s3Error('IncompleteBody', 'The request body is longer than its Content-Length'),
-        check: (w) => {
-          if (w.size !== length) {
-            // (S3 API Reference, error codes: IncompleteBody)
-            throw s3Error(
-              'IncompleteBody',
-              'You did not provide the number of bytes specified by the Content-Length HTTP header',
-            );
-          }
-          checksums = integrity.verify(w.md5);
-        },
+    const written = await blobs.write(blobId, integrity.tapped(payload.stream), {
+      maxBytes: length,
+      tooLarge: () => s3Error('IncompleteBody', 'The request body is longer than its Content-Length'),
+      check: (w) => {
+        if (w.size !== length) {
+          // (S3 API Reference, error codes: IncompleteBody)
+          throw s3Error(
+            'IncompleteBody',
+            'You did not provide the number of bytes specified by the Content-Length HTTP header',
+          );
+        }
+        checksums = integrity.verify(w.md5);
       },
-    );
+    });
     const part: UploadPart = {
       uploadId: upload.uploadId,
       partNumber,

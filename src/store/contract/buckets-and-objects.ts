@@ -164,6 +164,28 @@ export function describeBucketsAndObjects({ withStore }: ContractContext): void 
           ['a/1'],
         );
       }));
+
+    test('listSummaries is list with only key, size, ETag and LastModified, over the same ranges', () =>
+      withStore(async (store) => {
+        await store.buckets.create(bucket('b1'));
+        for (const key of ['a/1', 'a/2', 'b', 'a0']) await store.objects.put(object('b1', key));
+        const requests = [
+          { limit: 100 },
+          { prefix: 'a/', limit: 100 },
+          { prefix: 'a', after: 'a/1', limit: 2 },
+          { from: 'a0', limit: 100 },
+          { prefix: 'zzz', limit: 100 },
+        ];
+        for (const r of requests) {
+          const full = await store.objects.list('b1', r);
+          assert.deepEqual(
+            await store.objects.listSummaries('b1', r),
+            full.map((o) => ({ key: o.key, size: o.size, etag: o.etag, lastModified: o.lastModified })),
+          );
+        }
+        assert.equal((await store.objects.listSummaries('b1', { limit: 100 })).length, 4);
+        await assert.rejects(store.objects.listSummaries('b1', { limit: 0 }), TypeError);
+      }));
   });
 
   test('prefixEnd is the least string above every string with the prefix', () => {

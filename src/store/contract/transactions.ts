@@ -174,6 +174,26 @@ export function describeTransactions({ withStore, withBacking, sharedSkip }: Con
         }
       }));
 
+    test('transactionSyncedLater commits and returns like transaction, and rolls back when it throws', () =>
+      withStore(async (store, f) => {
+        assert.equal(
+          await store.transactionSyncedLater(async (tx) => {
+            await tx.roles.create(f.role(A, 'kept'));
+            return 5;
+          }),
+          5,
+        );
+        await assert.rejects(
+          store.transactionSyncedLater(async (tx) => {
+            await tx.roles.create(f.role(A, 'gone'));
+            throw new Error('boom');
+          }),
+          { message: 'boom' },
+        );
+        assert.ok(await store.roles.get(A, 'kept'));
+        assert.equal(await store.roles.get(A, 'gone'), undefined);
+      }));
+
     test('a single call is atomic without a transaction: a refused delete changes nothing', () =>
       withStore(async (store, f) => {
         const p = await store.managedPolicies.create(f.policy(A, 'p'));

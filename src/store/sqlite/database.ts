@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
+import { UnsyncedCommitError } from '../errors.js';
 
 /** Most results `cachedRead` keeps; past it the oldest goes. */
 const MAX_CACHED_READS = 1024;
@@ -106,6 +107,37 @@ export class SqliteDatabase {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.runTransaction(fn, false);
+  }
+
+  /**
+   * As `transaction`, but its COMMIT does not fsync the WAL on the event loop: it runs under
+   * `synchronous = NORMAL` (in WAL mode SQLite then writes every frame of the commit, the commit frame
+   * included, into the -wal file with plain writes before COMMIT returns), `FULL` is restored at once,
+   * and `syncWal` then fsyncs the -wal file off the event loop; the promise resolves only after that, so
+   * a caller answers only once its writes are as durable as `transaction` makes them. Other callers run
+   * meanwhile (the write lock is released at COMMIT). A checkpoint inside the commit fsyncs the WAL and
+   * the database anyway; a later FULL commit fsyncs the same file, these frames included.
+   *
+   * Trade-off (documented, tested): between COMMIT and the fsync, other readers may already see the
+   * writes; a crash in that window loses them although a reader saw them — they were never acknowledged.
+   * When `syncWal` fails the writes stay committed but their durability is unknown: the promise rejects
+   * with `UnsyncedCommitError` (the result is not returned) and the caller must fail its requests.
+   * Nested in an open transaction it simply joins it.
+   */
+  async transactionSyncedLater<T>(fn: () => Promise<T>, syncWal: () => Promise<void>): Promise<T> {
+    const current = this.context.getStore();
+    if (current !== undefined && current === this.open && !current.ended) return this.transaction(fn);
+    const result = await this.runTransaction(fn, true);
+    try {
+      await syncWal();
+    } catch (cause) {
+      throw new UnsyncedCommitError(cause);
+    }
+    return result;
+  }
+
+  private async runTransaction<T>(fn: () => Promise<T>, relaxed: boolean): Promise<T> {
     const current = this.context.getStore();
     if (current !== undefined && current === this.open && !current.ended) {
       // Nested: join the outer transaction. A failure dooms it even if the outer `fn` catches it.
@@ -127,6 +159,9 @@ export class SqliteDatabase {
     };
     this.open = tx;
     try {
+      // `synchronous` cannot change inside a transaction: NORMAL from just before BEGIN to just after
+      // its COMMIT or ROLLBACK (every statement in between is this transaction's), then FULL again.
+      if (relaxed) this.db.pragma('synchronous = NORMAL');
       this.db.exec('BEGIN IMMEDIATE');
       const result = await this.context.run(tx, fn);
       if (tx.nestedFailure !== undefined) throw tx.nestedFailure.error;
@@ -136,6 +171,7 @@ export class SqliteDatabase {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw error;
     } finally {
+      if (relaxed) this.db.pragma('synchronous = FULL');
       tx.ended = true;
       this.open = undefined;
       // Nothing is open, so no context needs marking: no promise hooks until the next transaction.

@@ -1,5 +1,5 @@
 import { notFound } from '../errors.js';
-import { prefixEnd, type ObjectStore, type S3Object } from '../objects.js';
+import { prefixEnd, type ObjectListRequest, type ObjectStore, type S3Object } from '../objects.js';
 import type { SqliteDatabase } from './database.js';
 import { optional } from './rows.js';
 
@@ -21,11 +21,47 @@ interface ObjectRow {
   tags: string | null;
 }
 
+/** The columns `listSummaries` reads. */
+const SUMMARY_COLUMNS = 'object_key, size, etag, last_modified';
+type SummaryRow = [key: string, size: number, etag: string, lastModified: number];
+
 /** `ObjectStore` on SQLite; every list is a range scan of the (bucket, object_key) primary key. */
 export function sqliteObjects(db: SqliteDatabase): ObjectStore {
   const find = (bucket: string, key: string) =>
     db.statement('SELECT * FROM objects WHERE bucket = ? AND object_key = ?').get(bucket, key) as
       ObjectRow | undefined;
+
+  /** The rows of one listing request (a range scan of the primary key), with `columns`. */
+  const range = (columns: string, bucket: string, request: ObjectListRequest, raw = false): unknown[] => {
+    if (!Number.isSafeInteger(request.limit) || request.limit < 1) {
+      throw new TypeError(`limit must be a positive integer, got ${String(request.limit)}`);
+    }
+    const where = ['bucket = ?'];
+    const args: (string | number)[] = [bucket];
+    const prefix = request.prefix ?? '';
+    if (prefix !== '') {
+      where.push('object_key >= ?');
+      args.push(prefix);
+      const end = prefixEnd(prefix);
+      if (end !== undefined) {
+        where.push('object_key < ?');
+        args.push(end);
+      }
+    }
+    if (request.after !== undefined) {
+      where.push('object_key > ?');
+      args.push(request.after);
+    }
+    if (request.from !== undefined) {
+      where.push('object_key >= ?');
+      args.push(request.from);
+    }
+    args.push(request.limit);
+    return db
+      .statement(`SELECT ${columns} FROM objects WHERE ${where.join(' AND ')} ORDER BY object_key LIMIT ?`)
+      .raw(raw)
+      .all(...args);
+  };
 
   return {
     get: (bucket, key) =>
@@ -79,37 +115,20 @@ ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excl
         return toObject(previous);
       }),
 
-    list: (bucket, request) =>
-      db.read(() => {
-        if (!Number.isSafeInteger(request.limit) || request.limit < 1) {
-          throw new TypeError(`limit must be a positive integer, got ${String(request.limit)}`);
-        }
-        const where = ['bucket = ?'];
-        const args: (string | number)[] = [bucket];
-        const prefix = request.prefix ?? '';
-        if (prefix !== '') {
-          where.push('object_key >= ?');
-          args.push(prefix);
-          const end = prefixEnd(prefix);
-          if (end !== undefined) {
-            where.push('object_key < ?');
-            args.push(end);
-          }
-        }
-        if (request.after !== undefined) {
-          where.push('object_key > ?');
-          args.push(request.after);
-        }
-        if (request.from !== undefined) {
-          where.push('object_key >= ?');
-          args.push(request.from);
-        }
-        args.push(request.limit);
-        const rows = db
-          .statement(`SELECT * FROM objects WHERE ${where.join(' AND ')} ORDER BY object_key LIMIT ?`)
-          .all(...args) as ObjectRow[];
-        return rows.map(toObject);
-      }),
+    list: (bucket, request) => db.read(() => (range('*', bucket, request) as ObjectRow[]).map(toObject)),
+
+    listSummaries: (bucket, request) =>
+      db.read(() =>
+        // Raw rows (arrays, in SUMMARY_COLUMNS order): no keyed object per row only to be copied.
+        (range(SUMMARY_COLUMNS, bucket, request, true) as SummaryRow[]).map(
+          ([key, size, etag, lastModified]) => ({
+            key,
+            size,
+            etag,
+            lastModified,
+          }),
+        ),
+      ),
 
     setTags: (bucket, key, blobId, tags) =>
       db.write(

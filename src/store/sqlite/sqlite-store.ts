@@ -16,6 +16,7 @@ import { sqliteSealingKeys, sqliteSigningKeys } from './server-keys.js';
 import { sqliteServiceAccounts } from './service-accounts.js';
 import { sqliteUploads } from './uploads.js';
 import { sqliteUsers } from './users.js';
+import { fsyncFile, walSync, type FileSync } from './wal-sync.js';
 
 /** The name of the database file in the data directory (`--data`, default `./.openirsa`). */
 export const SQLITE_FILE_NAME = 'openirsa.sqlite';
@@ -28,6 +29,8 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Stamps `schema_migrations.applied_at`. */
   readonly clock?: Clock;
+  /** The fsync `transactionSyncedLater` makes of the -wal file (and once of its directory). For tests. */
+  readonly syncFile?: FileSync;
 }
 
 /**
@@ -37,7 +40,13 @@ export interface SqliteStoreOptions {
  * the file holds a schema newer than this code knows.
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
-  const db = new SqliteDatabase(openSqliteConnection(options));
+  const connection = openSqliteConnection(options);
+  const db = new SqliteDatabase(connection);
+  // Only a file in WAL mode has a -wal file to fsync later; `:memory:` and URIs commit as `transaction`.
+  const wal =
+    connection.pragma('journal_mode', { simple: true }) === 'wal' && !options.path.startsWith('file:')
+      ? walSync(options.path, options.syncFile ?? fsyncFile)
+      : undefined;
   const scope: StoreScope = {
     accounts: sqliteAccounts(db),
     accessKeys: sqliteAccessKeys(db),
@@ -53,6 +62,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     objects: sqliteObjects(db),
     uploads: sqliteUploads(db),
     transaction: (fn) => db.transaction(() => fn(scope)),
+    transactionSyncedLater: (fn) =>
+      wal === undefined ? db.transaction(() => fn(scope)) : db.transactionSyncedLater(() => fn(scope), wal),
   };
   return { ...scope, close: () => db.close() };
 }
