@@ -38,7 +38,8 @@ export function pooledRandomIds(poolBytes = 4096): IdGenerator {
   const pool = Buffer.alloc(poolBytes);
   let at = poolBytes;
   const bytes = (n: number): Buffer => {
-    if (n > poolBytes) return randomBytes(n);
+    // randomBytes checks n (throws for negative or fractional sizes): the pool must never step back.
+    if (!Number.isInteger(n) || n < 0 || n > poolBytes) return randomBytes(n);
     if (at + n > poolBytes) {
       randomFillSync(pool);
       at = 0;
