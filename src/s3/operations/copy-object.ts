@@ -13,26 +13,20 @@ import {
   header,
   objectArn,
   requireKey,
-  type S3AuthorizationNeed,
   type S3Operation,
   type S3Request,
 } from '../operation.js';
 import { S3_NAMESPACE, s3Timestamp, s3Xml } from '../xml.js';
 import {
-  CONDITION_HEADERS,
   conditionalWriteNeeds,
   MAX_PUT_BYTES,
   contentEncodingField,
+  objectWriteNeeds,
   optionalHeader,
   userMetadata,
 } from './put-object.js';
 import { checkObjectWriteAcl } from '../acl.js';
-import {
-  checkWriteConditions,
-  putIfConditions,
-  writeConditionContext,
-  writeConditions,
-} from '../write-conditions.js';
+import { checkWriteConditions, putIfConditions, writeConditions } from '../write-conditions.js';
 
 /** (S3 API Reference, CopyObject, error "InvalidRequest" when copying an object onto itself unchanged) */
 export const COPY_TO_ITSELF_MESSAGE =
@@ -52,25 +46,11 @@ export const copyObject: S3Operation = {
   name: 'CopyObject',
   bucket: 'existing',
   authorize(req) {
-    const { bucket, key } = requireKey(req);
-    const arn = objectArn(bucket, key);
-    const context = new Map<string, string>();
-    for (const name of [...CONDITION_HEADERS, 'x-amz-copy-source', 'x-amz-metadata-directive']) {
-      const value = header(req, name);
-      if (value !== undefined) context.set(`s3:${name}`, value);
-    }
-    for (const [k, v] of writeConditionContext(req)) context.set(k, v);
-    const needs: S3AuthorizationNeed[] = [
-      { action: 's3:PutObject', resource: arn, context },
+    // PutObject's needs (with s3:RequestObjectTag/* for x-amz-tagging), plus the copy's own keys.
+    return [
+      ...objectWriteNeeds(req, ['x-amz-copy-source', 'x-amz-metadata-directive']),
       ...conditionalWriteNeeds(req),
     ];
-    if (Object.keys(req.headers).some((h) => h === 'x-amz-acl' || h.startsWith('x-amz-grant-'))) {
-      needs.push({ action: 's3:PutObjectAcl', resource: arn, context });
-    }
-    if (header(req, 'x-amz-tagging') !== undefined) {
-      needs.push({ action: 's3:PutObjectTagging', resource: arn, context });
-    }
-    return needs;
   },
   async handle(req, ctx) {
     const { bucket, key } = requireKey(req);

@@ -20,7 +20,7 @@ import { checkObjectWriteAcl } from '../acl.js';
 export const createMultipartUpload: S3Operation = {
   name: 'CreateMultipartUpload',
   bucket: 'existing',
-  authorize: objectWriteNeeds,
+  authorize: (req) => objectWriteNeeds(req),
   async handle(req, ctx) {
     const { bucket, key } = requireKey(req);
     checkObjectWriteAcl(req, ctx.bucket);

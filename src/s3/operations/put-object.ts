@@ -8,7 +8,7 @@ import { isStoreError, UnsyncedCommitError } from '../../store/errors.js';
 import type { S3Object } from '../../store/objects.js';
 import { blobsNotConfigured } from '../object-read.js';
 import { decodeMetadataValue } from '../metadata-value.js';
-import { checkObjectWriteAcl } from '../acl.js';
+import { checkObjectWriteAcl, GRANT_HEADERS, hasAclHeaders } from '../acl.js';
 import { refuseChunkedTransfer } from '../transfer-encoding.js';
 import {
   checkWriteConditions,
@@ -40,29 +40,25 @@ export const CONDITION_HEADERS = [
   'x-amz-server-side-encryption-customer-algorithm',
   'x-amz-storage-class',
   'x-amz-website-redirect-location',
-  'x-amz-grant-read',
-  'x-amz-grant-write',
-  'x-amz-grant-read-acp',
-  'x-amz-grant-write-acp',
-  'x-amz-grant-full-control',
+  ...GRANT_HEADERS,
 ];
 
 /**
  * What writing an object needs (PutObject, and CreateMultipartUpload for the object it will complete):
  * s3:PutObject with the header condition keys, s3:PutObjectAcl for ACL headers, s3:PutObjectTagging for
- * `x-amz-tagging`.
+ * `x-amz-tagging`. `moreHeaders` are further headers that become `s3:<name>` keys (CopyObject's).
  */
-export function objectWriteNeeds(req: S3Request): S3AuthorizationNeed[] {
+export function objectWriteNeeds(req: S3Request, moreHeaders: readonly string[] = []): S3AuthorizationNeed[] {
   const { bucket, key } = requireKey(req);
   const arn = objectArn(bucket, key);
   const context = new Map<string, string | readonly string[]>();
-  for (const name of CONDITION_HEADERS) {
+  for (const name of [...CONDITION_HEADERS, ...moreHeaders]) {
     const value = header(req, name);
     if (value !== undefined) context.set(`s3:${name}`, value);
   }
   for (const [k, v] of writeConditionContext(req)) context.set(k, v);
   const needs: S3AuthorizationNeed[] = [{ action: 's3:PutObject', resource: arn, context }];
-  if (Object.keys(req.headers).some((h) => h === 'x-amz-acl' || h.startsWith('x-amz-grant-'))) {
+  if (hasAclHeaders(req)) {
     needs.push({ action: 's3:PutObjectAcl', resource: arn, context });
   }
   const tags = taggingHeader(req);
