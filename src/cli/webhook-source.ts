@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServiceAccountLookup } from '../server/admission.js';
-import type { Logger } from '../server/server.js';
+import type { Logger } from '../shared/logger.js';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
 import type { CommandIo } from './io.js';
 import type { WebhookSource } from './webhook.js';
@@ -56,7 +56,11 @@ export async function openWebhookSource(
     clock: io.clock,
     lookupGraceMs: source.lookupGraceMs,
     onSynced: (count) =>
-      io.stdout(`openirsa webhook: ${count} service accounts listed from the API server; ready\n`),
+      logger.info(
+        'service accounts listed from the API server; ready',
+        { count },
+        `openirsa webhook: ${count} service accounts listed from the API server; ready`,
+      ),
   });
   accounts.start();
   const where =
