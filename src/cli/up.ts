@@ -6,6 +6,7 @@ import { parseIssuer } from '../identity/issuer.js';
 import { isAccountId } from '../shared/arn.js';
 import { pooledRandomIds } from '../shared/ids.js';
 import { openDataDir } from '../server/data-dir.js';
+import { lockDataDir } from '../server/data-dir-lock.js';
 import { close, DEFAULT_HOST } from '../server/listen.js';
 import { sweepBlobs } from '../server/s3-route.js';
 import { createServer } from '../server/server.js';
@@ -252,14 +253,44 @@ export async function up(
 ): Promise<number> {
   const { rest, logger } = commandLogger(args, io, env);
   const options = parseUpArgs(rest);
-  // Owned by this server: a pool of random bytes for session keys (shared/ids.ts).
-  const ids = pooledRandomIds();
   // Absolute, so that the files manifests came from are recorded the same way `apply` records them.
   const roots = options.files.map((f) => resolve(f));
+  // Input problems first: a rejected manifest or CA file starts nothing and creates no data directory.
   const manifests = roots.length > 0 ? await loadManifests(roots, logger) : [];
   if (manifests === undefined) return EXIT_FINDINGS;
   const caCertificates = options.oidcCaFile !== undefined ? await readCaFile(options.oidcCaFile, logger) : [];
   if (caCertificates === undefined) return EXIT_FINDINGS;
+  const lock = lockDataDir(resolve(options.data));
+  if ('busy' in lock) {
+    const who =
+      lock.pid !== undefined ? `another \`openirsa up\` (pid ${lock.pid})` : 'another `openirsa up`';
+    logger.error(
+      'not starting: the data directory is in use',
+      { data: resolve(options.data), ...(lock.pid !== undefined ? { pid: lock.pid } : {}) },
+      `openirsa: not starting: the data directory \`${options.data}\` is in use by ${who}; stop it, or give this one another --data`,
+    );
+    return EXIT_FINDINGS;
+  }
+  try {
+    return await serve({ options, roots, manifests, caCertificates }, logger, io, stop);
+  } finally {
+    lock.release();
+  }
+}
+
+/** What `up` has read before it takes the data directory. */
+interface UpInputs {
+  readonly options: UpOptions;
+  readonly roots: readonly string[];
+  readonly manifests: ParsedFile[];
+  readonly caCertificates: readonly string[];
+}
+
+/** `up` once its inputs are read and it holds the data directory. */
+async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: AbortSignal): Promise<number> {
+  const { options, roots, manifests, caCertificates } = inputs;
+  // Owned by this server: a pool of random bytes for session keys (shared/ids.ts).
+  const ids = pooledRandomIds();
   const data = await openDataDir({
     dir: options.data,
     accountId: options.account,

@@ -263,6 +263,14 @@ test('up --log-format json: the start-up summary is one event, a denial is one e
       String(summary.next),
       /aws --endpoint-url http:\/\/127\.0\.0\.1:\d+ sts get-caller-identity$/,
     );
+    // A second `up` on the same data directory is refused in one line, naming the first one's pid.
+    const second = await run(['up', '--port', '0', '--data', data]);
+    assert.equal(second.code, 1, second.stderr);
+    assert.equal(second.stdout, '');
+    assert.equal(
+      second.stderr,
+      `openirsa: not starting: the data directory \`${data}\` is in use by another \`openirsa up\` (pid ${child.pid}); stop it, or give this one another --data\n`,
+    );
     // An anonymous S3 read is denied: one event with the request id, the error code and the why.
     const res = await fetch(`${String(summary.endpoint)}/contract-data/key`);
     const requestId = res.headers.get('x-amz-request-id');
