@@ -6,7 +6,7 @@ import { parseIssuer } from '../identity/issuer.js';
 import { isAccountId } from '../shared/arn.js';
 import { pooledRandomIds } from '../shared/ids.js';
 import { openDataDir } from '../server/data-dir.js';
-import { lockDataDir } from '../server/data-dir-lock.js';
+import { lockDataDir } from '../store/sqlite/data-dir-lock.js';
 import { close, DEFAULT_HOST } from '../server/listen.js';
 import { sweepBlobs } from '../server/s3-route.js';
 import { createServer } from '../server/server.js';
