@@ -98,14 +98,27 @@ export async function getJson(kc: KubeConfig, path: string, options: GetOptions)
   await kc.applyToHTTPSOptions(opts);
   const url = new URL(`${apiServerUrl(kc)}${path}`);
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-  return new Promise<ApiAnswer>((resolve, reject) => {
+  return new Promise<ApiAnswer>((resolveAnswer, rejectAnswer) => {
+    // A deadline for the whole exchange, not the socket's idle timeout: an API server that trickles
+    // bytes, or sends headers and then nothing, must not hold a lookup past its grace period.
+    const deadline = setTimeout(
+      () => req.destroy(new ApiRequestError(`no answer within ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
+    const resolve = (answer: ApiAnswer) => {
+      clearTimeout(deadline);
+      resolveAnswer(answer);
+    };
+    const reject = (error: Error) => {
+      clearTimeout(deadline);
+      rejectAnswer(error);
+    };
     const req = send(
       url,
       {
         ...opts,
         method: 'GET',
         headers: { ...opts.headers, Accept: 'application/json' },
-        timeout: options.timeoutMs,
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
       },
       (res) => {
@@ -118,7 +131,6 @@ export async function getJson(kc: KubeConfig, path: string, options: GetOptions)
         );
       },
     );
-    req.on('timeout', () => req.destroy(new ApiRequestError(`no answer within ${options.timeoutMs} ms`)));
     req.on('error', (error) =>
       reject(error instanceof ApiRequestError ? error : new ApiRequestError(error.message)),
     );

@@ -5,6 +5,7 @@
  * the cache holds little per service account however large the objects are (secrets, managedFields).
  * Anything that is not a well-formed ServiceAccount is dropped (`undefined`), never half-read.
  */
+import { isJsonObject } from '../shared/json.js';
 
 /** The reduced object: a `KubernetesObject` for the client library's cache. */
 export interface CachedServiceAccount {
@@ -36,14 +37,14 @@ export function isServiceAccountKey(namespace: string, name: string): boolean {
  * the object (the API server sends none), an annotation outside `prefix/` is left out.
  */
 export function reduceServiceAccount(value: unknown, prefix: string): CachedServiceAccount | undefined {
-  if (!isObject(value) || !isObject(value.metadata)) return undefined;
+  if (!isJsonObject(value) || !isJsonObject(value.metadata)) return undefined;
   const { name, namespace, resourceVersion, annotations } = value.metadata;
   if (typeof name !== 'string' || typeof namespace !== 'string') return undefined;
   if (!isServiceAccountKey(namespace, name)) return undefined;
   if (value.kind !== undefined && value.kind !== 'ServiceAccount') return undefined;
   const kept: Record<string, string> = {};
   if (annotations !== undefined && annotations !== null) {
-    if (!isObject(annotations)) return undefined;
+    if (!isJsonObject(annotations)) return undefined;
     for (const [key, v] of Object.entries(annotations)) {
       if (typeof v !== 'string') return undefined;
       if (key.startsWith(`${prefix}/`)) kept[key] = v;
@@ -63,8 +64,4 @@ export function reduceServiceAccount(value: unknown, prefix: string): CachedServ
       annotations: kept,
     },
   };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -10,6 +10,7 @@ import {
 import { ReducingWatch } from './k8s-watch.js';
 import type { Logger } from './server.js';
 import { TokenBucket } from './token-bucket.js';
+import { isJsonObject } from '../shared/json.js';
 
 /** The collection of every namespace's service accounts (core v1). */
 const SERVICE_ACCOUNTS_PATH = '/api/v1/serviceaccounts';
@@ -205,7 +206,7 @@ export class KubernetesServiceAccounts implements ServiceAccountLookup {
         throw new ApiRequestError(`listing service accounts: ${statusMessage(answer)}`);
       }
       const body = answer.body;
-      if (!isObject(body) || !Array.isArray(body.items) || !isObject(body.metadata)) {
+      if (!isJsonObject(body) || !Array.isArray(body.items) || !isJsonObject(body.metadata)) {
         throw new ApiRequestError('listing service accounts: the answer is not a ServiceAccountList');
       }
       if (page === 0 && typeof body.metadata.resourceVersion === 'string') {
@@ -258,8 +259,4 @@ export class KubernetesServiceAccounts implements ServiceAccountLookup {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message.slice(0, 300) : String(error).slice(0, 300);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -1,5 +1,6 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { reduceServiceAccount } from './k8s-service-account.js';
+import { isJsonObject } from '../shared/json.js';
 
 /** A watch that ended this soon after it opened, without an event, counts as a quick close. */
 const QUICK_CLOSE_MS = 1000;
@@ -59,7 +60,7 @@ export class ReducingWatch extends Watch {
       if (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') {
         const account = reduceServiceAccount(object, this.prefix);
         if (account !== undefined) callback(phase, account, raw);
-      } else if ((phase === 'ERROR' || phase === 'BOOKMARK') && isObject(object)) {
+      } else if ((phase === 'ERROR' || phase === 'BOOKMARK') && isJsonObject(object)) {
         // ERROR carries a Status (410 Gone makes the informer list again); BOOKMARK a resourceVersion.
         callback(phase, object, raw);
       }
@@ -84,8 +85,4 @@ export class ReducingWatch extends Watch {
     for (const controller of this.open) controller.abort();
     this.open.clear();
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

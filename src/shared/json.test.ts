@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { jsonFromValue, jsonValue, pointerToken, readJson } from './json.js';
+import { isJsonObject, jsonFromValue, jsonValue, pointerToken, readJson } from './json.js';
 
 test('a repeated member is reported with its JSON pointer, and both entries are kept', () => {
   const r = readJson('{"Statement":{"Effect":"Allow","Effect":"Deny"}}');
@@ -81,4 +81,10 @@ test('a member named __proto__ becomes an own property of the plain value, never
   assert.equal(value.a[0].polluted, undefined);
   assert.equal(Object.getOwnPropertyDescriptor(value, '__proto__')?.value, null);
   assert.equal(({} as { polluted?: unknown }).polluted, undefined, 'Object.prototype is untouched');
+});
+
+test('isJsonObject: objects with members, not null, arrays or primitives', () => {
+  assert.equal(isJsonObject({}), true);
+  assert.equal(isJsonObject({ a: 1 }), true);
+  for (const v of [null, undefined, [], [1], 'x', 1, true]) assert.equal(isJsonObject(v), false, String(v));
 });

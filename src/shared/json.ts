@@ -326,3 +326,8 @@ export function jsonValue(node: JsonNode): unknown {
       return null;
   }
 }
+
+/** Whether a parsed JSON value (or anything) is an object with members: not null, not an array. */
+export function isJsonObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
