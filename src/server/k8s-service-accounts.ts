@@ -45,6 +45,8 @@ export interface KubernetesServiceAccountsOptions {
   readonly retryMaxMs?: number;
   /** Told once, when the first list has arrived, with the number of service accounts. */
   readonly onSynced?: (count: number) => void;
+  /** A watch silent this long is given up and resumed (default `WATCH_SILENCE_MS`; tests shorten it). */
+  readonly watchSilenceMs?: number;
 }
 
 interface Fetched {
@@ -81,9 +83,19 @@ export class KubernetesServiceAccounts implements ServiceAccountLookup {
     this.retryBaseMs = options.retryBaseMs ?? 1000;
     this.retryMaxMs = options.retryMaxMs ?? 30_000;
     this.limiter = new TokenBucket(GET_PER_SECOND, GET_BURST, options.clock);
-    this.watch = new ReducingWatch(options.kubeConfig, options.annotationPrefix, this.retryBaseMs, () => {
-      this.failures = 0;
-    });
+    this.watch = new ReducingWatch(
+      options.kubeConfig,
+      options.annotationPrefix,
+      this.retryBaseMs,
+      () => {
+        this.failures = 0;
+      },
+      (silentMs) =>
+        options.logger.error('the service-account watch was silent; resuming it on a new connection', {
+          silentMs,
+        }),
+      options.watchSilenceMs,
+    );
     this.informer = new ListWatch(SERVICE_ACCOUNTS_PATH, this.watch, () => this.list(), false);
     const forget = (account: CachedServiceAccount) => {
       // The informer's word is newer than a direct GET's.

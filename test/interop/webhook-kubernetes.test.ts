@@ -101,7 +101,7 @@ function recordingLogger(): Logger & { lines: string[] } {
 
 async function informer(
   api: FakeKubeApi,
-  options: { lookupGraceMs?: number; logger?: Logger } = {},
+  options: { lookupGraceMs?: number; logger?: Logger; watchSilenceMs?: number } = {},
 ): Promise<KubernetesServiceAccounts> {
   const kubeConfig = await loadKubeConfig({ kind: 'file', path: await api.writeKubeconfig() });
   const accounts = new KubernetesServiceAccounts({
@@ -112,6 +112,7 @@ async function informer(
     lookupGraceMs: options.lookupGraceMs ?? 1000,
     retryBaseMs: 20,
     retryMaxMs: 100,
+    ...(options.watchSilenceMs !== undefined ? { watchSilenceMs: options.watchSilenceMs } : {}),
   });
   accounts.start();
   return accounts;
@@ -273,6 +274,35 @@ test('the informer reconnects when the server closes the watch, resuming at its 
       async () => env(await mutate(accounts, 'team-a', 'app'))?.AWS_ROLE_ARN === ROLE_B,
     );
     assert.equal(api.listCount, 1, 'resumed, not listed again');
+  } finally {
+    await accounts.stop();
+    await api.stop();
+  }
+});
+
+test('a watch that stays silent is given up and resumed at its resourceVersion, not left to TCP', async () => {
+  const api = await FakeKubeApi.start();
+  api.setQuietly({ namespace: 'team-a', name: 'app', annotations: annotated(ROLE_A) });
+  const logger = recordingLogger();
+  const accounts = await informer(api, { watchSilenceMs: 300, logger });
+  try {
+    await waitFor('the watch', () => accounts.synced && api.watchCount === 1);
+    const first = api.requests.find((r) => r.includes('watch=')) ?? '';
+    assert.match(first, /timeoutSeconds=300/, 'the server is asked to end each watch');
+    // The fake keeps the stream open and sends nothing, as a connection dropped without a FIN looks.
+    await waitFor('a second watch', () => api.watchCount === 2);
+    const second = api.requests.filter((r) => r.includes('watch='))[1] ?? '';
+    assert.match(second, /resourceVersion=101/, second);
+    assert.equal(api.listCount, 1, 'resumed, not listed again');
+    assert.ok(
+      logger.lines.some((l) => l.startsWith('the service-account watch was silent')),
+      logger.lines.join('\n'),
+    );
+    api.set({ namespace: 'team-a', name: 'app', annotations: annotated(ROLE_B) });
+    await waitFor(
+      'the change seen on the new watch',
+      async () => env(await mutate(accounts, 'team-a', 'app'))?.AWS_ROLE_ARN === ROLE_B,
+    );
   } finally {
     await accounts.stop();
     await api.stop();
