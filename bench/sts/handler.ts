@@ -7,6 +7,7 @@
  * machine is shared), the best of several rounds.
  *
  *   npm run build && node dist/bench/sts/handler.js
+ *   node --cpu-prof dist/bench/sts/handler.js --handle-only   # a profile of the handler alone
  */
 import { constants, verify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
 
     console.log(`AssumeRoleWithWebIdentity handler, in-process, node ${process.version}, best of ${ROUNDS}`);
     const total = await measure('handle (everything)', () => action.handle(request, ctx));
+    if (process.argv.includes('--handle-only')) return;
     const rsa = await measure('crypto.verify alone (RS256)', () =>
       verify(
         'sha256',
