@@ -264,7 +264,7 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
           resource: req.RoleArn,
           context,
           identityPolicies: [],
-          ...(role !== undefined && roleExists ? { resourcePolicy: trustPolicyOf(role, ctx) } : {}),
+          resourcePolicy: role !== undefined && roleExists ? trustPolicyOf(role, ctx) : undefined,
         },
         actions,
         roleExists,
