@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_JSON_DEPTH, parseStrictJson } from './strict-json.js';
+import { MAX_JSON_DEPTH, parseStrictJson, parseStrictJsonFully } from './strict-json.js';
 
 test('valid JSON reads the same as JSON.parse', () => {
   for (const text of [
@@ -93,4 +93,114 @@ test('nesting is bounded', () => {
   // Far deeper texts are refused by the shared reader before any tree is built.
   const far = parseStrictJson('['.repeat(10_000) + ']'.repeat(10_000));
   assert.equal(far.ok ? '' : far.reason, 'syntax');
+});
+
+/** A small seeded PRNG (mulberry32): the same cases on every run, and many of them. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random JSON texts: few names (so repeats are common, some spelled with escapes), deep nesting at times. */
+function jsonTexts(count: number, seed: number): string[] {
+  const next = random(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  const names = [
+    'a',
+    '\\u0061',
+    'b',
+    'a:b',
+    'x\\"y',
+    '__proto__',
+    '1',
+    '0',
+    'kubernetes.io',
+    'é',
+    '\\\\',
+    '',
+  ];
+  const strings = ['', 'x', ':', '\\":\\"', '\\\\', '\\u003a', '\\n\\t', 'é😀', '\\ud800', '"', '{"a":1}'];
+  const numbers = ['0', '-0', '1.20', '-2.5e3', '1e400', '12345678901234567890', '0.1'];
+  const space = () => pick(['', '', '', ' ', '\n', '\t', '\r\n ']);
+  const value = (depth: number): string => {
+    const roll = next();
+    const deep = depth < 36 && next() < 0.9;
+    if (roll < 0.3 && deep) {
+      const n = Math.floor(next() * 5);
+      const members = Array.from(
+        { length: n },
+        () => `${space()}"${pick(names)}"${space()}:${value(depth + 1)}`,
+      );
+      return `${space()}{${members.join(',')}${space()}}`;
+    }
+    if (roll < 0.5 && deep) {
+      const n = Math.floor(next() * 4);
+      return `${space()}[${Array.from({ length: n }, () => value(depth + 1)).join(',')}]`;
+    }
+    if (roll < 0.7) return `"${pick(strings)}"`;
+    if (roll < 0.85) return pick(numbers);
+    return pick(['true', 'false', 'null']);
+  };
+  const texts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let text = value(next() < 0.05 ? 30 : 0);
+    if (next() < 0.2) {
+      // A broken text now and then: one character replaced, or the text cut short.
+      const at = Math.floor(next() * text.length);
+      text =
+        next() < 0.5
+          ? text.slice(0, at)
+          : text.slice(0, at) + pick(['"', ':', ',', '}', ']', '\\', 'x']) + text.slice(at + 1);
+    }
+    texts.push(text);
+  }
+  return texts;
+}
+
+/** Member names in enumeration order, all the way down: `deepStrictEqual` does not compare order. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shape);
+  if (value !== null && typeof value === 'object') {
+    return Object.keys(value).map((k) => [k, shape((value as Record<string, unknown>)[k])]);
+  }
+  return value;
+}
+
+test('the JSON.parse fast path answers exactly as the full reader, on random texts with repeats and escapes', () => {
+  let accepted = 0;
+  let repeated = 0;
+  for (const text of jsonTexts(20_000, 7)) {
+    const fast = parseStrictJson(text);
+    const full = parseStrictJsonFully(text);
+    assert.deepStrictEqual(fast, full, text);
+    if (fast.ok && full.ok) {
+      accepted++;
+      assert.deepStrictEqual(shape(fast.value), shape(full.value), text);
+      assert.equal(JSON.stringify(fast.value), JSON.stringify(full.value), text);
+    } else if (!fast.ok && fast.reason === 'duplicate') repeated++;
+  }
+  // The generator must exercise both sides, or the comparison proves little.
+  assert.ok(accepted > 2_000 && repeated > 500, `accepted ${accepted}, repeated ${repeated}`);
+});
+
+test('a repeat hidden in an overwritten value, or behind a prototype member, is still a repeat', () => {
+  // The inner object is dropped by JSON.parse (the outer `a` wins), so its own repeat must not hide.
+  assert.equal(parseStrictJson('{"a":{"x":1,"x":2},"a":3}').ok, false);
+  assert.equal(parseStrictJson('{"a":{"x":1},"b":{"y":1,"y":2}}').ok, false);
+  assert.equal(parseStrictJson('{"k":"a:b","k":"c"}').ok, false);
+  const proto = Object.prototype as Record<string, unknown>;
+  proto.inherited = 1;
+  try {
+    // With an enumerable member on Object.prototype, a count by `for...in` would be one too high.
+    assert.equal(parseStrictJson('{"a":{},"a":{}}').ok, false);
+    assert.equal(parseStrictJson('{"a":1,"b":{}}').ok, true);
+  } finally {
+    delete proto.inherited;
+  }
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import {
   openSession,
@@ -133,5 +133,46 @@ test('a sealed context of the wrong shape does not verify', () => {
     // INVARIANT: the cast only lets a malformed context be sealed, to prove it does not open.
     const r = openSession(sealSession(v as SealedSession, key), (id) => keys.get(id));
     assert.ok(!r.ok && r.failure.code === 'tampered', JSON.stringify(v));
+  }
+});
+
+/** sealSession as first written (three concatenations): the reference for the one-buffer version. */
+function sealByConcatenation(sealed: SealedSession, k: { id: string; key: Buffer }, iv: Buffer): string {
+  const id = Buffer.from(k.id, 'ascii');
+  const header = Buffer.concat([Buffer.from('OIS1', 'ascii'), Buffer.from([id.length]), id, iv]);
+  const cipher = createCipheriv('aes-256-gcm', k.key, iv);
+  cipher.setAAD(header);
+  const body = Buffer.concat([cipher.update(JSON.stringify(sealed), 'utf8'), cipher.final()]);
+  return Buffer.concat([header, cipher.getAuthTag(), body]).toString('base64');
+}
+
+test('a sealed token is byte for byte what the reference sealing makes, for any key id, iv and text', () => {
+  const texts = [
+    '',
+    'plain',
+    'é',
+    '😀',
+    '"quoted" \\ back',
+    '\u0000\u001f\u2028',
+    '\ud800 lone',
+    'x'.repeat(3000),
+  ];
+  for (let i = 0; i < 300; i++) {
+    const k = {
+      id: 'K_-9k'.repeat(13).slice(0, 1 + (i % 64)),
+      key: randomBytes(32),
+    };
+    const iv = randomBytes(12);
+    const sealed: SessionContext = {
+      ...context,
+      sessionName: texts[i % texts.length] ?? '',
+      tags: { [texts[(i + 3) % texts.length] ?? '']: texts[(i + 5) % texts.length] ?? '' },
+      issuedAt: i,
+    };
+    const token = sealSession(sealed, k, iv);
+    assert.equal(token, sealByConcatenation(sealed, k, iv), `key id ${k.id}`);
+    const opened = openSession(token, () => k);
+    assert.ok(opened.ok);
+    assert.deepEqual(opened.context, sealed);
   }
 });

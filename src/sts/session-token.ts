@@ -94,6 +94,8 @@ const TAG_BYTES = 16;
 /** Larger tokens are refused before any decryption work. */
 export const MAX_TOKEN_CHARS = 16 * 1024;
 
+const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Seals a session context under `key`. */
 export function sealSession(
   context: SealedSession,
@@ -101,15 +103,30 @@ export function sealSession(
   iv: Buffer = randomBytes(IV_BYTES),
 ): string {
   if (key.key.length !== 32) throw new TypeError('a sealing key has 32 bytes');
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(key.id))
-    throw new TypeError('a sealing key id is 1-64 characters of [A-Za-z0-9_-]');
+  if (!KEY_ID.test(key.id)) throw new TypeError('a sealing key id is 1-64 characters of [A-Za-z0-9_-]');
   if (iv.length !== IV_BYTES) throw new TypeError('the iv has 12 bytes');
-  const id = Buffer.from(key.id, 'ascii');
-  const header = Buffer.concat([MAGIC, Buffer.from([id.length]), id, iv]);
+  // The whole token in one buffer, written in place: header (the associated data), tag, ciphertext.
+  // The key id is ASCII (KEY_ID), one byte per character.
+  const plain = Buffer.from(JSON.stringify(context), 'utf8');
+  const idAt = MAGIC.length + 1;
+  const headerLength = idAt + key.id.length + IV_BYTES;
+  const bodyAt = headerLength + TAG_BYTES;
+  const out = Buffer.allocUnsafe(bodyAt + plain.length);
+  MAGIC.copy(out, 0);
+  out[MAGIC.length] = key.id.length;
+  out.write(key.id, idAt, 'latin1');
+  iv.copy(out, headerLength - IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key.key, iv);
-  cipher.setAAD(header);
-  const body = Buffer.concat([cipher.update(JSON.stringify(context), 'utf8'), cipher.final()]);
-  return Buffer.concat([header, cipher.getAuthTag(), body]).toString('base64');
+  cipher.setAAD(out.subarray(0, headerLength));
+  const body = cipher.update(plain);
+  const rest = cipher.final();
+  // INVARIANT: GCM is a stream mode: `update` returns exactly as many bytes as it was given and `final`
+  // none. Checked all the same, so that no byte of `out` is ever left unwritten.
+  if (body.length !== plain.length || rest.length !== 0)
+    throw new Error('AES-GCM returned an unexpected length');
+  cipher.getAuthTag().copy(out, headerLength);
+  body.copy(out, bodyAt);
+  return out.toString('base64');
 }
 
 /** The key id a token names, without opening it (to pick the key), or `undefined` if malformed. */

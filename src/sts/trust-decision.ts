@@ -17,12 +17,12 @@ export function decideTrust(
   const authorizations: AuditDecision['authorizations'][number][] = [];
   let denied: { action: string; authz: AuthorizationRequest; result: AuthorizationResult } | undefined;
   for (const action of actions) {
-    const authz: AuthorizationRequest = { ...base, action };
+    const authz = requestFor(base, action, false);
     const untraced = authorize(authz);
     // The trace (every statement evaluated) is only for the explanation of a refusal: an allowed
     // assumption is decided without it, as the request pipeline decides every other request.
     const refused = untraced.decision !== 'allowed' || !roleExists;
-    const result = refused ? authorize({ ...authz, trace: true }) : untraced;
+    const result = refused ? authorize(requestFor(base, action, true)) : untraced;
     authorizations.push({
       action,
       resource: base.resource,
@@ -46,5 +46,29 @@ export function decideTrust(
         : `implicitDeny: the role \`${base.resource}\` does not exist`,
     },
     deniedAction: denied.action,
+  };
+}
+
+/**
+ * `base` with the action (and the trace flag), as one literal of one shape: an object spread of `base`
+ * cost more than the trust policy's evaluation. Members `base` leaves out stay `undefined`, which
+ * `authorize` reads as absent.
+ */
+function requestFor(
+  base: Omit<AuthorizationRequest, 'action'>,
+  action: string,
+  trace: boolean,
+): AuthorizationRequest {
+  return {
+    principal: base.principal,
+    action,
+    resource: base.resource,
+    resourceAccount: base.resourceAccount,
+    context: base.context,
+    identityPolicies: base.identityPolicies,
+    resourcePolicy: base.resourcePolicy,
+    permissionsBoundary: base.permissionsBoundary,
+    sessionPolicy: base.sessionPolicy,
+    trace,
   };
 }

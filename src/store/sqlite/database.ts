@@ -5,6 +5,25 @@ import { UnsyncedCommitError } from '../errors.js';
 /** Most results `cachedRead` keeps; past it the oldest goes. */
 const MAX_CACHED_READS = 1024;
 
+/**
+ * How long `cachedRead` may serve kept results before it checks for commits by other connections again
+ * (`PRAGMA data_version`, which costs a read transaction). ⚠ Our decision, not an AWS figure: a commit
+ * by another connection (another process on the same file, such as `openirsa webhook --data`, or a
+ * second store in tests) is seen by cached reads at most this late. IAM itself is eventually
+ * consistent ("changes ... can take time to become visible", IAM User Guide, "Troubleshoot IAM"), and
+ * every change made through this server's own connection is seen at once. Checked once per 100 ms,
+ * the read transaction costs a few µs per hundreds of requests instead of ~12 µs on every cached read.
+ */
+export const OTHER_CONNECTIONS_CHECK_MS = 100;
+
+/** How `SqliteDatabase` serves `cachedRead`. */
+export interface SqliteDatabaseOptions {
+  /** See `OTHER_CONNECTIONS_CHECK_MS` (the default); 0 checks on every cached read. */
+  readonly otherConnectionsCheckMs?: number;
+  /** A monotonic clock in ms for that interval (`performance.now` by default). For tests. */
+  readonly monotonicNow?: () => number;
+}
+
 /** Freezes a decoded row (plain objects and arrays) all the way down, and returns it. */
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -41,15 +60,35 @@ export class SqliteDatabase {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly context = new AsyncLocalStorage<OpenTransaction>();
   private open: OpenTransaction | undefined;
-  /** `cachedRead` results, valid while the database's stamp is `cacheStamp`. Bounded. */
+  /** `cachedRead` results, valid while `total_changes()` and `data_version` are as below. Bounded. */
   private readonly cache = new Map<string, unknown>();
-  private cacheStamp = '';
+  /** `total_changes()` when the cache was last checked: -1 before the first check. */
+  private cacheChanges = -1;
+  /** `PRAGMA data_version` when the cache was last checked for other connections' commits. */
+  private cacheVersion = -1;
+  /** `monotonicNow()` of that check. */
+  private versionCheckedAt = 0;
+  private readonly otherConnectionsCheckMs: number;
+  private readonly monotonicNow: () => number;
+  private readonly totalChanges: BetterSqlite3.Statement;
+  private readonly dataVersion: BetterSqlite3.Statement;
   private closed = false;
   /** `.immediate(work)` / `.deferred(work)` run `work` inside BEGIN, or a SAVEPOINT when one is open. */
   private readonly atomically: BetterSqlite3.Transaction<(work: () => unknown) => unknown>;
 
-  constructor(readonly db: BetterSqlite3.Database) {
+  constructor(
+    readonly db: BetterSqlite3.Database,
+    options: SqliteDatabaseOptions = {},
+  ) {
     this.atomically = db.transaction((work: () => unknown) => work());
+    const checkMs = options.otherConnectionsCheckMs ?? OTHER_CONNECTIONS_CHECK_MS;
+    if (!Number.isFinite(checkMs) || checkMs < 0) {
+      throw new TypeError('otherConnectionsCheckMs must be a non-negative number of milliseconds');
+    }
+    this.otherConnectionsCheckMs = checkMs;
+    this.monotonicNow = options.monotonicNow ?? (() => performance.now());
+    this.totalChanges = db.prepare('SELECT total_changes()').pluck();
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
 
   /** The prepared statement for `sql`, prepared once per connection. */
@@ -68,20 +107,18 @@ export class SqliteDatabase {
   }
 
   /**
-   * Runs a read whose decoded result is kept under `key` while the database stays as it was: any row
-   * this connection changes (`total_changes()`, whatever the path) or any commit by another
-   * connection, in this process or another (`PRAGMA data_version`), drops every kept result. Checking
-   * that stamp costs a fraction of the read it saves. Inside an open transaction nothing is kept or
-   * served: its writes may yet roll back. Results are shared between callers, so they are frozen.
+   * Runs a read whose decoded result is kept under `key` while the database stays as it was. Any row
+   * this connection changes, whatever the path (`total_changes()`: a plain function call, no read
+   * transaction, checked on every call), drops every kept result at once. A commit by another
+   * connection, in this process or another (`PRAGMA data_version`, which needs a read transaction),
+   * drops them too, but is checked at most once per `otherConnectionsCheckMs` (⚠ see
+   * `OTHER_CONNECTIONS_CHECK_MS`). Inside an open transaction nothing is kept or served: its writes may
+   * yet roll back. Results are shared between callers, so they are frozen.
    */
   cachedRead<T>(key: string, work: () => T): Promise<T> {
     return this.whenOurTurn(() => {
       if (this.db.inTransaction) return work();
-      const stamp = this.stamp();
-      if (stamp !== this.cacheStamp) {
-        this.cache.clear();
-        this.cacheStamp = stamp;
-      }
+      this.checkCache();
       if (this.cache.has(key)) return this.cache.get(key) as T;
       const value = work();
       if (this.cache.size >= MAX_CACHED_READS) {
@@ -203,12 +240,23 @@ export class SqliteDatabase {
     return work();
   }
 
-  /** Changes when this connection changes a row or another connection commits. */
-  private stamp(): string {
-    const row = this.statement(
-      'SELECT total_changes() AS changes, data_version AS version FROM pragma_data_version',
-    ).get() as { changes: number; version: number };
-    return `${row.changes}/${row.version}`;
+  /** Drops every kept result if this connection changed a row, or (checked now and then) another committed. */
+  private checkCache(): void {
+    const changes = this.totalChanges.get() as number;
+    const now = this.monotonicNow();
+    const since = now - this.versionCheckedAt;
+    // A clock that went back (a test's) checks again rather than trusting an interval it cannot measure.
+    const checkOthers = this.cacheChanges < 0 || since >= this.otherConnectionsCheckMs || since < 0;
+    let version = this.cacheVersion;
+    if (checkOthers) {
+      version = this.dataVersion.get() as number;
+      this.versionCheckedAt = now;
+    }
+    if (changes !== this.cacheChanges || version !== this.cacheVersion) {
+      this.cache.clear();
+      this.cacheChanges = changes;
+      this.cacheVersion = version;
+    }
   }
 
   private assertOpen(): void {

@@ -31,6 +31,8 @@ export interface SqliteStoreOptions {
   readonly clock?: Clock;
   /** The fsync `transactionSyncedLater` makes of the -wal file (and once of its directory). For tests. */
   readonly syncFile?: FileSync;
+  /** How often cached reads look for other connections' commits (database.ts `OTHER_CONNECTIONS_CHECK_MS`). */
+  readonly otherConnectionsCheckMs?: number;
 }
 
 /**
@@ -41,7 +43,12 @@ export interface SqliteStoreOptions {
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const connection = openSqliteConnection(options);
-  const db = new SqliteDatabase(connection);
+  const db = new SqliteDatabase(
+    connection,
+    options.otherConnectionsCheckMs !== undefined
+      ? { otherConnectionsCheckMs: options.otherConnectionsCheckMs }
+      : {},
+  );
   // Only a file in WAL mode has a -wal file to fsync later; `:memory:` and URIs commit as `transaction`.
   const wal =
     connection.pragma('journal_mode', { simple: true }) === 'wal' && !options.path.startsWith('file:')

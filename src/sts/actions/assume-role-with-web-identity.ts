@@ -2,13 +2,13 @@ import type { AuditDecision } from '../../audit/event.js';
 import { decodeJwt } from '../../identity/decode-jwt.js';
 import { isJwsAlgorithm } from '../../identity/jws-algorithms.js';
 import { DEFAULT_LEEWAY_SECONDS, verifyDecodedJwt, type VerificationKey } from '../../identity/verify-jwt.js';
-import type { QueryAction } from '../../iam/query-action.js';
-import { compilePolicy } from '../../policy/compile.js';
-import { buildContext, derivedContext, mergeContext } from '../../policy/context.js';
+import type { ActionContext, QueryAction } from '../../iam/query-action.js';
+import { compilePolicy, type CompiledPolicy } from '../../policy/compile.js';
+import { derivedContext } from '../../policy/context.js';
 import { integer, list, string, structure, timestamp } from '../../protocol/shape.js';
 import { parseArn } from '../../shared/arn.js';
 import { errorCatalogue } from '../../shared/aws-error.js';
-import { DEFAULT_MAX_SESSION_DURATION } from '../../store/roles.js';
+import { DEFAULT_MAX_SESSION_DURATION, type Role } from '../../store/roles.js';
 import type { IssuerKeyResult } from '../jwks-cache.js';
 import { oidcProviderArn, oidcProviderKey } from '../oidc-provider-arn.js';
 import { packedSize, tagRecord, tagRequestContext, webIdentityTags } from '../session-tags.js';
@@ -104,6 +104,19 @@ const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
  * `aud` → trust policy → duration), then returns stateless session credentials (DESIGN.md).
  */
 export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<typeof input, typeof output> {
+  // Compiled trust policies by role object. The SQLite store hands out one frozen object per role until
+  // anything changes (database.ts `cachedRead`), so a hit skips `PolicyCache`'s SHA-256 of the policy
+  // text; a changed role is a new object, and a store that returns fresh objects just misses. Weak: a
+  // role nobody holds any more takes its entry with it.
+  const trustPolicies = new WeakMap<Role, CompiledPolicy>();
+  const trustPolicyOf = (role: Role, ctx: ActionContext): CompiledPolicy => {
+    let compiled = trustPolicies.get(role);
+    if (compiled === undefined) {
+      compiled = ctx.policies.compile(role.trustPolicy, { name: 'trust policy' });
+      if (Object.isFrozen(role)) trustPolicies.set(role, compiled);
+    }
+    return compiled;
+  };
   return {
     name: 'AssumeRoleWithWebIdentity',
     input,
@@ -225,19 +238,20 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
       const role = roleName === undefined ? undefined : await ctx.store.roles.get(roleAccount, roleName);
       const prefix = oidcProviderKey(provider.url);
       const principal = { type: 'federated', provider: provider.arn } as const;
-      const context = mergeContext(
-        tagSet !== undefined
-          ? mergeContext(derivedContext(principal, ctx.clock.now()), tagRequestContext(tagSet))
-          : derivedContext(principal, ctx.clock.now()),
-        buildContext({
-          [`${prefix}:sub`]: sub,
-          [`${prefix}:aud`]: audience,
-          ...(amr !== undefined ? { [`${prefix}:amr`]: amr } : {}),
-          'aws:FederatedProvider': provider.arn,
-          'sts:RoleSessionName': sessionName,
-          ...(ctx.sourceIp !== undefined ? { 'aws:SourceIp': ctx.sourceIp } : {}),
-        }),
-      );
+      // One map, filled in place: the derived keys, then the session tags' keys, then the request's
+      // (condition key names lower-cased, as policy/context.ts keeps them). A later key of the same name
+      // replaces the value and keeps its place, exactly as the merges of derived, tag and request
+      // contexts did before.
+      const context = derivedContext(principal, ctx.clock.now());
+      if (tagSet !== undefined) for (const [key, value] of tagRequestContext(tagSet)) context.set(key, value);
+      // Each whole key lower-cased, as buildContext does (lower-casing the prefix alone could differ:
+      // a final sigma before the `:` lower-cases differently once a letter follows).
+      context.set(`${prefix}:sub`.toLowerCase(), sub);
+      context.set(`${prefix}:aud`.toLowerCase(), audience);
+      if (amr !== undefined) context.set(`${prefix}:amr`.toLowerCase(), amr.slice());
+      context.set('aws:federatedprovider', provider.arn);
+      context.set('sts:rolesessionname', sessionName);
+      if (ctx.sourceIp !== undefined) context.set('aws:sourceip', ctx.sourceIp);
       const roleExists = role !== undefined && role.arn === req.RoleArn;
       const actions = [
         ACTION,
@@ -250,9 +264,7 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
           resource: req.RoleArn,
           context,
           identityPolicies: [],
-          ...(role !== undefined && roleExists
-            ? { resourcePolicy: ctx.policies.compile(role.trustPolicy, { name: 'trust policy' }) }
-            : {}),
+          resourcePolicy: role !== undefined && roleExists ? trustPolicyOf(role, ctx) : undefined,
         },
         actions,
         roleExists,
