@@ -353,3 +353,23 @@ test('the cache keys an object by what compilation sees, and never throws on val
   };
   assert.ok(cache.compile(withBigInt).errors.length > 0);
 });
+
+test('the policy cache keeps one compilation per document and name, and evicts the least recently used text', () => {
+  const cache = new PolicyCache(2);
+  const text = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}';
+  const trust = cache.compile(text, { name: 'trust policy' });
+  const session = cache.compile(text, { name: 'session policy' });
+  assert.notEqual(trust, session, 'the name labels the errors, so each name has its own compilation');
+  assert.equal(cache.compile(text, { name: 'trust policy' }), trust);
+  // A text equal in content but built anew is the same document.
+  assert.equal(
+    cache.compile(JSON.parse(JSON.stringify(text)) as string, { name: 'session policy' }),
+    session,
+  );
+  cache.compile('{"Statement":[], "Id":"b"}');
+  assert.equal(cache.compile(text, { name: 'trust policy' }), trust, 'used last, so kept');
+  cache.compile('{"Statement":[], "Id":"c"}'); // evicts "b", the least recently used
+  assert.equal(cache.compile(text, { name: 'trust policy' }), trust);
+  const bad = cache.compile('{"Statement":', { name: 'session policy' });
+  assert.match(bad.errors[0]?.message ?? '', /^the policy is not valid JSON: /);
+});

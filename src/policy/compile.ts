@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { splitArn } from '../shared/arn.js';
 import type { ConditionEntry, PolicyDocument, Statement } from './ast.js';
 import { compileGlob, exactGlob, globFromPattern, type Glob } from './glob.js';
@@ -455,29 +454,35 @@ function compileConditionValue(
  * a CLI run); there is no module-level cache.
  */
 export class PolicyCache {
-  private readonly entries = new Map<string, CompiledPolicy>();
+  /**
+   * By document text, then by `name` (which only labels the errors): a Map keyed by the text itself,
+   * not a digest of it. A text the caller holds (a cached role's trust policy, a session's policy) is
+   * hashed by V8 once per string and then found by identity; hashing it with SHA-256 on every lookup
+   * cost more than the evaluation the compiled policy serves. Least recently used text goes first.
+   */
+  private readonly entries = new Map<string, Map<string, CompiledPolicy>>();
   constructor(private readonly max = 1024) {}
 
   compile(document: string | object, options: CompileOptions = {}): CompiledPolicy {
     // An object is keyed, and compiled, by its canonical JSON text: exactly what compilation would see.
     const text = typeof document === 'string' ? document : jsonText(jsonFromValue(document));
-    const key = createHash('sha256')
-      .update(options.name ?? '')
-      .update('\u0000')
-      .update(text)
-      .digest('base64');
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
+    const name = options.name ?? '';
+    let byName = this.entries.get(text);
+    if (byName !== undefined) {
+      this.entries.delete(text);
+      this.entries.set(text, byName);
+      const hit = byName.get(name);
+      if (hit !== undefined) return hit;
+    } else {
+      byName = new Map();
+      this.entries.set(text, byName);
+      if (this.entries.size > this.max) {
+        const oldest = this.entries.keys().next();
+        if (!oldest.done) this.entries.delete(oldest.value);
+      }
     }
     const compiled = compilePolicy(text, options);
-    this.entries.set(key, compiled);
-    if (this.entries.size > this.max) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
+    byName.set(name, compiled);
     return compiled;
   }
 
