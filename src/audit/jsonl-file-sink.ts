@@ -3,6 +3,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../shared/clock.js';
 import type { AuditEvent } from './event.js';
+import { AuditLineEncoder } from './event-line.js';
 import type { AuditSink } from './sink.js';
 
 export interface JsonlFileSinkOptions {
@@ -38,6 +39,7 @@ export class JsonlFileSink implements AuditSink {
   private file: OpenDay | undefined;
   private madeDir = false;
   private closed = false;
+  private readonly lines = new AuditLineEncoder();
   /** Events dropped because the queue was full or the sink closed. */
   dropped = 0;
   /** The last write error, if any (the sink keeps going). */
@@ -50,7 +52,7 @@ export class JsonlFileSink implements AuditSink {
       this.dropped++;
       return;
     }
-    this.pending.push(`${JSON.stringify(event)}\n`);
+    this.pending.push(this.lines.line(event));
     if (this.inFlight === undefined && this.timer === undefined) {
       this.timer = setTimeout(() => this.startDrain(), this.options.lingerMs ?? 5);
     }
