@@ -158,3 +158,35 @@ test('a large batch reaches the file whole, in order, multi-byte characters inta
   assert.equal(sink.dropped, 0);
   rmSync(root, { recursive: true });
 });
+
+test('events that arrive while a batch is written wait for the next batch window, not a write of their own', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const dir = mkdtempSync(join(tmpdir(), 'openirsa-audit-'));
+  const sink = new JsonlFileSink({ dir, clock: fixedClock(0), lingerMs: 5 });
+  const file = join(dir, '1970-01-01.jsonl');
+  const ids = (): string[] =>
+    readdirSync(dir).includes('1970-01-01.jsonl')
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => (JSON.parse(l) as AuditEvent).requestID)
+      : [];
+  // setImmediate is real: the file system's callbacks still run while setTimeout is mocked.
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+  };
+  sink.write(event('a'));
+  t.mock.timers.tick(5); // the first window ends: the batch [a] is being written
+  sink.write(event('b'));
+  sink.write(event('c'));
+  for (let i = 0; i < 2000 && ids().length === 0; i++) await turns(1);
+  await turns(50);
+  assert.deepEqual(ids(), ['a'], 'b and c wait for their window');
+  t.mock.timers.tick(5);
+  for (let i = 0; i < 2000 && ids().length < 3; i++) await turns(1);
+  assert.deepEqual(ids(), ['a', 'b', 'c']);
+  sink.write(event('d'));
+  await sink.close();
+  assert.deepEqual(ids(), ['a', 'b', 'c', 'd']);
+  assert.equal(sink.dropped, 0);
+});

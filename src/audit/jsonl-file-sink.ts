@@ -3,6 +3,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../shared/clock.js';
 import type { AuditEvent } from './event.js';
+import { AuditLineEncoder } from './event-line.js';
 import type { AuditSink } from './sink.js';
 
 export interface JsonlFileSinkOptions {
@@ -38,6 +39,7 @@ export class JsonlFileSink implements AuditSink {
   private file: OpenDay | undefined;
   private madeDir = false;
   private closed = false;
+  private readonly lines = new AuditLineEncoder();
   /** Events dropped because the queue was full or the sink closed. */
   dropped = 0;
   /** The last write error, if any (the sink keeps going). */
@@ -50,10 +52,8 @@ export class JsonlFileSink implements AuditSink {
       this.dropped++;
       return;
     }
-    this.pending.push(`${JSON.stringify(event)}\n`);
-    if (this.inFlight === undefined && this.timer === undefined) {
-      this.timer = setTimeout(() => this.startDrain(), this.options.lingerMs ?? 5);
-    }
+    this.pending.push(this.lines.line(event));
+    this.schedule();
   }
 
   async flush(): Promise<void> {
@@ -72,30 +72,46 @@ export class JsonlFileSink implements AuditSink {
     await this.closeFile();
   }
 
+  /** Starts the linger of the next batch, unless one is waiting or being written already. */
+  private schedule(): void {
+    if (this.inFlight === undefined && this.timer === undefined) {
+      this.timer = setTimeout(() => this.startDrain(), this.options.lingerMs ?? 5);
+    }
+  }
+
   private startDrain(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    // INVARIANT: a timer runs only while events are pending; were none, drain would settle before
+    // `inFlight` is assigned, and flush would wait on a settled promise forever.
+    if (this.pending.length === 0) return;
     this.inFlight ??= this.drain();
   }
 
-  /** Writes batches until nothing is pending. Never rejects: a failed batch is counted as dropped. */
+  /**
+   * Writes what is pending as one batch. Never rejects: a failed batch is counted as dropped. Events
+   * that arrive while it is written linger for the next batch as the first event of this one did: under
+   * load, one write per `lingerMs` rather than one per handful of events. (Writing again at once made
+   * the batches as small as a write is quick, and each asynchronous write costs a trip to the thread
+   * pool: 27 µs of process CPU for a 1.2 KB write on this machine, against 4 µs for the bytes themselves,
+   * node /tmp/h2/fsw2.mjs.)
+   */
   private async drain(): Promise<void> {
     try {
-      while (this.pending.length > 0) {
-        const count = this.pending.length;
-        const batch = this.pending.join('');
-        this.pending = [];
-        try {
-          const handle = await this.fileFor(new Date(this.options.clock.now()).toISOString().slice(0, 10));
-          await writeAll(handle.fd, Buffer.from(batch, 'utf8'));
-        } catch (e) {
-          this.lastError = e instanceof Error ? e : new Error(String(e));
-          this.dropped += count;
-          await this.closeFile();
-        }
+      const count = this.pending.length;
+      const batch = this.pending.join('');
+      this.pending = [];
+      try {
+        const handle = await this.fileFor(new Date(this.options.clock.now()).toISOString().slice(0, 10));
+        await writeAll(handle.fd, Buffer.from(batch, 'utf8'));
+      } catch (e) {
+        this.lastError = e instanceof Error ? e : new Error(String(e));
+        this.dropped += count;
+        await this.closeFile();
       }
     } finally {
       this.inFlight = undefined;
+      if (this.pending.length > 0) this.schedule();
     }
   }
 

@@ -1,4 +1,5 @@
 import type { AuditDecision, AuditEvent, UserIdentity } from '../audit/event.js';
+import { internJson } from '../audit/event-line.js';
 import type { Caller } from '../iam/caller.js';
 
 export interface AuditFacts {
@@ -63,17 +64,13 @@ function identityOf(caller: Caller): UserIdentity {
   if (caller.kind !== 'assumedRole') return userIdentity(caller);
   const known = IDENTITIES.get(caller);
   if (known !== undefined) return known;
-  const identity = deepFreeze(userIdentity(caller));
+  // Frozen (no event can change another's), its JSON made once for the audit lines (event-line.ts).
+  const identity = internJson(userIdentity(caller));
   IDENTITIES.set(caller, identity);
   return identity;
 }
 
 const IDENTITIES = new WeakMap<Caller, UserIdentity>();
-
-function deepFreeze<T extends object>(value: T): T {
-  for (const v of Object.values(value)) if (typeof v === 'object' && v !== null) deepFreeze(v as object);
-  return Object.freeze(value);
-}
 
 /** CloudTrail's `userIdentity` (CloudTrail User Guide, "userIdentity element"). */
 function userIdentity(caller: Caller): UserIdentity {

@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import { fixedClock } from '../shared/clock.js';
 import { randomIds } from '../shared/ids.js';
 import { BUILT_IN_CLIENT_ID, openDataDir, registerBuiltInIssuer } from './data-dir.js';
-import { BuiltInIssuer } from './issuer-routes.js';
+import type { IncomingMessage } from 'node:http';
+import type { StoreScope } from '../store/types.js';
+import type { AuthenticateDeps } from './authenticate.js';
+import { BuiltInIssuer, mayBeIssuerRoute, TOKEN_ROUTE, type IssuerRouteContext } from './issuer-routes.js';
 
 const ACCOUNT = '123456789012';
 
@@ -63,4 +66,33 @@ test('the default issuer URL is the base URL of the first connection the server 
     { url: 'https://oidc.example/x' },
   );
   assert.equal(configured.issuer()?.discoveryPath, '/x/.well-known/openid-configuration');
+});
+
+test('mayBeIssuerRoute says yes to the token route and to GET/HEAD of the discovery and JWKS paths only', () => {
+  const store = {} as StoreScope;
+  const clock = fixedClock(1_000);
+  const ctx = (url: string): IssuerRouteContext => ({
+    issuer: new BuiltInIssuer({ store, clock }, { url }),
+    logger: { error: () => undefined },
+    auth: {} as AuthenticateDeps,
+    store,
+    clock,
+    ids: randomIds,
+  });
+  const req = (method: string) => ({ method, socket: {} }) as unknown as IncomingMessage;
+  const good = ctx('https://issuer.example.com/cluster');
+  const issuer = good.issuer.issuer();
+  assert.ok(issuer !== undefined);
+  for (const method of ['GET', 'HEAD']) {
+    assert.equal(mayBeIssuerRoute(good, req(method), issuer.discoveryPath), true);
+    assert.equal(mayBeIssuerRoute(good, req(method), issuer.jwksPath), true);
+  }
+  assert.equal(mayBeIssuerRoute(good, req('POST'), issuer.discoveryPath), false);
+  assert.equal(mayBeIssuerRoute(good, req('POST'), '/'), false);
+  assert.equal(mayBeIssuerRoute(good, req('GET'), '/'), false);
+  assert.equal(mayBeIssuerRoute(good, req('GET'), '/bucket/key'), false);
+  assert.equal(mayBeIssuerRoute(good, req('POST'), TOKEN_ROUTE), true);
+  // An unusable issuer URL is left to handleIssuerRoute, which answers its 500 as before.
+  assert.equal(mayBeIssuerRoute(ctx('not a url'), req('GET'), '/'), true);
+  assert.equal(mayBeIssuerRoute(ctx('not a url'), req('POST'), '/'), false);
 });

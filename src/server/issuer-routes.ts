@@ -182,6 +182,26 @@ export interface IssuerRouteContext {
 }
 
 /**
+ * Whether `handleIssuerRoute` may answer the request: the token route, or a GET/HEAD of the issuer's
+ * discovery or JWKS path. Synchronous, so that the server awaits the route only when it may answer
+ * (every AWS request is a "no"). Observes the socket first, as `handleIssuerRoute` does: the issuer URL
+ * comes from the first request the server answers. Never throws: an issuer URL that does not parse
+ * makes it a "yes", and `handleIssuerRoute` reports the error as it did.
+ */
+export function mayBeIssuerRoute(ctx: IssuerRouteContext, req: IncomingMessage, path: string): boolean {
+  ctx.issuer.observe(req.socket);
+  if (path === TOKEN_ROUTE) return true;
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  try {
+    const issuer = ctx.issuer.issuer();
+    return issuer !== undefined && (path === issuer.discoveryPath || path === issuer.jwksPath);
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Answers the issuer's routes, or returns `undefined` for any other request: `GET` (and `HEAD`) of the
  * discovery document and the JWKS, exactly as kube-apiserver serves them (identity/discovery.ts), and
  * `POST /_openirsa/token`, which mints a token for the account root only (SigV4-signed).

@@ -38,3 +38,29 @@ test('past its bound the oldest entry goes, and re-setting a kept token evicts n
   assert.notEqual(cache.get('b'), undefined);
   assert.notEqual(cache.get('c'), undefined);
 });
+
+test('a token that shares the kept token’s ending but differs elsewhere is not found, and replaces it when set', () => {
+  const cache = new OpenedSessions();
+  const tail = 'x'.repeat(40);
+  const a = `AAAA${tail}`;
+  const b = `BBBB${tail}`;
+  cache.set(a, session('ASIAA'));
+  assert.equal(cache.get(a)?.accessKeyId, 'ASIAA');
+  assert.equal(cache.get(b), undefined);
+  assert.equal(cache.get(`${tail}`), undefined);
+  assert.equal(cache.get(`AAAA${tail}x`), undefined);
+  cache.set(b, session('ASIAB'));
+  assert.equal(cache.get(b)?.accessKeyId, 'ASIAB');
+  assert.equal(cache.get(a), undefined);
+  assert.equal(cache.size, 1);
+});
+
+test('long tokens are found by their whole text, whichever string object brings it', () => {
+  const cache = new OpenedSessions();
+  const token = `IQoJb3JpZ2luX2Vj${'Zm9v'.repeat(250)}==`;
+  cache.set(token, session('ASIAA'));
+  // A fresh string with the same text, as the next request's header brings it.
+  const again = `x-amz-security-token:${token}`.slice('x-amz-security-token:'.length);
+  assert.equal(cache.get(again)?.accessKeyId, 'ASIAA');
+  assert.equal(cache.get(`${token.slice(0, -3)}A==`), undefined);
+});

@@ -7,7 +7,8 @@ import { sequentialIds } from '../shared/ids.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import { close, listen } from './listen.js';
-import { createServer, type ServerOptions } from './server.js';
+import { MUTATE_ROUTE, SERVICE_ACCOUNT_ROUTE_PREFIX } from './pod-identity-routes.js';
+import { ADMIN_PREFIX, createServer, type ServerOptions } from './server.js';
 
 interface Reply {
   status: number;
@@ -182,4 +183,9 @@ test('an error that is not an AwsError is InternalFailure 500 with the request i
     await s.stop();
     await real.close();
   }
+});
+
+test('the pod-identity routes live under the admin prefix, where the server looks for them', () => {
+  assert.ok(MUTATE_ROUTE.startsWith(ADMIN_PREFIX));
+  assert.ok(SERVICE_ACCOUNT_ROUTE_PREFIX.startsWith(ADMIN_PREFIX));
 });

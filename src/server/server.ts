@@ -6,12 +6,13 @@ import {
 } from 'node:http';
 import { TLSSocket } from 'node:tls';
 import type { AuditDecision } from '../audit/event.js';
+import { internJson } from '../audit/event-line.js';
 import type { AuditSink } from '../audit/sink.js';
 import { IAM_ACTIONS } from '../iam/actions.js';
 import { callerPolicies } from '../iam/caller-policies.js';
 import { callerPrincipal, type Caller } from '../iam/caller.js';
 import { principalContext } from '../iam/principal-context.js';
-import type { ActionContext, RegisteredQueryAction } from '../iam/query-action.js';
+import type { ActionContext, AuthorizationNeed, RegisteredQueryAction } from '../iam/query-action.js';
 import { authorize } from '../policy/authorize.js';
 import { PolicyCache } from '../policy/compile.js';
 import { derivedContext } from '../policy/context.js';
@@ -32,7 +33,7 @@ import { AwsError, notImplemented } from '../shared/aws-error.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import type { IdGenerator } from '../shared/ids.js';
-import { parseAuthorization, type ParseAuthorizationResult } from '../sigv4/parse-authorization.js';
+import { parseAuthorization } from '../sigv4/parse-authorization.js';
 import { SigningKeyCache } from '../sigv4/signing-key-cache.js';
 import { headersFromRaw, type HttpHeaders, type SigV4Request } from '../sigv4/types.js';
 import type { StoreScope } from '../store/types.js';
@@ -42,11 +43,17 @@ import { auditEvent } from './audit-event.js';
 import { authenticate, type AuthenticateDeps } from './authenticate.js';
 import { MAX_QUERY_BODY_BYTES, readBody } from './body.js';
 import { explainDenial } from './explain-denial.js';
-import { BuiltInIssuer, handleIssuerRoute, takeRecordedDecision, webIdentityDeps } from './issuer-routes.js';
+import {
+  BuiltInIssuer,
+  handleIssuerRoute,
+  mayBeIssuerRoute,
+  takeRecordedDecision,
+  webIdentityDeps,
+} from './issuer-routes.js';
 import type { IssuerOptions, IssuerRouteContext } from './issuer-routes.js';
 import { handleOpsRoute, type OpsRouteContext } from './ops-routes.js';
 import { adminAnswer } from './admin-request.js';
-import { identifyService, isS3Request, type S3Clues } from './identify.js';
+import { identifyService, isS3Request } from './identify.js';
 import { handleS3Request, blobStoreIn, type S3RouteContext } from './s3-route.js';
 import { OpenedSessions } from './opened-sessions.js';
 import { SealingKeyRing } from './sealing-keys.js';
@@ -161,6 +168,10 @@ export function createServer(options: ServerOptions): Server {
     options,
     logger,
     services,
+    ownerOf: (action) => {
+      for (const [name, service] of services) if (service.actions.has(action)) return name;
+      return undefined;
+    },
     deps,
     issuerRoutes,
     decisions,
@@ -189,6 +200,8 @@ interface Pipeline {
   readonly options: ServerOptions;
   readonly logger: Logger;
   readonly services: ReadonlyMap<string, QueryService>;
+  /** The service whose action table holds an action (identify.ts); made once, not per request. */
+  readonly ownerOf: (action: string) => string | undefined;
   readonly deps: AuthenticateDeps;
   readonly issuerRoutes: IssuerRouteContext;
   readonly decisions: Map<string, AuditDecision>;
@@ -204,11 +217,15 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   const query = q < 0 ? '' : url.slice(q + 1);
-  const issued = await handleIssuerRoute(p.issuerRoutes, req, path, query, requestId);
-  if (issued !== undefined) return send(res, issued);
-  const podRouted = await handlePodIdentityRoute(p.podRoutes, req, path, query, requestId);
-  if (podRouted !== undefined) return send(res, podRouted);
+  // Matched before anything is awaited: an AWS request skips the issuer and admin routes synchronously.
+  if (mayBeIssuerRoute(p.issuerRoutes, req, path)) {
+    const issued = await handleIssuerRoute(p.issuerRoutes, req, path, query, requestId);
+    if (issued !== undefined) return send(res, issued);
+  }
   if (path.startsWith(ADMIN_PREFIX)) {
+    // Both pod-identity routes live under ADMIN_PREFIX (server.test.ts holds them to it).
+    const podRouted = await handlePodIdentityRoute(p.podRoutes, req, path, query, requestId);
+    if (podRouted !== undefined) return send(res, podRouted);
     const ops = await handleOpsRoute(p.opsRoutes, req, path, query, requestId).catch((error: unknown) => {
       p.logger.error('admin route failed with an internal error', { requestId, error: describeError(error) });
       return adminAnswer(requestId, 500, { error: 'InternalFailure', requestId });
@@ -222,7 +239,13 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   const headers = headersFromRaw(req.rawHeaders);
   // Parsed once: the S3 decision, the service identification and authentication all read it.
   const parsedAuth = parseAuthorization(headers, query);
-  if (isS3Request(s3Clues(req, headers, path, query, parsedAuth)))
+  const method = req.method ?? 'GET';
+  const contentType = firstValue(headers, 'content-type');
+  const host = firstValue(headers, 'host');
+  const scopeService = parsedAuth.ok ? parsedAuth.auth.scope.service : undefined;
+  // Built as one literal (no conditional spreads, read from the flat headers; not `req.headers`,
+  // which Node builds on first read, a cost per request). An absent member is `undefined`.
+  if (isS3Request({ scopeService, host, method, path, query, contentType }))
     return handleS3Request(p.s3, req, res, { path, query, requestId });
   const body = await readBody(
     req,
@@ -243,38 +266,16 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   }
   let namespace = '';
   try {
-    const request: SigV4Request = {
-      method: req.method ?? 'GET',
-      path,
-      query,
-      headers,
-      body: body.body,
-    };
-    const contentType = firstValue(headers, 'content-type');
-    const host = firstValue(headers, 'host');
-    const decoded = readQueryRequest({
-      query,
-      body: body.body,
-      ...(contentType !== undefined ? { contentType } : {}),
-    });
-    const serviceName = identifyService(
-      {
-        ...(parsedAuth.ok ? { scopeService: parsedAuth.auth.scope.service } : {}),
-        ...(decoded.ok && decoded.request.action !== undefined ? { action: decoded.request.action } : {}),
-        ...(host !== undefined ? { host } : {}),
-      },
-      (action) => {
-        for (const [name, service] of p.services) if (service.actions.has(action)) return name;
-        return undefined;
-      },
-    );
+    const request: SigV4Request = { method, path, query, headers, body: body.body };
+    const decoded = readQueryRequest({ query, body: body.body, contentType });
+    const actionName = decoded.ok ? decoded.request.action : undefined;
+    const serviceName = identifyService({ scopeService, action: actionName, host }, p.ownerOf);
     const service = p.services.get(serviceName);
     if (service === undefined) {
       // S3 and every other service are not implemented yet.
       throw new AwsError('InternalFailure', 501, `${serviceName.toUpperCase()} is not implemented`);
     }
     namespace = service.namespace;
-    const actionName = decoded.ok ? decoded.request.action : undefined;
     const action = actionName === undefined ? undefined : service.actions.get(actionName);
 
     // authenticate (unless the action is one clients send unsigned)
@@ -305,7 +306,7 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
       requestId,
       region: p.options.region,
       policies: p.policies,
-      ...(sourceIp !== undefined ? { sourceIp } : {}),
+      sourceIp,
     };
     const wire = await authorizeAndInvoke(p, req, headers, serviceName, service, action, input.value, ctx);
     send(res, wire);
@@ -329,57 +330,9 @@ async function authorizeAndInvoke(
   ctx: ActionContext,
 ): Promise<WireResponse> {
   const needs = await action.authorize(input, ctx);
-  const principal = callerPrincipal(ctx.caller);
-  // The caller's identity policies (IAM users; role sessions fail closed, see callerPolicies); the
-  // account root is allowed in its own account by the engine itself.
-  const policies = needs.length === 0 ? undefined : await callerPolicies(ctx.store, ctx.caller, ctx.policies);
-  // The keys AWS sets for every request (IAM User Guide, global condition keys): what the principal
-  // implies, the time, the region; aws:SecureTransport is true over TLS (the transparent proxy,
-  // https-proxy.ts, hands its decrypted TLS sockets to this server). Built only for an action that
-  // asks for an authorization (GetCallerIdentity asks none, so nothing would read it).
-  const context = new Map<string, ContextValue>();
-  if (needs.length > 0) {
-    for (const [k, v] of derivedContext(principal, ctx.clock.now())) context.set(k, v);
-    context.set('aws:requestedregion', ctx.region);
-    context.set('aws:securetransport', req.socket instanceof TLSSocket ? 'true' : 'false');
-    if (ctx.sourceIp !== undefined) context.set('aws:sourceip', ctx.sourceIp);
-    // aws:PrincipalTag/*, aws:SourceIdentity, aws:TokenIssueTime (iam/principal-context.ts).
-    for (const [k, v] of await principalContext(ctx.store, ctx.caller)) context.set(k, v);
-  }
-  const requests = needs.map((need) => ({
-    principal,
-    action: need.action,
-    resource: need.resource,
-    context: need.context === undefined ? context : new Map([...context, ...need.context]),
-    identityPolicies: policies?.identityPolicies ?? [],
-    ...(policies?.permissionsBoundary !== undefined
-      ? { permissionsBoundary: policies.permissionsBoundary }
-      : {}),
-    ...(policies?.sessionPolicy !== undefined ? { sessionPolicy: policies.sessionPolicy } : {}),
-  }));
-  const authorizations = requests.map((request) => {
-    const result = authorize(request);
-    return {
-      action: request.action,
-      resource: request.resource,
-      decision: result.decision,
-      ...(result.reason !== undefined ? { reason: result.reason } : {}),
-      matchedStatements: result.matchedStatements,
-    };
-  });
-  const deniedIndex = authorizations.findIndex((a) => a.decision !== 'allowed');
-  const denied = authorizations[deniedIndex];
-  const deniedRequest = requests[deniedIndex];
-  const decision: AuditDecision = {
-    decision: denied?.decision ?? 'allowed',
-    authorizations,
-    // Evaluated again with a trace for the explanation: only denials pay for it.
-    ...(deniedRequest !== undefined
-      ? { explanation: explain(deniedRequest, authorize({ ...deniedRequest, trace: true })) }
-      : {}),
-  };
+  const { decision, denied } = needs.length === 0 ? NOTHING_TO_AUTHORIZE : await decide(needs, req, ctx);
   const audit = (recorded: AuditDecision, error?: AwsError | Error) => {
-    const userAgent = firstValue(headers, 'user-agent');
+    // One literal, no conditional spreads: an absent user agent or error is `undefined`.
     p.options.audit.write(
       auditEvent({
         time: p.options.clock.now(),
@@ -387,19 +340,17 @@ async function authorizeAndInvoke(
         action: action.name,
         region: p.options.region,
         sourceIp: req.socket.remoteAddress ?? '',
-        ...(userAgent !== undefined ? { userAgent } : {}),
+        userAgent: firstValue(headers, 'user-agent'),
         caller: ctx.caller,
         requestId: ctx.requestId,
         eventId: p.options.ids.requestId(),
         decision: recorded,
-        ...(error !== undefined
-          ? {
-              error:
-                error instanceof AwsError
-                  ? { code: error.code, message: error.message }
-                  : { code: 'InternalFailure', message: 'internal error' },
-            }
-          : {}),
+        error:
+          error === undefined
+            ? undefined
+            : error instanceof AwsError
+              ? { code: error.code, message: error.message }
+              : { code: 'InternalFailure', message: 'internal error' },
       }),
     );
   };
@@ -433,6 +384,77 @@ async function authorizeAndInvoke(
   }
 }
 
+/** What the policy engine decided for an action's needs, and the first denied one. */
+interface Decided {
+  readonly decision: AuditDecision;
+  readonly denied: { readonly action: string; readonly resource: string } | undefined;
+}
+
+/**
+ * An action that needs no authorization (GetCallerIdentity: "No permissions are required", STS API
+ * Reference): allowed, with nothing evaluated. One frozen object for all of them, its JSON made once
+ * for the audit line (audit/event-line.ts).
+ */
+const NOTHING_TO_AUTHORIZE: Decided = {
+  decision: internJson<AuditDecision>({ decision: 'allowed', authorizations: [] }),
+  denied: undefined,
+};
+
+/** Evaluates each need with the caller's policies and the request's context. */
+async function decide(
+  needs: readonly AuthorizationNeed[],
+  req: IncomingMessage,
+  ctx: ActionContext,
+): Promise<Decided> {
+  const principal = callerPrincipal(ctx.caller);
+  // The caller's identity policies (IAM users; role sessions fail closed, see callerPolicies); the
+  // account root is allowed in its own account by the engine itself.
+  const policies = await callerPolicies(ctx.store, ctx.caller, ctx.policies);
+  // The keys AWS sets for every request (IAM User Guide, global condition keys): what the principal
+  // implies, the time, the region; aws:SecureTransport is true over TLS (the transparent proxy,
+  // https-proxy.ts, hands its decrypted TLS sockets to this server).
+  const context = new Map<string, ContextValue>();
+  for (const [k, v] of derivedContext(principal, ctx.clock.now())) context.set(k, v);
+  context.set('aws:requestedregion', ctx.region);
+  context.set('aws:securetransport', req.socket instanceof TLSSocket ? 'true' : 'false');
+  if (ctx.sourceIp !== undefined) context.set('aws:sourceip', ctx.sourceIp);
+  // aws:PrincipalTag/*, aws:SourceIdentity, aws:TokenIssueTime (iam/principal-context.ts).
+  for (const [k, v] of await principalContext(ctx.store, ctx.caller)) context.set(k, v);
+  const requests = needs.map((need) => ({
+    principal,
+    action: need.action,
+    resource: need.resource,
+    context: need.context === undefined ? context : new Map([...context, ...need.context]),
+    identityPolicies: policies.identityPolicies,
+    ...(policies.permissionsBoundary !== undefined
+      ? { permissionsBoundary: policies.permissionsBoundary }
+      : {}),
+    ...(policies.sessionPolicy !== undefined ? { sessionPolicy: policies.sessionPolicy } : {}),
+  }));
+  const authorizations = requests.map((request) => {
+    const result = authorize(request);
+    return {
+      action: request.action,
+      resource: request.resource,
+      decision: result.decision,
+      ...(result.reason !== undefined ? { reason: result.reason } : {}),
+      matchedStatements: result.matchedStatements,
+    };
+  });
+  const deniedIndex = authorizations.findIndex((a) => a.decision !== 'allowed');
+  const denied = authorizations[deniedIndex];
+  const deniedRequest = requests[deniedIndex];
+  const decision: AuditDecision = {
+    decision: denied?.decision ?? 'allowed',
+    authorizations,
+    // Evaluated again with a trace for the explanation: only denials pay for it.
+    ...(deniedRequest !== undefined
+      ? { explanation: explain(deniedRequest, authorize({ ...deniedRequest, trace: true })) }
+      : {}),
+  };
+  return { decision, denied };
+}
+
 /** The client's address as aws:SourceIp holds it, or `undefined` when the socket has none. */
 function peerAddress(req: IncomingMessage): string | undefined {
   const address = req.socket.remoteAddress;
@@ -457,29 +479,6 @@ function adminRoute(method: string, path: string, requestId: string): WireRespon
 function send(res: ServerResponse, wire: WireResponse): void {
   res.writeHead(wire.status, { ...wire.headers, 'Content-Length': Buffer.byteLength(wire.body) });
   res.end(wire.body);
-}
-
-/**
- * Read from the flat headers, not `req.headers` (Node builds that object on first read, a cost per
- * request); `firstValue` keeps the first of a repeated `Host` or `Content-Type`, as `req.headers` does.
- */
-function s3Clues(
-  req: IncomingMessage,
-  headers: HttpHeaders,
-  path: string,
-  query: string,
-  parsed: ParseAuthorizationResult,
-): S3Clues {
-  const contentType = firstValue(headers, 'content-type');
-  const host = firstValue(headers, 'host');
-  return {
-    ...(parsed.ok ? { scopeService: parsed.auth.scope.service } : {}),
-    ...(host !== undefined ? { host } : {}),
-    method: req.method ?? 'GET',
-    path,
-    query,
-    ...(contentType !== undefined ? { contentType } : {}),
-  };
 }
 
 /**

@@ -35,3 +35,24 @@ test('a signed header missing from the request canonicalizes empty', () => {
 test('non-ASCII white space is part of the value', () => {
   assert.equal(canonicalHeaderValue('\u00a0a\u00a0'), '\u00a0a\u00a0');
 });
+
+/** The canonical value as the regular expressions computed it before the indexOf fast path: the reference. */
+function referenceValue(value: string): string {
+  if (!/[\t\r\n]| {2}|^ | $/.test(value)) return value;
+  return value.replace(/[ \t\r\n]+/g, ' ').replace(/^ | $/g, '');
+}
+
+test('canonical values match the regular-expression reference over random values of spaces, tabs and line breaks', () => {
+  let seed = 12345;
+  const next = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const alphabet = [' ', '  ', '\t', '\r', '\n', 'a', 'B', '"', 'é', '\u00a0', '\u2003', ',', '\u000b'];
+  for (let i = 0; i < 5000; i++) {
+    let value = '';
+    const n = Math.floor(next() * 10);
+    for (let j = 0; j < n; j++) value += alphabet[Math.floor(next() * alphabet.length)] ?? '';
+    assert.equal(canonicalHeaderValue(value), referenceValue(value), JSON.stringify(value));
+  }
+});

@@ -59,3 +59,27 @@ test('ASCII, and text beyond U+00FF (never a wire byte string), hash as UTF-8', 
   assert.equal(canonicalRequestHash(CREQ), sha256(Buffer.from(CREQ, 'utf8')));
   assert.equal(canonicalRequestHash('GET\n/\u1234\u00e9'), sha256(Buffer.from('GET\n/\u1234\u00e9', 'utf8')));
 });
+
+/** The hash as it was chosen before (two regular expressions): the reference for the byteLength test. */
+function referenceHash(canonicalRequest: string): string {
+  if (!/[\u0080-\uffff]/.test(canonicalRequest) || /[\u0100-\uffff]/.test(canonicalRequest)) {
+    return createHash('sha256').update(canonicalRequest, 'utf8').digest('hex');
+  }
+  return createHash('sha256').update(Buffer.from(canonicalRequest, 'latin1')).digest('hex');
+}
+
+test('the canonical request hash matches the reference over random ASCII, latin1 and wider text', () => {
+  let seed = 99;
+  const next = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const alphabet = ['a', '\n', ':', 'é', '\u00ff', '\u0080', '\u0100', '\u20ac', '\ud83d\ude00', '\ud800'];
+  for (let i = 0; i < 3000; i++) {
+    let text = '';
+    const n = Math.floor(next() * 12);
+    for (let j = 0; j < n; j++)
+      text += next() < 0.7 ? 'x' : (alphabet[Math.floor(next() * alphabet.length)] ?? '');
+    assert.equal(canonicalRequestHash(text), referenceHash(text), JSON.stringify(text));
+  }
+});

@@ -25,14 +25,16 @@ export function buildStringToSign(
  */
 export function canonicalRequestHash(canonicalRequest: string): string {
   // crypto.hash (Node >= 20.12): one-shot, half the cost of createHash for a request-sized input.
-  // Pure ASCII (nearly every request) hashes the same either way.
-  if (!NON_ASCII.test(canonicalRequest) || BEYOND_LATIN1.test(canonicalRequest)) {
+  // Pure ASCII (nearly every request) hashes the same either way. "Pure ASCII" is asked of the UTF-8
+  // length, which Node counts natively: a third of the cost of a regular expression scan over a 1.2 KB
+  // canonical request holding a session token (498 against 1460 ns, node /tmp/h2/hm.mjs).
+  if (Buffer.byteLength(canonicalRequest, 'utf8') === canonicalRequest.length) {
     return hash('sha256', canonicalRequest, 'hex');
   }
+  if (BEYOND_LATIN1.test(canonicalRequest)) return hash('sha256', canonicalRequest, 'hex');
   return hash('sha256', Buffer.from(canonicalRequest, 'latin1'), 'hex');
 }
 
-const NON_ASCII = /[\u0080-\uffff]/;
 const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 /** `HexEncode(HMAC-SHA256(SigningKey, StringToSign))`, lower-case (step 5). */

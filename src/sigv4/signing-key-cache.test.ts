@@ -35,3 +35,32 @@ test('a cache size that is not a positive integer is a programming error', () =>
   assert.throws(() => new SigningKeyCache(0), TypeError);
   assert.throws(() => new SigningKeyCache(1.5), TypeError);
 });
+
+test('the key handed out last answers a repeat of the same scope, and any other part misses it', () => {
+  const cache = new SigningKeyCache(8);
+  const key = cache.get('secret', '20261204', 'us-east-1', 'sts');
+  assert.equal(cache.get('secret', '20261204', 'us-east-1', 'sts'), key);
+  assert.deepEqual(
+    cache.get('other', '20261204', 'us-east-1', 'sts'),
+    deriveSigningKey('other', '20261204', 'us-east-1', 'sts'),
+  );
+  assert.deepEqual(
+    cache.get('secret', '20261205', 'us-east-1', 'sts'),
+    deriveSigningKey('secret', '20261205', 'us-east-1', 'sts'),
+  );
+  assert.deepEqual(
+    cache.get('secret', '20261204', 'eu-west-1', 'sts'),
+    deriveSigningKey('secret', '20261204', 'eu-west-1', 'sts'),
+  );
+  assert.deepEqual(
+    cache.get('secret', '20261204', 'us-east-1', 'iam'),
+    deriveSigningKey('secret', '20261204', 'us-east-1', 'iam'),
+  );
+  assert.equal(cache.get('secret', '20261204', 'us-east-1', 'sts'), key);
+  assert.equal(cache.size, 5);
+  cache.clear();
+  const again = cache.get('secret', '20261204', 'us-east-1', 'sts');
+  assert.notEqual(again, key);
+  assert.deepEqual(again, key);
+  assert.equal(cache.size, 1);
+});

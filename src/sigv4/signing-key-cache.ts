@@ -10,6 +10,11 @@ import { deriveSigningKey } from './signing-key.js';
  */
 export class SigningKeyCache {
   private readonly entries = new Map<string, Buffer>();
+  /**
+   * The key handed out last and what it was for: the same caller signing request after request is
+   * answered without building the Map key or moving the entry (it is the most recent one already).
+   */
+  private last: { secret: string; date: string; region: string; service: string; key: Buffer } | undefined;
 
   constructor(private readonly maxEntries = 1024) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -19,6 +24,22 @@ export class SigningKeyCache {
 
   /** The signing key for the scope, derived on a miss. */
   get(secretAccessKey: string, date: string, region: string, service: string): Buffer {
+    const last = this.last;
+    if (
+      last !== undefined &&
+      last.secret === secretAccessKey &&
+      last.date === date &&
+      last.region === region &&
+      last.service === service
+    ) {
+      return last.key;
+    }
+    const key = this.lookup(secretAccessKey, date, region, service);
+    this.last = { secret: secretAccessKey, date, region, service, key };
+    return key;
+  }
+
+  private lookup(secretAccessKey: string, date: string, region: string, service: string): Buffer {
     // Length prefixes make the key unambiguous whatever the parts contain.
     const key = `${date.length}:${date}${region.length}:${region}${service.length}:${service}${secretAccessKey}`;
     const hit = this.entries.get(key);
@@ -45,5 +66,6 @@ export class SigningKeyCache {
   /** Drops every key, e.g. after a secret was rotated or deleted. */
   clear(): void {
     this.entries.clear();
+    this.last = undefined;
   }
 }

@@ -42,7 +42,8 @@ test('a header named __proto__ or constructor is a header like any other', () =>
   assert.equal(flat['__proto__'], 'x');
   assert.equal(flat['constructor'], 'y');
   assert.equal(flat['tostring'], 'z');
-  assert.equal(Object.getPrototypeOf(flat), null);
+  // Its prototype is an empty frozen object without one: nothing of Object.prototype is reached.
+  assert.equal(Object.getPrototypeOf(Object.getPrototypeOf(flat)), null);
   assert.equal(flat['hasownproperty'], undefined);
 });
 
@@ -59,4 +60,22 @@ test("headersFromRaw's objects pass through distinctHeaders unscanned; a copy of
   const flattened = distinctHeaders(copied);
   assert.notEqual(flattened, copied);
   assert.deepEqual(flattened, { host: 'h', 'x-a': ['1', '2'], one: 'only' });
+});
+
+test('headersFromRaw objects reach no Object.prototype member, whatever the names', () => {
+  const flat = headersFromRaw(['Host', 'h']);
+  for (const name of [
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    'valueOf',
+    '__defineGetter__',
+  ]) {
+    assert.equal(flat[name], undefined, name);
+  }
+  assert.deepEqual(Object.keys(flat), ['host']);
+  const proto = headersFromRaw(['__proto__', 'x']);
+  assert.deepEqual(Object.keys(proto), ['__proto__']);
+  assert.equal(Object.getPrototypeOf(Object.getPrototypeOf(proto)), null);
 });

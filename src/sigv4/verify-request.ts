@@ -195,7 +195,12 @@ export function verifyRequest(given: SigV4Request, options: VerifyOptions): Veri
 
   // The body is checked only once the request is known to come from the key holder: S3 reports
   // XAmzContentSHA256Mismatch for a signed request whose body differs from what it declared.
-  if (payload.computed !== undefined && isHexDigest(payload.payloadHash)) {
+  // A payload hash that is the computed digest itself (no declared one) has nothing to be compared with.
+  if (
+    payload.computed !== undefined &&
+    payload.payloadHash !== payload.computed &&
+    isHexDigest(payload.payloadHash)
+  ) {
     if (payload.payloadHash.toLowerCase() !== payload.computed) {
       return failed({
         code: 'ContentSha256Mismatch',
