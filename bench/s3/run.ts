@@ -32,6 +32,7 @@
  *   node dist/bench/s3/run.js --quick        # shorter rounds, smaller objects and bucket, noisier
  *   node dist/bench/s3/run.js --profile DIR  # also writes a V8 CPU profile of the openirsa process
  *   node dist/bench/s3/run.js --only small   # one part: large, small or list (e.g. to profile it)
+ *   node dist/bench/s3/run.js --only small-get   # (or small-put) one half of the small part, to profile it alone
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -55,7 +56,11 @@ const PROFILE_AT = process.argv.indexOf('--profile');
 const PROFILE_DIR = PROFILE_AT > 0 ? process.argv[PROFILE_AT + 1] : undefined;
 const ONLY_AT = process.argv.indexOf('--only');
 const ONLY = ONLY_AT > 0 ? process.argv[ONLY_AT + 1] : undefined;
-const part = (name: 'large' | 'small' | 'list') => ONLY === undefined || ONLY === name;
+const part = (name: 'large' | 'small' | 'list') =>
+  ONLY === undefined || ONLY === name || ONLY.startsWith(`${name}-`);
+/** `--only small-get` or `--only small-put`: one half of the small-object part (a profile of one path). */
+const smallHalf = (name: 'get' | 'put') =>
+  ONLY === undefined || !ONLY.startsWith('small-') || ONLY === `small-${name}`;
 const ROUND_SECONDS = QUICK ? 1.5 : 4;
 const ROUNDS = QUICK ? 2 : 3;
 const CONNECTIONS = 16;
@@ -197,11 +202,14 @@ interface Measured extends LoadResult {
 }
 
 let specCounter = 0;
+/** Load requests answered per server port, over the whole run (to turn a profile's µs into µs/request). */
+const servedByPort = new Map<number, number>();
 async function load(dir: string, spec: RunSpec): Promise<Measured> {
   const file = join(dir, `load-${specCounter++}.json`);
   await writeFile(file, JSON.stringify({ ...spec, connections: CONNECTIONS, seconds: ROUND_SECONDS }));
   const before = await cpuMicros(spec.pid);
   const result = JSON.parse(await runNode([here('./load.js'), file])) as LoadResult;
+  servedByPort.set(spec.port, (servedByPort.get(spec.port) ?? 0) + result.requests);
   const used = (await cpuMicros(spec.pid)) - before;
   await rm(file, { force: true });
   if (result.unexpected > 0) {
@@ -374,9 +382,10 @@ async function smallObjects(dir: string, targets: readonly Target[]): Promise<vo
     gets.push({ port: t.port, pid: t.pid, pool: getPool, body: '', expectStatus: 200 });
   }
   for (const [title, specs] of [
-    ['signed GetObject, 4 KiB', gets],
-    ['signed PutObject, 4 KiB', puts],
+    ['signed GetObject, 4 KiB', smallHalf('get') ? gets : []],
+    ['signed PutObject, 4 KiB', smallHalf('put') ? puts : []],
   ] as const) {
+    if (specs.length === 0) continue;
     const best = await alternate(
       dir,
       specs,
@@ -485,6 +494,11 @@ async function main(): Promise<void> {
     if (part('large')) await largeObjects(targets);
     if (part('small')) await smallObjects(dir, targets);
     if (part('list')) await listing(dir, targets, s3rverTarget);
+    if (PROFILE_DIR !== undefined) {
+      console.log(
+        `(openirsa answered ${servedByPort.get(port) ?? 0} load requests, warm-up rounds included)`,
+      );
+    }
   } finally {
     setupAgent.destroy();
     await Promise.all(

@@ -114,6 +114,46 @@ describe('BlobStore', () => {
     assert.throws(() => blobs.readSmall(id, { start: 0, end: SMALL_READ_BYTES }), TypeError);
   });
 
+  test('a small read given the blob size reads the file once, then serves it from the cache', async () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'k', 'cached');
+    await blobs.write(id, Readable.from([Buffer.from('hello world')]), { maxBytes: 100, tooLarge });
+    assert.equal((await blobs.readSmall(id, { start: 0, end: 10 }, 11)).toString(), 'hello world');
+    assert.equal(blobs.cache.size, 1);
+    // The file is gone behind the store's back: a cached read opens no file, ranges included.
+    rmSync(blobs.pathOf(id));
+    assert.equal((await blobs.readSmall(id, { start: 0, end: 10 }, 11)).toString(), 'hello world');
+    assert.equal((await blobs.readSmall(id, { start: 6, end: 8 }, 11)).toString(), 'wor');
+    // Without the size, or beyond it, the file is read as before.
+    await assert.rejects(blobs.readSmall(id, { start: 0, end: 10 }), { code: 'ENOENT' });
+    await assert.rejects(blobs.readSmall(id, { start: 0, end: 11 }, 11), { code: 'ENOENT' });
+    // Removing the blob through the store forgets it.
+    await blobs.remove(id);
+    assert.equal(blobs.cache.size, 0);
+    await assert.rejects(blobs.readSmall(id, { start: 0, end: 10 }, 11), { code: 'ENOENT' });
+  });
+
+  test('a range read of a small blob caches the whole blob, and a short file is still an error', async () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'k', 'range');
+    await blobs.write(id, Readable.from([Buffer.from('abcdef')]), { maxBytes: 100, tooLarge });
+    assert.equal((await blobs.readSmall(id, { start: 2, end: 3 }, 6)).toString(), 'cd');
+    assert.equal(blobs.cache.get(id)?.toString(), 'abcdef');
+    const short = BlobStore.blobId('b', 'k', 'short');
+    await blobs.write(short, Readable.from([Buffer.from('abc')]), { maxBytes: 100, tooLarge });
+    await assert.rejects(blobs.readSmall(short, { start: 0, end: 0 }, 6), /holds 3 of the 6 bytes/);
+    assert.equal(blobs.cache.get(short), undefined);
+    // A blob above SMALL_READ_BYTES is never cached.
+    const big = new BlobStore(join(dir, `root-${++n}`), { cacheBytes: 1024 * 1024 });
+    const bigId = BlobStore.blobId('b', 'k', 'big');
+    await big.write(bigId, Readable.from([Buffer.alloc(SMALL_READ_BYTES + 1, 7)]), {
+      maxBytes: SMALL_READ_BYTES + 1,
+      tooLarge,
+    });
+    assert.equal((await big.readSmall(bigId, { start: 0, end: 9 }, SMALL_READ_BYTES + 1)).length, 10);
+    assert.equal(big.cache.size, 0);
+  });
+
   test('a write into a fresh directory makes its fan-out directories, and a later write reuses them', async () => {
     const blobs = fresh();
     const first = BlobStore.blobId('b', 'k', 'v1');

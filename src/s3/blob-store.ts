@@ -4,6 +4,7 @@ import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { SmallBlobCache } from './blob-cache.js';
 import { GroupCommit } from './group-commit.js';
 
 /** Bytes of a body a blob write may hold queued for the file (one writev's worth). */
@@ -60,10 +61,18 @@ export class BlobStore {
    * per blob store, so one per server.
    */
   readonly commits = new GroupCommit();
+  /** The whole bytes of small blobs read before (s3/blob-cache.ts), served by `readSmall`. */
+  readonly cache: SmallBlobCache;
   /** The temporary directory, once made. */
   #tmpDir: Promise<void> | undefined;
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    /** `cacheBytes`: the bound of the small-blob cache (DEFAULT_BLOB_CACHE_BYTES; 0 turns it off). */
+    options: { readonly cacheBytes?: number } = {},
+  ) {
+    this.cache = new SmallBlobCache(options.cacheBytes, SMALL_READ_BYTES);
+  }
 
   /** The blob id of one version of an object: hex SHA-256 of its parts, NUL-separated. */
   static blobId(bucket: string, key: string, versionId: string): string {
@@ -113,6 +122,8 @@ export class BlobStore {
       );
       const written = { size: measure.size, md5: measure.digest() };
       options.check?.(written);
+      // Never the case for a fresh id (each holds a random version id); kept so no stale bytes can answer.
+      this.cache.delete(blobId);
       await this.#rename(tmp, target);
       await syncDirectory(join(target, '..'));
       return written;
@@ -158,18 +169,39 @@ export class BlobStore {
    * close, and no stream machinery (the GetObject fast path for small objects, s3/object-read.ts). A
    * blob shorter than the range fails: the metadata promised bytes the file does not hold. Callers bound
    * the length (SMALL_READ_BYTES).
+   *
+   * With `blobSize` (the size the object's metadata gives its blob) of at most SMALL_READ_BYTES, the
+   * whole blob is read and kept in the small-blob cache, and later reads of it open no file. The buffer
+   * returned may then be a view of the cached bytes: callers only send it, never write into it.
    */
-  readSmall(blobId: string, range: { readonly start: number; readonly end: number }): Promise<Buffer> {
-    const path = this.pathOf(blobId);
+  readSmall(
+    blobId: string,
+    range: { readonly start: number; readonly end: number },
+    blobSize?: number,
+  ): Promise<Buffer> {
     const length = range.end - range.start + 1;
     if (!Number.isSafeInteger(length) || length < 1 || length > SMALL_READ_BYTES) {
       throw new TypeError(`a small read is 1 to ${SMALL_READ_BYTES} bytes, got ${length}`);
     }
+    if (blobSize === undefined || blobSize > SMALL_READ_BYTES || range.end >= blobSize) {
+      return this.#readFile(blobId, range.start, length);
+    }
+    const cached = this.cache.get(blobId);
+    if (cached !== undefined) return Promise.resolve(part(cached, range));
+    return this.#readFile(blobId, 0, blobSize).then((whole) => {
+      this.cache.set(blobId, whole);
+      return part(whole, range);
+    });
+  }
+
+  /** `length` bytes of a blob's file from `start`: one open, one read, one close. */
+  #readFile(blobId: string, start: number, length: number): Promise<Buffer> {
+    const path = this.pathOf(blobId);
     return new Promise((resolve, reject) => {
       openFile(path, 'r', (openError, fd) => {
         if (openError !== null) return reject(openError);
         const buffer = Buffer.allocUnsafe(length);
-        readFile(fd, buffer, 0, length, range.start, (readError, bytesRead) => {
+        readFile(fd, buffer, 0, length, start, (readError, bytesRead) => {
           close(fd, (closeError) => {
             if (readError !== null) return reject(readError);
             if (closeError !== null) return reject(closeError);
@@ -185,6 +217,7 @@ export class BlobStore {
 
   /** Removes a blob; a missing one is fine (a replaced blob is deleted once, after its commit). */
   async remove(blobId: string): Promise<void> {
+    this.cache.delete(blobId);
     try {
       await unlink(this.pathOf(blobId));
     } catch (error) {
@@ -229,6 +262,13 @@ export class BlobStore {
     }
     return { orphans, staleTemporaries };
   }
+}
+
+/** `start` to `end` inclusive of a whole blob's bytes: the buffer itself when that is all of it. */
+function part(whole: Buffer, range: { readonly start: number; readonly end: number }): Buffer {
+  return range.start === 0 && range.end === whole.length - 1
+    ? whole
+    : whole.subarray(range.start, range.end + 1);
 }
 
 function isMissing(error: unknown): boolean {
