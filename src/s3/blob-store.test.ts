@@ -90,7 +90,7 @@ describe('BlobStore', () => {
     const past = new Date(Date.now() - 3600_000);
     for (const path of [blobs.pathOf(kept), blobs.pathOf(orphan), staleTmp]) utimesSync(path, past, past);
     const result = await blobs.sweep((id) => Promise.resolve(id === kept), Date.now());
-    assert.deepEqual(result, { orphans: 1, staleTemporaries: 1 });
+    assert.deepEqual(result, { orphans: 1, staleTemporaries: 1, migrated: 0 });
     assert.equal(existsSync(blobs.pathOf(kept)), true);
     assert.equal(existsSync(blobs.pathOf(young)), true);
     assert.equal(existsSync(blobs.pathOf(orphan)), false);
@@ -98,6 +98,7 @@ describe('BlobStore', () => {
     assert.deepEqual(await fresh().sweep(() => Promise.resolve(false), Date.now()), {
       orphans: 0,
       staleTemporaries: 0,
+      migrated: 0,
     });
   });
   test('a small read returns exactly the range in one buffer; a short, missing or oversized one fails', async () => {
@@ -167,5 +168,42 @@ describe('BlobStore', () => {
     });
     await blobs.write(second, Readable.from([Buffer.from('b')]), { maxBytes: 10, tooLarge });
     assert.equal(readFileSync(blobs.pathOf(second), 'utf8'), 'b');
+  });
+
+  test('a blob lives one fan-out level down: the first two hex digits of its id', () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'k', 'layout');
+    assert.equal(blobs.pathOf(id), join(blobs.root, id.slice(0, 2), id));
+    assert.throws(() => blobs.pathOf('../x'), TypeError);
+  });
+
+  test('the sweep moves blobs of the older two-level layout up, then sweeps them like the others', async () => {
+    const blobs = fresh();
+    const kept = BlobStore.blobId('b', 'kept', 'legacy');
+    const orphan = BlobStore.blobId('b', 'orphan', 'legacy');
+    const past = new Date(Date.now() - 3600_000);
+    for (const id of [kept, orphan]) {
+      const legacyDir = join(blobs.root, id.slice(0, 2), id.slice(2, 4));
+      mkdirSync(legacyDir, { recursive: true });
+      writeFileSync(join(legacyDir, id), `bytes of ${id}`);
+      utimesSync(join(legacyDir, id), past, past);
+    }
+    // Something that is not a blob keeps its directory where it is.
+    const strayDir = join(blobs.root, kept.slice(0, 2), 'ff');
+    mkdirSync(strayDir, { recursive: true });
+    writeFileSync(join(strayDir, 'notes.txt'), 'not a blob');
+    const result = await blobs.sweep((id) => Promise.resolve(id === kept), Date.now());
+    assert.deepEqual(result, { orphans: 1, staleTemporaries: 0, migrated: 2 });
+    assert.equal(readFileSync(blobs.pathOf(kept), 'utf8'), `bytes of ${kept}`);
+    assert.equal(existsSync(blobs.pathOf(orphan)), false);
+    assert.equal(existsSync(join(blobs.root, kept.slice(0, 2), kept.slice(2, 4))), false);
+    assert.equal(readFileSync(join(strayDir, 'notes.txt'), 'utf8'), 'not a blob');
+    // Reads find the moved blob where pathOf names it; a second sweep finds nothing left to move.
+    assert.equal((await blobs.readSmall(kept, { start: 0, end: 8 })).toString(), 'bytes of ');
+    assert.deepEqual(await blobs.sweep((id) => Promise.resolve(id === kept), Date.now()), {
+      orphans: 0,
+      staleTemporaries: 0,
+      migrated: 0,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { close, createReadStream, createWriteStream, open as openFile, read as readFile } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,10 +30,12 @@ export interface BlobWrite {
   readonly tooLarge: () => Error;
 }
 
-/** What the start-up sweep removed. */
+/** What the start-up sweep removed, and moved. */
 export interface SweepResult {
   readonly orphans: number;
   readonly staleTemporaries: number;
+  /** Blobs moved from the two-level layout of earlier versions into the one-level one. */
+  readonly migrated: number;
 }
 
 /** Files younger than this are never swept: another server may be about to commit their metadata. */
@@ -47,6 +49,8 @@ const TMP = 'tmp';
  */
 export const SMALL_READ_BYTES = 64 * 1024;
 const BLOB_ID = /^[0-9a-f]{64}$/;
+/** The name of a fan-out directory: the first two hex digits of the blob ids it holds. */
+const FAN_OUT = /^[0-9a-f]{2}$/;
 
 /**
  * Object bytes as files under `<data>/objects`, named by a SHA-256 of (bucket, key, a unique version or
@@ -90,10 +94,15 @@ export class BlobStore {
     return randomBytes(16).toString('hex');
   }
 
-  /** The file of a blob: two fan-out levels keep directories small. */
+  /**
+   * The file of a blob: one fan-out level of 256 directories (the first two hex digits of the id). Two
+   * levels (65,536 directories) made nearly every PutObject into a young data directory create a
+   * directory, an inode allocation and an fsync of its parent more; 256 are all made after a few
+   * thousand writes, and keep a directory below 40,000 entries up to ten million objects.
+   */
   pathOf(blobId: string): string {
     if (!BLOB_ID.test(blobId)) throw new TypeError(`not a blob id: \`${blobId.slice(0, 80)}\``);
-    return join(this.root, blobId.slice(0, 2), blobId.slice(2, 4), blobId);
+    return join(this.root, blobId.slice(0, 2), blobId);
   }
 
   /**
@@ -228,7 +237,8 @@ export class BlobStore {
   /**
    * The start-up sweep: blob files that no object row names (a crash between rename and commit, or
    * after a commit and before the replaced blob was deleted), and temporary files left by a crash. Files
-   * younger than `minAgeMs` are left alone.
+   * younger than `minAgeMs` are left alone. Blobs still in the two-level layout of earlier versions
+   * (`<aa>/<bb>/<id>`) move up into their one-level directory first (`migrateLegacy`).
    */
   async sweep(
     isReferenced: (blobId: string) => Promise<boolean>,
@@ -237,6 +247,7 @@ export class BlobStore {
   ): Promise<SweepResult> {
     let orphans = 0;
     let staleTemporaries = 0;
+    let migrated = 0;
     const old = async (path: string) => now - (await stat(path)).mtimeMs >= minAgeMs;
     for (const first of await entries(this.root)) {
       if (first === TMP) {
@@ -249,18 +260,45 @@ export class BlobStore {
         }
         continue;
       }
-      for (const second of await entries(join(this.root, first))) {
-        for (const name of await entries(join(this.root, first, second))) {
-          const path = join(this.root, first, second, name);
-          if (!BLOB_ID.test(name) || !(await old(path))) continue;
-          if (!(await isReferenced(name))) {
-            await rm(path, { force: true });
-            orphans++;
-          }
+      if (!FAN_OUT.test(first)) continue;
+      migrated += await this.#migrateLegacy(first);
+      for (const name of await entries(join(this.root, first))) {
+        const path = join(this.root, first, name);
+        if (!BLOB_ID.test(name) || !name.startsWith(first) || !(await old(path))) continue;
+        if (!(await isReferenced(name))) {
+          await rm(path, { force: true });
+          orphans++;
         }
       }
     }
-    return { orphans, staleTemporaries };
+    return { orphans, staleTemporaries, migrated };
+  }
+
+  /**
+   * Moves the blobs of `<first>/<second>/` (the two-level layout of earlier versions) into `<first>/`,
+   * then removes the emptied directories. Each move is a rename, so a blob is always under exactly one
+   * of its two names; `<first>` is fsynced before the old directories go, so a crash at any point
+   * leaves every blob where this sweep, run again, finds it.
+   */
+  async #migrateLegacy(first: string): Promise<number> {
+    const dir = join(this.root, first);
+    const legacy = (await entries(dir)).filter((name) => FAN_OUT.test(name));
+    if (legacy.length === 0) return 0;
+    let moved = 0;
+    for (const second of legacy) {
+      for (const name of await entries(join(dir, second))) {
+        if (!BLOB_ID.test(name) || !name.startsWith(first + second)) continue;
+        await rename(join(dir, second, name), join(dir, name));
+        moved++;
+      }
+    }
+    await syncDirectory(dir);
+    for (const second of legacy) {
+      // A directory that still holds something that is not a blob stays, untouched.
+      await rmdir(join(dir, second)).catch(() => undefined);
+    }
+    await syncDirectory(dir);
+    return moved;
   }
 }
 
