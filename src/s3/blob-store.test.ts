@@ -9,13 +9,14 @@ import {
   writeFileSync,
   mkdirSync,
   existsSync,
+  statSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { after, describe, test } from 'node:test';
-import { BlobStore, SMALL_READ_BYTES } from './blob-store.js';
+import { BlobStore, SMALL_READ_BYTES, SMALL_WRITE_BYTES } from './blob-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openirsa-blobs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -205,5 +206,70 @@ describe('BlobStore', () => {
       staleTemporaries: 0,
       migrated: 0,
     });
+  });
+
+  test('a small write (bound ≤ SMALL_WRITE_BYTES) stores exactly what the streamed write stores', async () => {
+    const blobs = fresh();
+    // Random bodies in random chunkings, up to the small bound, through both paths.
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    for (let round = 0; round < 40; round++) {
+      const size = round === 0 ? 0 : round === 1 ? SMALL_WRITE_BYTES : random() % 9000;
+      const body = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) body[i] = random() & 0xff;
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < size;) {
+        const n = 1 + (random() % 3000);
+        chunks.push(body.subarray(at, at + n));
+        at += n;
+      }
+      const small = BlobStore.blobId('b', 'k', `small-${round}`);
+      const streamed = BlobStore.blobId('b', 'k', `streamed-${round}`);
+      const a = await blobs.write(small, Readable.from(chunks), { maxBytes: SMALL_WRITE_BYTES, tooLarge });
+      const b = await blobs.write(streamed, Readable.from(chunks), {
+        maxBytes: SMALL_WRITE_BYTES + 1,
+        tooLarge,
+      });
+      assert.equal(a.size, size);
+      assert.deepEqual(a, b);
+      assert.equal(a.md5.toString('hex'), createHash('md5').update(body).digest('hex'));
+      assert.deepEqual(readFileSync(blobs.pathOf(small)), body);
+      assert.deepEqual(readFileSync(blobs.pathOf(streamed)), body);
+      assert.equal((statSync(blobs.pathOf(small)).mode & 0o777).toString(8), '600');
+    }
+    assert.deepEqual(readdirSync(join(blobs.root, 'tmp')), []);
+  });
+
+  test('a small write that grows past its bound, fails its check or whose source fails stores nothing', async () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'k', 'small-fail');
+    const source = new PassThrough();
+    const over = blobs.write(id, source, { maxBytes: 4, tooLarge });
+    source.write(Buffer.from('abc'));
+    source.write(Buffer.from('de'));
+    await assert.rejects(over, /too large/);
+    assert.equal(source.destroyed, true);
+    await assert.rejects(
+      blobs.write(id, Readable.from([Buffer.from('hello')]), {
+        maxBytes: 100,
+        tooLarge,
+        check: (w) => {
+          assert.equal(w.size, 5);
+          throw new Error('bad digest');
+        },
+      }),
+      /bad digest/,
+    );
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('client went away'));
+      },
+    });
+    await assert.rejects(blobs.write(id, failing, { maxBytes: 100, tooLarge }), /client went away/);
+    assert.equal(existsSync(blobs.pathOf(id)), false);
+    assert.deepEqual(readdirSync(join(blobs.root, 'tmp')), []);
   });
 });

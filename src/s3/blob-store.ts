@@ -2,9 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { close, createReadStream, createWriteStream, open as openFile, read as readFile } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { finished, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SmallBlobCache } from './blob-cache.js';
+import { DurableWriters } from './durable-writers.js';
 import { GroupCommit } from './group-commit.js';
 
 /** Bytes of a body a blob write may hold queued for the file (one writev's worth). */
@@ -48,6 +49,8 @@ const TMP = 'tmp';
  * file stream's own chunk: below it a stream reads the same one chunk, with far more machinery around it.
  */
 export const SMALL_READ_BYTES = 64 * 1024;
+/** Writes bounded by at most this many bytes take their body whole, then write it in one call (`write`). */
+export const SMALL_WRITE_BYTES = 64 * 1024;
 const BLOB_ID = /^[0-9a-f]{64}$/;
 /** The name of a fan-out directory: the first two hex digits of the blob ids it holds. */
 const FAN_OUT = /^[0-9a-f]{2}$/;
@@ -69,6 +72,11 @@ export class BlobStore {
   readonly cache: SmallBlobCache;
   /** The temporary directory, once made. */
   #tmpDir: Promise<void> | undefined;
+  /** The worker threads that write small blobs (durable-writers.ts). */
+  readonly #writers = new DurableWriters();
+  /** Temporary file names: this instance's random prefix and a counter. */
+  readonly #tmpPrefix = randomBytes(8).toString('hex');
+  #tmpCount = 0;
 
   constructor(
     readonly root: string,
@@ -109,17 +117,34 @@ export class BlobStore {
    * Streams `source` into the blob `blobId`: temporary file (0600), fsync, `check`, rename, directory
    * fsync. On any failure (the source errs, the size bound, `check`) the temporary file is removed and
    * the error passed on; the blob is then untouched.
+   *
+   * A write bounded by at most SMALL_WRITE_BYTES (a small PutObject) takes the body whole first, runs
+   * `check`, then has one worker thread do the same durable steps in one go (durable-writers.ts): no
+   * stream pipeline, whose machinery (an AbortController aborted at its end, which builds a DOMException
+   * with a stack trace) cost more than the file work, and two thread hand-offs instead of sixteen. The
+   * file is fdatasynced, which is enough for a new file: its bytes and the size that reads them become
+   * durable; the times it skips are never read.
    */
   async write(blobId: string, source: Readable, options: BlobWrite): Promise<WrittenBlob> {
     const target = this.pathOf(blobId);
     const tmpDir = join(this.root, TMP);
     // Made once per instance, not once per write (a write that finds it gone makes it again next time).
     this.#tmpDir ??= mkdir(tmpDir, { recursive: true, mode: 0o700 }).then(() => undefined);
-    const tmp = join(tmpDir, `${randomBytes(12).toString('hex')}.tmp`);
-    const measure = new Measure(options.maxBytes, options.tooLarge);
+    // Unique per instance by its counter, across instances (servers sharing the directory) by its prefix.
+    const tmp = join(tmpDir, `${this.#tmpPrefix}-${++this.#tmpCount}.tmp`);
     const ended = this.commits.beginWrite();
     try {
       await this.#tmpDir;
+      if (options.maxBytes <= SMALL_WRITE_BYTES) {
+        const bytes = await takeWhole(source, options.maxBytes, options.tooLarge);
+        const whole = { size: bytes.length, md5: createHash('md5').update(bytes).digest() };
+        // Checked before any file exists: a failed check has nothing to remove.
+        options.check?.(whole);
+        this.cache.delete(blobId);
+        await this.#writers.write(tmp, target, bytes);
+        return whole;
+      }
+      const measure = new Measure(options.maxBytes, options.tooLarge);
       // `highWaterMark`: up to WRITE_BUFFER of socket chunks queue while one write is in flight, so the
       // socket keeps being read and the queued chunks go to the file in one writev (16 KiB by default:
       // every 64 KiB chunk paused the body until its own write had finished).
@@ -332,6 +357,35 @@ async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The whole of `source`, failing with `tooLarge()` (and destroying the source) as soon as more than
+ * `maxBytes` arrive, or with the source's own error (a digest that does not match, a client gone).
+ */
+function takeWhole(source: Readable, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    source.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        over = true;
+        const error = tooLarge();
+        source.destroy(error);
+        reject(error);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    finished(source, { writable: false }, (error) => {
+      if (over) return;
+      if (error !== undefined && error !== null) reject(error);
+      else resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
+    });
+  });
 }
 
 /** Counts and MD5-hashes what passes through; fails past `maxBytes`. */
