@@ -223,7 +223,7 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   // Parsed once: the S3 decision, the service identification and authentication all read it.
   const parsedAuth = parseAuthorization(headers, query);
   if (isS3Request(s3Clues(req, headers, path, query, parsedAuth)))
-    return handleS3Request(p.s3, req, res, { path, query, requestId });
+    return handleS3Request(p.s3, req, res, { path, query, requestId, headers, parsedAuth });
   const body = await readBody(
     req,
     p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES,
