@@ -32,8 +32,10 @@
  *   node dist/bench/s3/run.js --quick        # shorter rounds, smaller objects and bucket, noisier
  *   node dist/bench/s3/run.js --profile DIR  # also writes a V8 CPU profile of the openirsa process
  *   node dist/bench/s3/run.js --only small   # one part: large, small or list (e.g. to profile it)
+ *   node dist/bench/s3/run.js --only small-get   # (or small-put) one half of the small part, to profile it alone
+ *   node dist/bench/s3/run.js --syscalls     # small objects: also openirsa's syscalls per request (strace -c -f)
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -53,9 +55,15 @@ import type { TransferResult, TransferSpec } from './transfer.js';
 const QUICK = process.argv.includes('--quick');
 const PROFILE_AT = process.argv.indexOf('--profile');
 const PROFILE_DIR = PROFILE_AT > 0 ? process.argv[PROFILE_AT + 1] : undefined;
+/** `strace -c -f` attached to openirsa during the small-object rounds (it slows the server: a diagnosis). */
+const SYSCALLS = process.argv.includes('--syscalls');
 const ONLY_AT = process.argv.indexOf('--only');
 const ONLY = ONLY_AT > 0 ? process.argv[ONLY_AT + 1] : undefined;
-const part = (name: 'large' | 'small' | 'list') => ONLY === undefined || ONLY === name;
+const part = (name: 'large' | 'small' | 'list') =>
+  ONLY === undefined || ONLY === name || ONLY.startsWith(`${name}-`);
+/** `--only small-get` or `--only small-put`: one half of the small-object part (a profile of one path). */
+const smallHalf = (name: 'get' | 'put') =>
+  ONLY === undefined || !ONLY.startsWith('small-') || ONLY === `small-${name}`;
 const ROUND_SECONDS = QUICK ? 1.5 : 4;
 const ROUNDS = QUICK ? 2 : 3;
 const CONNECTIONS = 16;
@@ -197,11 +205,14 @@ interface Measured extends LoadResult {
 }
 
 let specCounter = 0;
+/** Load requests answered per server port, over the whole run (to turn a profile's µs into µs/request). */
+const servedByPort = new Map<number, number>();
 async function load(dir: string, spec: RunSpec): Promise<Measured> {
   const file = join(dir, `load-${specCounter++}.json`);
   await writeFile(file, JSON.stringify({ ...spec, connections: CONNECTIONS, seconds: ROUND_SECONDS }));
   const before = await cpuMicros(spec.pid);
   const result = JSON.parse(await runNode([here('./load.js'), file])) as LoadResult;
+  servedByPort.set(spec.port, (servedByPort.get(spec.port) ?? 0) + result.requests);
   const used = (await cpuMicros(spec.pid)) - before;
   await rm(file, { force: true });
   if (result.unexpected > 0) {
@@ -374,15 +385,18 @@ async function smallObjects(dir: string, targets: readonly Target[]): Promise<vo
     gets.push({ port: t.port, pid: t.pid, pool: getPool, body: '', expectStatus: 200 });
   }
   for (const [title, specs] of [
-    ['signed GetObject, 4 KiB', gets],
-    ['signed PutObject, 4 KiB', puts],
+    ['signed GetObject, 4 KiB', smallHalf('get') ? gets : []],
+    ['signed PutObject, 4 KiB', smallHalf('put') ? puts : []],
   ] as const) {
+    if (specs.length === 0) continue;
+    const traced = SYSCALLS && targets[0] !== undefined ? await traceSyscalls(dir, targets[0]) : undefined;
     const best = await alternate(
       dir,
       specs,
       targets.map((t) => t.name),
     );
     console.log(title);
+    if (traced !== undefined) await traced();
     for (const [i, t] of targets.entries()) console.log(row(t.name, best[i], 'req/s'));
     const [ours, s3rver, limit] = best;
     console.log(ratioLine('vs s3rver', ours?.perSecond, s3rver?.perSecond, SMALL_VS_S3RVER));
@@ -391,6 +405,35 @@ async function smallObjects(dir: string, targets: readonly Target[]): Promise<vo
     console.log(cpuLine('server CPU per request, the limit vs openirsa', ours, limit));
     console.log('');
   }
+}
+
+/**
+ * Attaches `strace -c -f` to a server; the function returned detaches it and prints its syscalls per
+ * load request it answered meanwhile.
+ */
+async function traceSyscalls(dir: string, t: Target): Promise<() => Promise<void>> {
+  const pid = t.pid;
+  const out = join(dir, `strace-${pid}-${specCounter}.txt`);
+  const answeredBefore = servedByPort.get(t.port) ?? 0;
+  const child = spawn('strace', ['-c', '-f', '-o', out, '-p', String(pid)], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exited;
+    const served = Math.max(1, (servedByPort.get(t.port) ?? 0) - answeredBefore);
+    const text = await readFile(out, 'utf8').catch(() => '');
+    console.log(`  openirsa syscalls per request (strace -c -f, over ${served} requests):`);
+    for (const line of text.split('\n')) {
+      const f = line.trim().split(/\s+/);
+      // "% time  seconds  usecs/call  calls  [errors]  syscall"
+      if (f.length < 5 || !/^\d/.test(f[0] ?? '')) continue;
+      const calls = Number(f[3]);
+      const name = f[f.length - 1] ?? '';
+      if (name === 'total' || calls / served < 0.05) continue;
+      console.log(`    ${name.padEnd(18)} ${(calls / served).toFixed(2).padStart(6)}`);
+    }
+  };
 }
 
 async function listing(dir: string, targets: readonly Target[], s3rverTarget: Target): Promise<void> {
@@ -485,6 +528,11 @@ async function main(): Promise<void> {
     if (part('large')) await largeObjects(targets);
     if (part('small')) await smallObjects(dir, targets);
     if (part('list')) await listing(dir, targets, s3rverTarget);
+    if (PROFILE_DIR !== undefined) {
+      console.log(
+        `(openirsa answered ${servedByPort.get(port) ?? 0} load requests, warm-up rounds included)`,
+      );
+    }
   } finally {
     setupAgent.destroy();
     await Promise.all(

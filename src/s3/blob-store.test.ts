@@ -9,13 +9,14 @@ import {
   writeFileSync,
   mkdirSync,
   existsSync,
+  statSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { after, describe, test } from 'node:test';
-import { BlobStore, SMALL_READ_BYTES } from './blob-store.js';
+import { BlobStore, SMALL_READ_BYTES, SMALL_WRITE_BYTES } from './blob-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openirsa-blobs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,7 +91,7 @@ describe('BlobStore', () => {
     const past = new Date(Date.now() - 3600_000);
     for (const path of [blobs.pathOf(kept), blobs.pathOf(orphan), staleTmp]) utimesSync(path, past, past);
     const result = await blobs.sweep((id) => Promise.resolve(id === kept), Date.now());
-    assert.deepEqual(result, { orphans: 1, staleTemporaries: 1 });
+    assert.deepEqual(result, { orphans: 1, staleTemporaries: 1, migrated: 0 });
     assert.equal(existsSync(blobs.pathOf(kept)), true);
     assert.equal(existsSync(blobs.pathOf(young)), true);
     assert.equal(existsSync(blobs.pathOf(orphan)), false);
@@ -98,6 +99,7 @@ describe('BlobStore', () => {
     assert.deepEqual(await fresh().sweep(() => Promise.resolve(false), Date.now()), {
       orphans: 0,
       staleTemporaries: 0,
+      migrated: 0,
     });
   });
   test('a small read returns exactly the range in one buffer; a short, missing or oversized one fails', async () => {
@@ -114,6 +116,46 @@ describe('BlobStore', () => {
     assert.throws(() => blobs.readSmall(id, { start: 0, end: SMALL_READ_BYTES }), TypeError);
   });
 
+  test('a small read given the blob size reads the file once, then serves it from the cache', async () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'k', 'cached');
+    await blobs.write(id, Readable.from([Buffer.from('hello world')]), { maxBytes: 100, tooLarge });
+    assert.equal((await blobs.readSmall(id, { start: 0, end: 10 }, 11)).toString(), 'hello world');
+    assert.equal(blobs.cache.size, 1);
+    // The file is gone behind the store's back: a cached read opens no file, ranges included.
+    rmSync(blobs.pathOf(id));
+    assert.equal((await blobs.readSmall(id, { start: 0, end: 10 }, 11)).toString(), 'hello world');
+    assert.equal((await blobs.readSmall(id, { start: 6, end: 8 }, 11)).toString(), 'wor');
+    // Without the size, or beyond it, the file is read as before.
+    await assert.rejects(blobs.readSmall(id, { start: 0, end: 10 }), { code: 'ENOENT' });
+    await assert.rejects(blobs.readSmall(id, { start: 0, end: 11 }, 11), { code: 'ENOENT' });
+    // Removing the blob through the store forgets it.
+    await blobs.remove(id);
+    assert.equal(blobs.cache.size, 0);
+    await assert.rejects(blobs.readSmall(id, { start: 0, end: 10 }, 11), { code: 'ENOENT' });
+  });
+
+  test('a range read of a small blob caches the whole blob, and a short file is still an error', async () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'k', 'range');
+    await blobs.write(id, Readable.from([Buffer.from('abcdef')]), { maxBytes: 100, tooLarge });
+    assert.equal((await blobs.readSmall(id, { start: 2, end: 3 }, 6)).toString(), 'cd');
+    assert.equal(blobs.cache.get(id)?.toString(), 'abcdef');
+    const short = BlobStore.blobId('b', 'k', 'short');
+    await blobs.write(short, Readable.from([Buffer.from('abc')]), { maxBytes: 100, tooLarge });
+    await assert.rejects(blobs.readSmall(short, { start: 0, end: 0 }, 6), /holds 3 of the 6 bytes/);
+    assert.equal(blobs.cache.get(short), undefined);
+    // A blob above SMALL_READ_BYTES is never cached.
+    const big = new BlobStore(join(dir, `root-${++n}`), { cacheBytes: 1024 * 1024 });
+    const bigId = BlobStore.blobId('b', 'k', 'big');
+    await big.write(bigId, Readable.from([Buffer.alloc(SMALL_READ_BYTES + 1, 7)]), {
+      maxBytes: SMALL_READ_BYTES + 1,
+      tooLarge,
+    });
+    assert.equal((await big.readSmall(bigId, { start: 0, end: 9 }, SMALL_READ_BYTES + 1)).length, 10);
+    assert.equal(big.cache.size, 0);
+  });
+
   test('a write into a fresh directory makes its fan-out directories, and a later write reuses them', async () => {
     const blobs = fresh();
     const first = BlobStore.blobId('b', 'k', 'v1');
@@ -127,5 +169,107 @@ describe('BlobStore', () => {
     });
     await blobs.write(second, Readable.from([Buffer.from('b')]), { maxBytes: 10, tooLarge });
     assert.equal(readFileSync(blobs.pathOf(second), 'utf8'), 'b');
+  });
+
+  test('a blob lives one fan-out level down: the first two hex digits of its id', () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'k', 'layout');
+    assert.equal(blobs.pathOf(id), join(blobs.root, id.slice(0, 2), id));
+    assert.throws(() => blobs.pathOf('../x'), TypeError);
+  });
+
+  test('the sweep moves blobs of the older two-level layout up, then sweeps them like the others', async () => {
+    const blobs = fresh();
+    const kept = BlobStore.blobId('b', 'kept', 'legacy');
+    const orphan = BlobStore.blobId('b', 'orphan', 'legacy');
+    const past = new Date(Date.now() - 3600_000);
+    for (const id of [kept, orphan]) {
+      const legacyDir = join(blobs.root, id.slice(0, 2), id.slice(2, 4));
+      mkdirSync(legacyDir, { recursive: true });
+      writeFileSync(join(legacyDir, id), `bytes of ${id}`);
+      utimesSync(join(legacyDir, id), past, past);
+    }
+    // Something that is not a blob keeps its directory where it is.
+    const strayDir = join(blobs.root, kept.slice(0, 2), 'ff');
+    mkdirSync(strayDir, { recursive: true });
+    writeFileSync(join(strayDir, 'notes.txt'), 'not a blob');
+    const result = await blobs.sweep((id) => Promise.resolve(id === kept), Date.now());
+    assert.deepEqual(result, { orphans: 1, staleTemporaries: 0, migrated: 2 });
+    assert.equal(readFileSync(blobs.pathOf(kept), 'utf8'), `bytes of ${kept}`);
+    assert.equal(existsSync(blobs.pathOf(orphan)), false);
+    assert.equal(existsSync(join(blobs.root, kept.slice(0, 2), kept.slice(2, 4))), false);
+    assert.equal(readFileSync(join(strayDir, 'notes.txt'), 'utf8'), 'not a blob');
+    // Reads find the moved blob where pathOf names it; a second sweep finds nothing left to move.
+    assert.equal((await blobs.readSmall(kept, { start: 0, end: 8 })).toString(), 'bytes of ');
+    assert.deepEqual(await blobs.sweep((id) => Promise.resolve(id === kept), Date.now()), {
+      orphans: 0,
+      staleTemporaries: 0,
+      migrated: 0,
+    });
+  });
+
+  test('a small write (bound ≤ SMALL_WRITE_BYTES) stores exactly what the streamed write stores', async () => {
+    const blobs = fresh();
+    // Random bodies in random chunkings, up to the small bound, through both paths.
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    for (let round = 0; round < 40; round++) {
+      const size = round === 0 ? 0 : round === 1 ? SMALL_WRITE_BYTES : random() % 9000;
+      const body = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) body[i] = random() & 0xff;
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < size;) {
+        const n = 1 + (random() % 3000);
+        chunks.push(body.subarray(at, at + n));
+        at += n;
+      }
+      const small = BlobStore.blobId('b', 'k', `small-${round}`);
+      const streamed = BlobStore.blobId('b', 'k', `streamed-${round}`);
+      const a = await blobs.write(small, Readable.from(chunks), { maxBytes: SMALL_WRITE_BYTES, tooLarge });
+      const b = await blobs.write(streamed, Readable.from(chunks), {
+        maxBytes: SMALL_WRITE_BYTES + 1,
+        tooLarge,
+      });
+      assert.equal(a.size, size);
+      assert.deepEqual(a, b);
+      assert.equal(a.md5.toString('hex'), createHash('md5').update(body).digest('hex'));
+      assert.deepEqual(readFileSync(blobs.pathOf(small)), body);
+      assert.deepEqual(readFileSync(blobs.pathOf(streamed)), body);
+      assert.equal((statSync(blobs.pathOf(small)).mode & 0o777).toString(8), '600');
+    }
+    assert.deepEqual(readdirSync(join(blobs.root, 'tmp')), []);
+  });
+
+  test('a small write that grows past its bound, fails its check or whose source fails stores nothing', async () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'k', 'small-fail');
+    const source = new PassThrough();
+    const over = blobs.write(id, source, { maxBytes: 4, tooLarge });
+    source.write(Buffer.from('abc'));
+    source.write(Buffer.from('de'));
+    await assert.rejects(over, /too large/);
+    assert.equal(source.destroyed, true);
+    await assert.rejects(
+      blobs.write(id, Readable.from([Buffer.from('hello')]), {
+        maxBytes: 100,
+        tooLarge,
+        check: (w) => {
+          assert.equal(w.size, 5);
+          throw new Error('bad digest');
+        },
+      }),
+      /bad digest/,
+    );
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('client went away'));
+      },
+    });
+    await assert.rejects(blobs.write(id, failing, { maxBytes: 100, tooLarge }), /client went away/);
+    assert.equal(existsSync(blobs.pathOf(id)), false);
+    assert.deepEqual(readdirSync(join(blobs.root, 'tmp')), []);
   });
 });

@@ -238,7 +238,7 @@ export async function readResponse(
   const range = read.range ?? { start: 0, end: read.object.size - 1 };
   const body =
     range.end - range.start + 1 <= SMALL_READ_BYTES
-      ? await ctx.blobs.readSmall(read.object.blobId, range)
+      ? await ctx.blobs.readSmall(read.object.blobId, range, read.object.size)
       : ctx.blobs.read(read.object.blobId, range);
   return { status: read.status, headers: read.headers, body };
 }

@@ -18,15 +18,11 @@ import { encodeS3Error } from '../s3/wire-error.js';
 import { AwsError } from '../shared/aws-error.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
-import { distinctHeaders, type SigV4Request } from '../sigv4/types.js';
+import { parseAuthorization, type ParseAuthorizationResult } from '../sigv4/parse-authorization.js';
+import { distinctHeaders, type HttpHeaders, type SigV4Request } from '../sigv4/types.js';
 import type { StoreScope } from '../store/types.js';
 import { auditEvent } from './audit-event.js';
-import {
-  authenticateRequest,
-  hasAuthentication,
-  type AuthenticateDeps,
-  type AuthErrors,
-} from './authenticate.js';
+import { authenticateRequest, type AuthenticateDeps, type AuthErrors } from './authenticate.js';
 
 /** Where S3's object bytes live inside the data directory (DESIGN.md, "Storage"). */
 export const OBJECTS_DIR = 'objects';
@@ -71,7 +67,15 @@ export async function handleS3Request(
   c: S3RouteContext,
   req: IncomingMessage,
   res: ServerResponse,
-  target: { readonly path: string; readonly query: string; readonly requestId: string },
+  target: {
+    readonly path: string;
+    readonly query: string;
+    readonly requestId: string;
+    /** `headersFromRaw(req.rawHeaders)`, when the server has built it already (server.ts does). */
+    readonly headers?: HttpHeaders;
+    /** `parseAuthorization(headers, query)`, when the server has parsed it already (server.ts does). */
+    readonly parsedAuth?: ParseAuthorizationResult;
+  },
 ): Promise<void> {
   const { path, query, requestId } = target;
   const method = req.method ?? 'GET';
@@ -82,13 +86,16 @@ export async function handleS3Request(
   const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
   try {
     const addressed = resolveTarget(req.headers.host, path);
-    // Flattened once here: the verifier's steps each flatten what they get, and find nothing left to do.
-    const headers = distinctHeaders(req.headersDistinct);
+    // Flattened once (by the server, or here): the verifier's steps each flatten what they get, and find
+    // nothing left to do. The Authorization header (or presigned query) is parsed once as well.
+    const headers = target.headers ?? distinctHeaders(req.headersDistinct);
+    const parsed = target.parsedAuth ?? parseAuthorization(headers, query);
     const signed: SigV4Request = { method, path, query, headers };
     let auth: S3Authentication = {};
     let payloadAuth: PayloadAuth = {};
-    if (hasAuthentication(signed)) {
-      const authenticated = await authenticateRequest(signed, c.auth, S3_AUTH_ERRORS);
+    // No SigV4 at all is an anonymous request; anything else must verify (authenticate.ts, hasAuthentication).
+    if (parsed.ok || parsed.failure.code !== 'MissingAuthentication') {
+      const authenticated = await authenticateRequest(signed, c.auth, S3_AUTH_ERRORS, parsed);
       caller = authenticated.caller;
       auth = {
         authType: authenticated.verified.authType,

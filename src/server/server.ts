@@ -246,7 +246,7 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   // Built as one literal (no conditional spreads, read from the flat headers; not `req.headers`,
   // which Node builds on first read, a cost per request). An absent member is `undefined`.
   if (isS3Request({ scopeService, host, method, path, query, contentType }))
-    return handleS3Request(p.s3, req, res, { path, query, requestId });
+    return handleS3Request(p.s3, req, res, { path, query, requestId, headers, parsedAuth });
   const body = await readBody(
     req,
     p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES,
