@@ -2,21 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AuditEvent, UserIdentity } from './event.js';
 import { AuditLineEncoder, internJson } from './event-line.js';
+import { seededRandom as random } from '../shared/seeded-random.js';
 
 const encoder = new AuditLineEncoder();
 const auditEventLine = (event: AuditEvent): string => encoder.line(event);
-
-/** mulberry32: deterministic, so that a failing seed replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Characters JSON escapes or that are easy to get wrong, among plain ones. */
 const TRICKY = [

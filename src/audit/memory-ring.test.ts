@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AuditEvent } from './event.js';
 import { MemoryRing } from './memory-ring.js';
+import { seededRandom as random } from '../shared/seeded-random.js';
 
 function event(requestID: string, eventName = 'GetCallerIdentity'): AuditEvent {
   return {
@@ -40,18 +41,6 @@ class MapRing {
     const all = [...this.byId.values()];
     return all.slice(Math.max(0, all.length - limit)).reverse();
   }
-}
-
-/** A small deterministic generator (mulberry32), so that a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const LIMITS = [undefined, 0, 1, 2, 3, 7, 100, -1, 2.5, 0.5, Number.NaN, Infinity, -Infinity];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_JSON_DEPTH, parseStrictJson, parseStrictJsonFully } from './strict-json.js';
+import { seededRandom as random } from '../shared/seeded-random.js';
 
 test('valid JSON reads the same as JSON.parse', () => {
   for (const text of [
@@ -94,18 +95,6 @@ test('nesting is bounded', () => {
   const far = parseStrictJson('['.repeat(10_000) + ']'.repeat(10_000));
   assert.equal(far.ok ? '' : far.reason, 'syntax');
 });
-
-/** A small seeded PRNG (mulberry32): the same cases on every run, and many of them. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random JSON texts: few names (so repeats are common, some spelled with escapes), deep nesting at times. */
 function jsonTexts(count: number, seed: number): string[] {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { compileQueryResponse } from './query-template.js';
 import { encodeQueryResponse, IAM_NAMESPACE, STS_NAMESPACE } from './query-response.js';
 import { boolean, integer, list, map, string, structure, timestamp, type StructureShape } from './shape.js';
+import { seededRandom as random } from '../shared/seeded-random.js';
 
 // The output shapes of the two STS hot paths, as their action files declare them.
 const getCallerIdentityOutput = structure({
@@ -33,18 +34,6 @@ const everyKind = structure({
   Outer: structure({ Inner: structure({ Leaf: string(), N: integer() }), B: boolean() }),
   Nothing: structure({}),
 });
-
-/** A small seeded generator (mulberry32), so a failure can be reproduced from the seed printed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Characters that need escaping or replacing in XML text, those that do not, and surrogate halves. */
 const PIECES = [

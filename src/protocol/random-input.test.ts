@@ -7,18 +7,7 @@ import { readQueryRequest } from './query-request.js';
 import { encodeQueryError, encodeQueryResponse, STS_NAMESPACE } from './query-response.js';
 import { boolean, integer, list, map, string, structure, timestamp } from './shape.js';
 import { escapeXmlAttribute, escapeXmlText } from './xml.js';
-
-// Seeded, so a failure reproduces: every run draws the same inputs.
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../shared/seeded-random.js';
 
 const RUNS = 2000;
 

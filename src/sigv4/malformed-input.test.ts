@@ -4,6 +4,7 @@ import type { SigV4FailureCode } from './failures.js';
 import { parseAuthorization } from './parse-authorization.js';
 import type { HttpHeaders, SigV4Request } from './types.js';
 import { verifyRequest, type VerifyResult } from './verify-request.js';
+import { seededRandom as random } from '../shared/seeded-random.js';
 
 /** Every failure code, checked by the compiler to be exactly the union. */
 const CODES: Readonly<Record<SigV4FailureCode, true>> = {
@@ -82,17 +83,6 @@ function run(request: SigV4Request, what: string): void {
     }),
     what,
   );
-}
-
-/** A small seeded generator (mulberry32) for reproducible mutations. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function mutate(next: () => number, text: string): string {

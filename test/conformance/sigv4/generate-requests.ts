@@ -7,17 +7,7 @@
  */
 import type { HttpHeaders } from '../../../src/sigv4/types.js';
 
-/** mulberry32: small, fast, good enough to vary test inputs, reproducible from a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../../src/shared/seeded-random.js';
 
 export class Dice {
   constructor(private readonly next: () => number) {}
