@@ -75,8 +75,10 @@ VALUES (?, ?, ?, ?, ?, ?)`,
         return toAccessKey(byId(key.accessKeyId) as AccessKeyRow);
       }),
 
+    // Cached (database.ts `cachedRead`): every request signed with a long-term key reads it. A deactivated
+    // or deleted key is a write on this connection, so the next request sees it at once.
     get: (accessKeyId) =>
-      db.read(() => {
+      db.cachedRead(`accessKey\u0000${accessKeyId}`, () => {
         const row = byId(accessKeyId);
         return row === undefined ? undefined : toAccessKey(row);
       }),

@@ -36,8 +36,9 @@ export function sqliteBuckets(db: SqliteDatabase): BucketStore {
         return toBucket(existing(bucket.name));
       }),
 
+    // Cached (database.ts `cachedRead`): every S3 request reads its bucket (owner, policy, public access).
     get: (name) =>
-      db.read(() => {
+      db.cachedRead(`bucket\u0000${name}`, () => {
         const row = find(name);
         return row === undefined ? undefined : toBucket(row);
       }),

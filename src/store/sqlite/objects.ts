@@ -64,8 +64,11 @@ export function sqliteObjects(db: SqliteDatabase): ObjectStore {
   };
 
   return {
+    // Cached (database.ts `cachedRead`): every GetObject and HeadObject reads its object. Any write on
+    // this connection (each PUT, DELETE, copy) drops every kept result, so a read after a write sees it.
+    // A bucket name holds no NUL, so the key is unambiguous whatever the object key holds.
     get: (bucket, key) =>
-      db.read(() => {
+      db.cachedRead(`object\u0000${bucket}\u0000${key}`, () => {
         const row = find(bucket, key);
         return row === undefined ? undefined : toObject(row);
       }),

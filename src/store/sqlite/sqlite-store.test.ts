@@ -213,4 +213,51 @@ describe('SQLite specifics', () => {
     await store.close();
     await assert.rejects(store.accounts.get('111122223333'), { message: 'the store is closed' });
   });
+
+  test('the cached gets of objects, buckets and access keys see every write of this store at once', async () => {
+    const store = openSqliteStore({ path: newFile() });
+    try {
+      await store.accounts.create({ id: A, createdAt: T0 });
+      await store.buckets.create({ name: 'cached', accountId: A, region: 'us-east-1', createdAt: T0 });
+      const v1 = {
+        bucket: 'cached',
+        key: 'k\u0000ey',
+        size: 1,
+        etag: '"1"',
+        metadata: [],
+        checksums: {},
+        lastModified: T0,
+        blobId: 'blob-1',
+      };
+      await store.objects.put(v1);
+      assert.equal((await store.objects.get('cached', 'k\u0000ey'))?.etag, '"1"');
+      assert.equal((await store.objects.get('cached', 'k\u0000ey'))?.etag, '"1"', 'a hit');
+      await store.objects.put({ ...v1, etag: '"2"', blobId: 'blob-2' });
+      assert.equal((await store.objects.get('cached', 'k\u0000ey'))?.etag, '"2"', 'the overwrite, at once');
+      await store.objects.delete('cached', 'k\u0000ey');
+      assert.equal(await store.objects.get('cached', 'k\u0000ey'), undefined, 'the delete, at once');
+
+      assert.equal((await store.buckets.get('cached'))?.policy, undefined);
+      await store.buckets.setPolicy('cached', '{"Statement":[]}');
+      assert.equal((await store.buckets.get('cached'))?.policy, '{"Statement":[]}');
+
+      await store.accessKeys.create({
+        accessKeyId: 'AKIAEXAMPLECACHED001',
+        accountId: A,
+        secretAccessKey: 's'.repeat(40),
+        createdAt: T0,
+      });
+      assert.equal((await store.accessKeys.get('AKIAEXAMPLECACHED001'))?.status, 'Active');
+      await store.accessKeys.updateStatus(A, 'AKIAEXAMPLECACHED001', 'Inactive');
+      assert.equal(
+        (await store.accessKeys.get('AKIAEXAMPLECACHED001'))?.status,
+        'Inactive',
+        'deactivated, at once',
+      );
+      await store.accessKeys.delete(A, 'AKIAEXAMPLECACHED001');
+      assert.equal(await store.accessKeys.get('AKIAEXAMPLECACHED001'), undefined, 'deleted, at once');
+    } finally {
+      await store.close();
+    }
+  });
 });
