@@ -42,6 +42,21 @@ describe('DurableWriters', () => {
     assert.equal(readFileSync(join(dir, 'a', 'again')).length, 0);
   });
 
+  test("a view into a larger buffer: exactly its bytes are written, and the caller's buffer is left whole", async () => {
+    const writers = new DurableWriters(1, 50);
+    mkdirSync(join(dir, 'tmp'), { recursive: true });
+    const slab = Buffer.alloc(65536, 0x61);
+    slab.write('the middle', 30000);
+    const view = slab.subarray(30000, 30010);
+    const target = join(dir, 'views', 'blob-view');
+    await writers.write(join(dir, 'tmp', 'view.tmp'), target, view);
+    assert.equal(readFileSync(target, 'utf8'), 'the middle');
+    // Not detached: the slab (and the view) still hold their bytes after the hand-over.
+    assert.equal(slab.byteLength, 65536);
+    assert.equal(view.toString(), 'the middle');
+    assert.equal(slab[0], 0x61);
+  });
+
   test('a failure comes back with its code and leaves no temporary file', async () => {
     const writers = new DurableWriters(1, 50);
     const taken = join(dir, 'taken.tmp');

@@ -62,7 +62,11 @@ export class DurableWriters {
    */
   write(tmp: string, target: string, bytes: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ job: { id: ++this.#nextId, tmp, target, bytes }, resolve, reject });
+      // The job's own copy, of exactly its bytes, is moved to the worker (transferred, not cloned): the
+      // caller's bytes are often a view into a larger buffer (the socket's read slab, Buffer's shared
+      // pool), which postMessage would clone whole and which must never be transferred.
+      const own = new Uint8Array(bytes);
+      this.#queue.push({ job: { id: ++this.#nextId, tmp, target, bytes: own }, resolve, reject });
       this.#dispatch();
     });
   }
@@ -85,7 +89,9 @@ export class DurableWriters {
       free.idleTimer = undefined;
       free.current = next;
       free.worker.ref();
-      free.worker.postMessage(next.job);
+      // INVARIANT: a job is posted once (a worker that dies fails its job; nothing re-sends it), so its
+      // buffer can be given away.
+      free.worker.postMessage(next.job, [next.job.bytes.buffer as ArrayBuffer]);
     }
   }
 
