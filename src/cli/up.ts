@@ -339,7 +339,14 @@ async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: Abor
     denialLogSink(logger, (requestId) => `openirsa explain ${requestId}${dataFlag}`),
   );
   // Object blobs a crash left without metadata, and stale temporary files, go before anything is served.
-  await sweepBlobs(data.dir, data.store, io.clock);
+  // A sweep that fails closes what is open before `up`'s caller releases the data directory.
+  try {
+    await sweepBlobs(data.dir, data.store, io.clock);
+  } catch (error) {
+    await audit.close().catch(() => undefined);
+    await data.store.close();
+    throw error;
+  }
   // Set once the proxy listens; the service-account lookup route reports it to `exec --old-sdk`.
   let proxyInfo: TransparentProxyInfo | undefined;
   const server = createServer({

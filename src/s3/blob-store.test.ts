@@ -116,6 +116,19 @@ describe('BlobStore', () => {
     assert.throws(() => blobs.readSmall(id, { start: 0, end: SMALL_READ_BYTES }), TypeError);
   });
 
+  test('a blob removed while a small read of it is in flight is not cached by that read', async () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'k', 'racing');
+    await blobs.write(id, Readable.from([Buffer.from('hello world')]), { maxBytes: 100, tooLarge });
+    const reading = blobs.readSmall(id, { start: 0, end: 10 }, 11);
+    // The read has opened (or is opening) the file on the threadpool; the removal lands meanwhile.
+    const removing = blobs.remove(id);
+    // Whether the read beat the unlink or not, the removed blob must not be in the cache afterwards.
+    await Promise.allSettled([reading, removing]);
+    assert.equal(blobs.cache.get(id), undefined);
+    assert.equal(blobs.cache.size, 0);
+  });
+
   test('a small read given the blob size reads the file once, then serves it from the cache', async () => {
     const blobs = fresh();
     const id = BlobStore.blobId('b', 'k', 'cached');

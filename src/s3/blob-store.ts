@@ -70,6 +70,8 @@ export class BlobStore {
   readonly commits = new GroupCommit();
   /** The whole bytes of small blobs read before (s3/blob-cache.ts), served by `readSmall`. */
   readonly cache: SmallBlobCache;
+  /** Removals so far: a small read that saw one happen while it read does not cache what it read. */
+  #removals = 0;
   /** The temporary directory, once made. */
   #tmpDir: Promise<void> | undefined;
   /** The worker threads that write small blobs (durable-writers.ts). */
@@ -222,8 +224,11 @@ export class BlobStore {
     }
     const cached = this.cache.get(blobId);
     if (cached !== undefined) return Promise.resolve(part(cached, range));
+    const removals = this.#removals;
     return this.#readFile(blobId, 0, blobSize).then((whole) => {
-      this.cache.set(blobId, whole);
+      // A blob removed while its file was being read is not cached again (it would only take room:
+      // blob ids are never reused, but the cache must not hold a file that is gone).
+      if (this.#removals === removals) this.cache.set(blobId, whole);
       return part(whole, range);
     });
   }
@@ -251,6 +256,7 @@ export class BlobStore {
 
   /** Removes a blob; a missing one is fine (a replaced blob is deleted once, after its commit). */
   async remove(blobId: string): Promise<void> {
+    this.#removals++;
     this.cache.delete(blobId);
     try {
       await unlink(this.pathOf(blobId));

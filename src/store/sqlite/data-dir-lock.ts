@@ -47,7 +47,13 @@ export function lockDataDir(dir: string): DataDirLock | DataDirBusy {
     }
     throw error;
   }
-  writeFileSync(join(dir, PID_FILE_NAME), `${process.pid}\n`, { mode: 0o600 });
+  try {
+    writeFileSync(join(dir, PID_FILE_NAME), `${process.pid}\n`, { mode: 0o600 });
+  } catch (error) {
+    // No handle goes back, so nothing could release the lock later: drop it now.
+    db.close();
+    throw error;
+  }
   let held = true;
   return {
     release() {
