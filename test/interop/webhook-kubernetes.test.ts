@@ -258,6 +258,25 @@ test('an unreachable API server: the pod is admitted without a patch, the failur
   }
 });
 
+/**
+ * A second watch opens, resuming at the first list's resourceVersion (101) without a new list, and a
+ * change it delivers reaches the next mutation.
+ */
+async function assertResumedOnSecondWatch(
+  api: FakeKubeApi,
+  accounts: KubernetesServiceAccounts,
+): Promise<void> {
+  await waitFor('a second watch', () => api.watchCount === 2);
+  const second = api.requests.filter((r) => r.includes('watch='))[1] ?? '';
+  assert.match(second, /resourceVersion=101/, second);
+  api.set({ namespace: 'team-a', name: 'app', annotations: annotated(ROLE_B) });
+  await waitFor(
+    'the change seen on the new watch',
+    async () => env(await mutate(accounts, 'team-a', 'app'))?.AWS_ROLE_ARN === ROLE_B,
+  );
+  assert.equal(api.listCount, 1, 'resumed, not listed again');
+}
+
 test('the informer reconnects when the server closes the watch, resuming at its resourceVersion', async () => {
   const api = await FakeKubeApi.start();
   api.setQuietly({ namespace: 'team-a', name: 'app', annotations: annotated(ROLE_A) });
@@ -265,15 +284,7 @@ test('the informer reconnects when the server closes the watch, resuming at its 
   try {
     await waitFor('the watch', () => accounts.synced && api.watchCount === 1);
     api.closeWatches();
-    await waitFor('a second watch', () => api.watchCount === 2);
-    const second = api.requests.filter((r) => r.includes('watch='))[1] ?? '';
-    assert.match(second, /resourceVersion=101/, second);
-    api.set({ namespace: 'team-a', name: 'app', annotations: annotated(ROLE_B) });
-    await waitFor(
-      'the change seen on the new watch',
-      async () => env(await mutate(accounts, 'team-a', 'app'))?.AWS_ROLE_ARN === ROLE_B,
-    );
-    assert.equal(api.listCount, 1, 'resumed, not listed again');
+    await assertResumedOnSecondWatch(api, accounts);
   } finally {
     await accounts.stop();
     await api.stop();
@@ -290,18 +301,10 @@ test('a watch that stays silent is given up and resumed at its resourceVersion, 
     const first = api.requests.find((r) => r.includes('watch=')) ?? '';
     assert.match(first, /timeoutSeconds=300/, 'the server is asked to end each watch');
     // The fake keeps the stream open and sends nothing, as a connection dropped without a FIN looks.
-    await waitFor('a second watch', () => api.watchCount === 2);
-    const second = api.requests.filter((r) => r.includes('watch='))[1] ?? '';
-    assert.match(second, /resourceVersion=101/, second);
-    assert.equal(api.listCount, 1, 'resumed, not listed again');
+    await assertResumedOnSecondWatch(api, accounts);
     assert.ok(
       logger.lines.some((l) => l.startsWith('the service-account watch was silent')),
       logger.lines.join('\n'),
-    );
-    api.set({ namespace: 'team-a', name: 'app', annotations: annotated(ROLE_B) });
-    await waitFor(
-      'the change seen on the new watch',
-      async () => env(await mutate(accounts, 'team-a', 'app'))?.AWS_ROLE_ARN === ROLE_B,
     );
   } finally {
     await accounts.stop();
