@@ -16,6 +16,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
+import { loadResult, type LoadResult as SharedLoadResult } from '../shared/load.js';
 
 export interface PooledRequest {
   readonly method: string;
@@ -35,14 +36,7 @@ export interface LoadSpec {
   readonly expectStatus: number;
 }
 
-export interface LoadResult {
-  readonly requests: number;
-  readonly seconds: number;
-  readonly perSecond: number;
-  readonly p50Micros: number;
-  readonly p99Micros: number;
-  readonly unexpected: number;
-  readonly firstUnexpected?: string;
+export interface LoadResult extends SharedLoadResult {
   /** User + system CPU of this load process over the run, µs. */
   readonly loadCpuMicros: number;
 }
@@ -185,16 +179,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   await Promise.all(Array.from({ length: spec.connections }, connection));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
-    requests: latencies.length,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50Micros: at(0.5),
-    p99Micros: at(0.99),
-    unexpected,
-    ...(firstUnexpected !== undefined ? { firstUnexpected } : {}),
+    ...loadResult(latencies, seconds, unexpected, firstUnexpected),
     loadCpuMicros: cpu.user + cpu.system,
   };
 }

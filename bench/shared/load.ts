@@ -70,6 +70,16 @@ export async function runLoad(target: LoadTarget, next: () => LoadRequest): Prom
   await Promise.all(Array.from({ length: target.connections }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
+  return loadResult(latencies, seconds, unexpected, firstUnexpected);
+}
+
+/** A run's figures from its latencies (µs, sorted here), its length and its unexpected answers. */
+export function loadResult(
+  latencies: number[],
+  seconds: number,
+  unexpected: number,
+  firstUnexpected: string | undefined,
+): LoadResult {
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
