@@ -1,7 +1,7 @@
 import { notFound } from '../errors.js';
-import { prefixEnd, type ObjectListRequest, type ObjectStore, type S3Object } from '../objects.js';
+import { type ObjectListRequest, type ObjectStore, type S3Object } from '../objects.js';
 import type { SqliteDatabase } from './database.js';
-import { optional } from './rows.js';
+import { optional, wherePrefix } from './rows.js';
 
 interface ObjectRow {
   bucket: string;
@@ -38,16 +38,7 @@ export function sqliteObjects(db: SqliteDatabase): ObjectStore {
     }
     const where = ['bucket = ?'];
     const args: (string | number)[] = [bucket];
-    const prefix = request.prefix ?? '';
-    if (prefix !== '') {
-      where.push('object_key >= ?');
-      args.push(prefix);
-      const end = prefixEnd(prefix);
-      if (end !== undefined) {
-        where.push('object_key < ?');
-        args.push(end);
-      }
-    }
+    wherePrefix('object_key', request.prefix ?? '', where, args);
     if (request.after !== undefined) {
       where.push('object_key > ?');
       args.push(request.after);

@@ -1,4 +1,5 @@
 import { alreadyExists, type StoreEntity } from '../errors.js';
+import { prefixEnd } from '../objects.js';
 import type { Tag } from '../types.js';
 
 /** JSON columns are TEXT; these read them back. */
@@ -42,4 +43,24 @@ function isUniqueViolation(error: unknown): boolean {
 /** "account `111122223333`", the `where` of store messages. */
 export function inAccount(accountId: string): string {
   return `account \`${accountId}\``;
+}
+
+/**
+ * Narrows a WHERE under construction to keys starting with `prefix`, as a range of `column` (from the
+ * prefix to its end, `prefixEnd`) so the (bucket, key) index is scanned, never filtered. `''` adds nothing.
+ */
+export function wherePrefix(
+  column: string,
+  prefix: string,
+  where: string[],
+  args: (string | number)[],
+): void {
+  if (prefix === '') return;
+  where.push(`${column} >= ?`);
+  args.push(prefix);
+  const end = prefixEnd(prefix);
+  if (end !== undefined) {
+    where.push(`${column} < ?`);
+    args.push(end);
+  }
 }

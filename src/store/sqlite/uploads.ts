@@ -1,9 +1,8 @@
 import { notFound } from '../errors.js';
-import { prefixEnd } from '../objects.js';
 import type { MultipartUpload, UploadPart, UploadStore } from '../uploads.js';
 import type { SqliteDatabase } from './database.js';
 import { tagsColumn } from './objects.js';
-import { optional } from './rows.js';
+import { optional, wherePrefix } from './rows.js';
 
 interface UploadRow {
   bucket: string;
@@ -119,16 +118,7 @@ ON CONFLICT (upload_id, part_number) DO UPDATE SET size = excluded.size, etag = 
         checkLimit(request.limit);
         const where = ['bucket = ?'];
         const args: (string | number)[] = [bucket];
-        const prefix = request.prefix ?? '';
-        if (prefix !== '') {
-          where.push('object_key >= ?');
-          args.push(prefix);
-          const end = prefixEnd(prefix);
-          if (end !== undefined) {
-            where.push('object_key < ?');
-            args.push(end);
-          }
-        }
+        wherePrefix('object_key', request.prefix ?? '', where, args);
         if (request.afterKey !== undefined) {
           if (request.afterUploadId !== undefined) {
             where.push('(object_key > ? OR (object_key = ? AND upload_id > ?))');
