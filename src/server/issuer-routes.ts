@@ -213,15 +213,15 @@ export async function handleIssuerRoute(
   query: string,
   requestId: string,
 ): Promise<WireResponse | undefined> {
-  ctx.issuer.observe(req.socket);
+  // One matcher for both: the server's synchronous check and this answer cannot disagree.
+  if (!mayBeIssuerRoute(ctx, req, path)) return undefined;
   const method = req.method ?? 'GET';
   try {
     if (path === TOKEN_ROUTE) return await tokenRoute(ctx, req, method, path, query, requestId);
-    if (method !== 'GET' && method !== 'HEAD') return undefined;
+    // A GET or HEAD of the discovery document or the JWKS; `issuer()` throws again here when its URL
+    // does not parse (mayBeIssuerRoute said "yes" for that), and the catch answers 500.
     const issuer = ctx.issuer.issuer();
-    if (issuer === undefined || (path !== issuer.discoveryPath && path !== issuer.jwksPath)) {
-      return undefined;
-    }
+    if (issuer === undefined) return undefined;
     const { ring } = await ctx.issuer.ready();
     const jwks = ring.publicJwks();
     return metadata(
