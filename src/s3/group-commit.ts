@@ -6,6 +6,8 @@ import type { StoreScope } from '../store/types.js';
 interface Pending {
   readonly store: StoreScope;
   readonly object: S3Object;
+  /** An inline object's bytes, committed with its row (ObjectStore.put). */
+  readonly bytes: Uint8Array | undefined;
   resolve(replaced: S3Object | undefined): void;
   reject(error: unknown): void;
 }
@@ -27,9 +29,10 @@ export const COMMIT_WINDOW_MS = 2;
  * serves all of them, where each PutObject used to pay its own.
  *
  * Durability is unchanged: a caller enqueues its row only once its blob file is fsynced, renamed and
- * its directory fsynced (BlobStore.write), and `put` resolves only once the transaction holding the row
- * has committed — so "blob durable → name durable → metadata committed → answered" holds for every
- * request. A crash before the commit leaves the blob an orphan for the start-up sweep, as before.
+ * its directory fsynced (BlobStore.write) — or, for an inline object, with its bytes, which go into the
+ * same transaction as the row (docs/storage.md) — and `put` resolves only once the transaction holding
+ * the row has committed and its WAL is fsynced — so "bytes durable → metadata committed → answered" holds
+ * for every request. A crash before the commit leaves the blob an orphan for the start-up sweep, as before.
  * The batch commits through `transactionSyncedLater`: SQLite's WAL fsync runs off the event loop
  * (it used to block every request for 2–4 ms per batch), and `put` still resolves only after it. If
  * that fsync fails, the rows are committed but may not be durable: every row of the batch fails with
@@ -79,12 +82,13 @@ export class GroupCommit {
   }
 
   /**
-   * Creates or replaces the object's row as `ObjectStore.put` does, in the next batch; resolves with the
-   * row it replaced once the batch has committed, or rejects with this row's own failure.
+   * Creates or replaces the object's row as `ObjectStore.put` does (with `bytes`, an inline object), in
+   * the next batch; resolves with the row it replaced once the batch has committed, or rejects with this
+   * row's own failure.
    */
-  put(store: StoreScope, object: S3Object): Promise<S3Object | undefined> {
+  put(store: StoreScope, object: S3Object, bytes?: Uint8Array): Promise<S3Object | undefined> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ store, object, resolve, reject });
+      this.#queue.push({ store, object, bytes, resolve, reject });
       this.#schedule();
     });
   }
@@ -144,7 +148,7 @@ export class GroupCommit {
         const out: Outcome[] = [];
         for (const p of rows) {
           try {
-            out.push({ ok: true, replaced: await tx.objects.put(p.object) });
+            out.push({ ok: true, replaced: await tx.objects.put(p.object, p.bytes) });
           } catch (error) {
             out.push({ ok: false, error });
           }
@@ -164,7 +168,7 @@ export class GroupCommit {
       outcomes = [];
       for (const p of rows) {
         try {
-          outcomes.push({ ok: true, replaced: await store.objects.put(p.object) });
+          outcomes.push({ ok: true, replaced: await store.objects.put(p.object, p.bytes) });
         } catch (error) {
           outcomes.push({ ok: false, error });
         }

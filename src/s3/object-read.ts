@@ -222,8 +222,9 @@ function invalidRange(requested: string, size: number) {
 }
 
 /**
- * The response of a read, with the bytes of the blob file unless it is a HEAD: up to SMALL_READ_BYTES
- * read whole into one buffer (sent with its headers in one write), larger ones streamed.
+ * The response of a read, with the object's bytes unless it is a HEAD: an inline object's, and up to
+ * SMALL_READ_BYTES of a file's, read whole into one buffer (sent with its headers in one write); larger
+ * ranges of files streamed.
  */
 export async function readResponse(
   ctx: S3OperationContext,
@@ -236,9 +237,11 @@ export async function readResponse(
   // A whole read still names its last byte (the blob holds exactly `size` bytes, and `size` > 0 here):
   // without an end, a file stream allocates 64 KiB for every read whatever the object's size.
   const range = read.range ?? { start: 0, end: read.object.size - 1 };
+  // INVARIANT: an inline object holds at most INLINE_MAX ≤ SMALL_READ_BYTES bytes, so it is always read whole
+  // (from the cache or the store); only files stream.
   const body =
-    range.end - range.start + 1 <= SMALL_READ_BYTES
-      ? await ctx.blobs.readSmall(read.object.blobId, range, read.object.size)
+    read.object.inline === true || range.end - range.start + 1 <= SMALL_READ_BYTES
+      ? await ctx.blobs.readObject(ctx.store.objects, read.object, range)
       : ctx.blobs.read(read.object.blobId, range);
   return { status: read.status, headers: read.headers, body };
 }

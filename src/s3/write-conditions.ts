@@ -60,20 +60,22 @@ export function checkWriteConditions(c: WriteConditions, current: S3Object | und
 /**
  * Commits `object` only while the conditions still hold, in one store transaction: the object it
  * replaced (as `objects.put` returns it). `checkedBefore` says whether the first check ran on this
- * request (PutObject), so that an object deleted since is a conflict rather than a missing key.
+ * request (PutObject), so that an object deleted since is a conflict rather than a missing key. `bytes`:
+ * an inline object's, committed with its row (ObjectStore.put).
  */
 export function putIfConditions(
   store: StoreScope,
   object: S3Object,
   c: WriteConditions | undefined,
   checkedBefore: boolean,
+  bytes?: Uint8Array,
 ): Promise<S3Object | undefined> {
-  if (c === undefined) return store.objects.put(object);
+  if (c === undefined) return store.objects.put(object, bytes);
   return store.transaction(async (tx) => {
     const current = await tx.objects.get(object.bucket, object.key);
     if (checkedBefore && c.ifMatch !== undefined && current === undefined) throw conditionalRequestConflict();
     checkWriteConditions(c, current, object.key);
-    return tx.objects.put(object);
+    return tx.objects.put(object, bytes);
   });
 }
 

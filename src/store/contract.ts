@@ -3,6 +3,7 @@ import { describe } from 'node:test';
 import { describeAccountsAndKeys } from './contract/accounts-and-keys.js';
 import { describeBucketsAndObjects } from './contract/buckets-and-objects.js';
 import { A, B, fixtures, T0, type ContractContext, type Fixtures } from './contract/fixtures.js';
+import { describeInlineObjects } from './contract/inline-objects.js';
 import { describeManagedPolicies } from './contract/managed-policies.js';
 import { describeManifestObjects } from './contract/manifest-objects.js';
 import { describeOidcAndServerRecords } from './contract/oidc-and-server.js';
@@ -77,5 +78,6 @@ export function runStoreContract(options: StoreContractOptions): void {
     describeBucketsAndObjects(context);
     describeUploads(context);
     describeReadAfterWrite(context);
+    describeInlineObjects(context);
   });
 }

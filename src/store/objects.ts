@@ -2,8 +2,11 @@
 export type ObjectTag = readonly [string, string];
 
 /**
- * The metadata of one S3 object; its bytes live in a blob file named by `blobId` (s3/blob-store.ts).
- * Header values are kept as the client sent them, so that GetObject answers them back byte for byte.
+ * The metadata of one S3 object. Its bytes live in a blob file named by `blobId` (s3/blob-store.ts), or,
+ * for an object of at most INLINE_MAX bytes (`inline`), in the store itself, under the same `blobId`,
+ * written in the same transaction as this row (docs/storage.md: one WAL append instead of a file and two
+ * fsyncs). Header values are kept as the client sent them, so that GetObject answers them back byte for
+ * byte.
  */
 export interface S3Object {
   readonly bucket: string;
@@ -23,8 +26,13 @@ export interface S3Object {
   /** Checksums by algorithm name (`CRC32`, `SHA256`, ...), base64 as S3 sends them. */
   readonly checksums: Readonly<Record<string, string>>;
   readonly lastModified: number;
-  /** The blob file holding the bytes. */
+  /** The blob holding the bytes: a file, or the store's own row when `inline`. */
   readonly blobId: string;
+  /**
+   * The bytes are kept by the store (`ObjectStore.getBytes`), not in a file. Set by the store on what it
+   * returns; `put` decides it from its `bytes` argument.
+   */
+  readonly inline?: true;
   /** The object's tags; absent or empty when it has none. */
   readonly tags?: readonly ObjectTag[];
 }
@@ -51,12 +59,23 @@ export type ObjectSummary = Pick<S3Object, 'key' | 'size' | 'etag' | 'lastModifi
 export interface ObjectStore {
   get(bucket: string, key: string): Promise<S3Object | undefined>;
   /**
-   * Creates or replaces the object and returns the one it replaced, whose blob the caller then deletes.
-   * Fails `notFound` (`bucket`).
+   * Creates or replaces the object and returns the one it replaced. With `bytes`, the object is inline:
+   * the bytes are kept under `object.blobId` in the same transaction as the row (their length must be
+   * `object.size`); without, its bytes are a file the caller made durable first. The bytes of a replaced
+   * inline object go in the same transaction; a replaced file is the caller's to delete (the returned
+   * object says which it was). Fails `notFound` (`bucket`), and nothing is stored.
    */
-  put(object: S3Object): Promise<S3Object | undefined>;
-  /** Removes the object and returns it; `undefined` when there was none (S3's DeleteObject is idempotent). */
+  put(object: S3Object, bytes?: Uint8Array): Promise<S3Object | undefined>;
+  /**
+   * Removes the object and returns it; `undefined` when there was none (S3's DeleteObject is idempotent).
+   * An inline object's bytes go with its row; a file is the caller's to delete.
+   */
   delete(bucket: string, key: string): Promise<S3Object | undefined>;
+  /**
+   * The bytes of an inline object, by its `blobId`; `undefined` when the store keeps none under it (a
+   * file-backed object, or one deleted meanwhile).
+   */
+  getBytes(blobId: string): Promise<Buffer | undefined>;
   list(bucket: string, request: ObjectListRequest): Promise<readonly S3Object[]>;
   /**
    * As `list`, with only what a listing page shows of each object (`ObjectSummary`): a listing reads and

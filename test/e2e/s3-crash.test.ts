@@ -1,9 +1,12 @@
 /**
  * Crash safety of object writes (DESIGN.md, "Storage": temporary file, fsync, rename, then the metadata
- * commit). `openirsa up` runs as a child process; clients stream overwriting PUTs of a few keys with
+ * commit; docs/storage.md: objects of at most INLINE_MAX bytes are committed with their bytes in one
+ * transaction instead). `openirsa up` runs as a child process; clients stream overwriting PUTs of a few keys with
  * distinct contents; the server is killed with SIGKILL at a random moment, several times, and restarted
  * on the same data directory. After each restart every object is an old or the new version, whole, with
  * an ETag that is the MD5 of its bytes, and the start-up sweep leaves no orphan blob or temporary file.
+ * The keys cover inline sizes (`hot`), file sizes (`big/*`), and sizes either side of INLINE_MAX
+ * (`edge`), so overwrites go inline → inline, file → file, inline → file and file → inline.
  *
  * The sweep keeps files younger than 15 minutes (SWEEP_MIN_AGE_MS: another server may be about to commit
  * them). The test plays the passing of that time by moving every file's mtime back before it restarts,
@@ -23,15 +26,19 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { SWEEP_MIN_AGE_MS } from '../../src/s3/blob-store.js';
+import { INLINE_MAX, SWEEP_MIN_AGE_MS } from '../../src/s3/blob-store.js';
 import { cli, rootCredentials } from './support.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
 const BUCKET = 'crash-test';
-/** One small key overwritten fast, and three with bodies large enough that a kill lands mid-write. */
+/**
+ * One small (inline) key overwritten fast, one whose sizes straddle INLINE_MAX, and three with bodies
+ * large enough that a kill lands mid-write.
+ */
 const KEYS = [
   { key: 'hot', minBytes: 1, maxBytes: 4 * 1024 },
+  { key: 'edge', minBytes: INLINE_MAX - 2048, maxBytes: INLINE_MAX + 2048 },
   { key: 'big/a', minBytes: 64 * 1024, maxBytes: 1024 * 1024 },
   { key: 'big/b', minBytes: 64 * 1024, maxBytes: 1024 * 1024 },
   { key: 'big/c', minBytes: 256 * 1024, maxBytes: 2 * 1024 * 1024 },
@@ -164,6 +171,7 @@ test('kill -9 during overwriting PUTs leaves every object old or new, whole, and
       running = await startUp(data);
       const after = clientFor(running.port, credentials);
       let present = 0;
+      let filesExpected = 0;
       for (const [key, state] of states) {
         let bytes: Buffer | undefined;
         let etag: string | undefined;
@@ -179,6 +187,7 @@ test('kill -9 during overwriting PUTs leaves every object old or new, whole, and
           continue;
         }
         present++;
+        if (bytes.length > INLINE_MAX) filesExpected++;
         const digest = md5(bytes);
         assert.equal(etag, `"${digest}"`, `${key}: the ETag is the MD5 of the bytes`);
         assert.ok(
@@ -193,11 +202,16 @@ test('kill -9 during overwriting PUTs leaves every object old or new, whole, and
       const temporaries = (await filesUnder(join(objects, 'tmp'))).map((f) => f.slice(objects.length));
       assert.deepEqual(temporaries, [`/tmp/young-${round}.tmp`], 'stale temporary files remain');
       await rm(young);
-      // One blob file per object (no versioning): any more is an orphan the sweep missed.
+      // One blob file per object larger than INLINE_MAX (no versioning), none for inline ones: any more is
+      // an orphan the sweep missed.
       const blobs = (await filesUnder(objects)).filter((f) => /\/[0-9a-f]{64}$/.test(f));
       const listed = await after.send(new ListObjectsV2Command({ Bucket: BUCKET }));
       assert.equal(listed.KeyCount, present);
-      assert.equal(blobs.length, present, `${blobs.length} blob files for ${present} objects`);
+      assert.equal(
+        blobs.length,
+        filesExpected,
+        `${blobs.length} blob files for ${filesExpected} objects larger than INLINE_MAX`,
+      );
       after.destroy();
     }
     // The kills must have met writes: otherwise the test proved nothing.

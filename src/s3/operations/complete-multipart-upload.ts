@@ -112,7 +112,7 @@ export const completeMultipartUpload: S3Operation = {
     // After the commit: a failure here leaves orphans for the start-up sweep, never a lost object.
     for (const p of allParts) await blobs.remove(p.blobId).catch(() => undefined);
     if (replaced !== undefined && replaced.blobId !== blobId) {
-      await blobs.remove(replaced.blobId).catch(() => undefined);
+      await blobs.release(replaced).catch(() => undefined);
     }
     return completedResponse(req, ctx, etag, checksums);
   },

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { element, textElement } from '../../protocol/xml.js';
 import { isStoreError } from '../../store/errors.js';
 import type { S3Object } from '../../store/objects.js';
-import { BlobStore } from '../blob-store.js';
+import { BlobStore, isInlineSize, type WrittenBlob } from '../blob-store.js';
 import { checksumHeaders } from '../checksum-response.js';
 import { CHECKSUM_ALGORITHMS, createChecksummer, type Checksummer } from '../checksums.js';
 import { checkCopyConditions, copiedTags, readCopySource } from '../copy-source.js';
@@ -82,14 +83,27 @@ export const copyObject: S3Operation = {
     }
     const checksummers = sourceChecksummers(from, req);
     const blobId = BlobStore.blobId(bucket, key, BlobStore.newVersionId());
-    const written = await blobs.write(
-      blobId,
-      pipeline(blobs.read(from.blobId), new Tap(checksummers), () => undefined),
-      {
-        maxBytes: from.size,
-        tooLarge: () => new Error('a copy source blob is longer than its object'),
-      },
-    );
+    // A copy of at most INLINE_MAX bytes is inline whatever its source was (docs/storage.md): the source is
+    // read whole (from the store or its file) and the bytes go with the new row. A larger one streams
+    // from the source's file (only objects of at most INLINE_MAX bytes are inline) into a new file.
+    const inline = isInlineSize(from.size);
+    let bytes: Buffer | undefined;
+    let written: WrittenBlob;
+    if (inline) {
+      bytes =
+        from.size === 0 ? Buffer.alloc(0) : await blobs.readObject(ctx.store.objects, from, wholeOf(from));
+      for (const c of checksummers) c.update(bytes);
+      written = { size: bytes.length, md5: createHash('md5').update(bytes).digest() };
+    } else {
+      written = await blobs.write(
+        blobId,
+        pipeline(blobs.read(from.blobId), new Tap(checksummers), () => undefined),
+        {
+          maxBytes: from.size,
+          tooLarge: () => new Error('a copy source blob is longer than its object'),
+        },
+      );
+    }
     const checksums: Record<string, string> = {};
     for (const c of checksummers) checksums[c.algorithm] = c.digest();
     const etag = `"${written.md5.toString('hex')}"`;
@@ -108,14 +122,14 @@ export const copyObject: S3Operation = {
     };
     let replaced: S3Object | undefined;
     try {
-      replaced = await putIfConditions(ctx.store, object, conditions, true);
+      replaced = await putIfConditions(ctx.store, object, conditions, true, bytes);
     } catch (error) {
-      await blobs.remove(blobId).catch(() => undefined);
+      if (!inline) await blobs.remove(blobId).catch(() => undefined);
       if (isStoreError(error, 'notFound')) throw noSuchBucket(bucket);
       throw error;
     }
     if (replaced !== undefined && replaced.blobId !== blobId) {
-      await blobs.remove(replaced.blobId).catch(() => undefined);
+      await blobs.release(replaced).catch(() => undefined);
     }
     const checksumXml = Object.entries(checksumHeaders(checksums))
       .filter(([name]) => name !== 'x-amz-checksum-type')
@@ -136,6 +150,11 @@ export const copyObject: S3Operation = {
     return { status: 200, headers: { ...baseHeaders(ctx), 'Content-Type': 'application/xml' }, body };
   },
 };
+
+/** Every byte of an object of at least one byte. */
+function wholeOf(object: S3Object): { start: number; end: number } {
+  return { start: 0, end: object.size - 1 };
+}
 
 type StoredHeaders = Pick<
   S3Object,

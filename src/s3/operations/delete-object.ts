@@ -18,7 +18,7 @@ export const deleteObject: S3Operation = {
     const { bucket, key } = requireKey(req);
     checkVersionId(req);
     const deleted = await ctx.store.objects.delete(bucket, key);
-    if (deleted !== undefined) await ctx.blobs?.remove(deleted.blobId).catch(() => undefined);
+    if (deleted !== undefined) await ctx.blobs?.release(deleted).catch(() => undefined);
     return { status: 204, headers: baseHeaders(ctx) };
   },
 };

@@ -52,7 +52,7 @@ export const deleteObjects: S3Operation = {
         continue;
       }
       const deleted = await ctx.store.objects.delete(bucket, target.key);
-      if (deleted !== undefined) await ctx.blobs?.remove(deleted.blobId).catch(() => undefined);
+      if (deleted !== undefined) await ctx.blobs?.release(deleted).catch(() => undefined);
       if (!quiet) results.push(element('Deleted', [textElement('Key', target.key), ...version]));
     }
     const body = s3Xml(element('DeleteResult', results, { xmlns: S3_NAMESPACE }));

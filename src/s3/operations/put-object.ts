@@ -1,4 +1,4 @@
-import { BlobStore } from '../blob-store.js';
+import { BlobStore, isInlineSize, type BlobWrite, type WrittenBlob } from '../blob-store.js';
 import { checksumHeaders } from '../checksum-response.js';
 import { storedContentEncoding } from '../payload.js';
 import { uploadIntegrity } from '../upload-integrity.js';
@@ -72,11 +72,12 @@ export function objectWriteNeeds(req: S3Request, moreHeaders: readonly string[] 
 
 /**
  * PutObject (`PUT /bucket/key`): s3:PutObject, plus s3:PutObjectAcl with ACL headers and
- * s3:PutObjectTagging with `x-amz-tagging` (iam-policy.md §5.3). The body streams into a new blob file
- * (MD5 and, when signed, SHA-256 computed as it streams); only once the file is durable is the metadata
- * committed (in a group commit with concurrent PutObjects), and only then is the replaced object's blob
- * deleted and the request answered. Content-MD5 that does not match is
- * BadDigest and nothing is stored.
+ * s3:PutObjectTagging with `x-amz-tagging` (iam-policy.md §5.3). A body of at most INLINE_MAX bytes is
+ * taken whole, checked, and committed with the metadata row, bytes and row in one transaction
+ * (docs/storage.md); a larger one streams into a new blob file (MD5 and, when signed, SHA-256 computed
+ * as it streams), and only once the file is durable is the metadata committed. Either way the commit
+ * is grouped with concurrent PutObjects, and only once it is durable is the replaced object's blob
+ * released and the request answered. Content-MD5 that does not match is BadDigest and nothing is stored.
  *
  * The body may be aws-chunked (all three streaming modes, s3/payload.ts); `aws-chunked` is not kept in the
  * stored Content-Encoding. A flexible checksum (header or trailer) is computed as the bytes stream and
@@ -105,7 +106,7 @@ export const putObject: S3Operation = {
     const metadata = userMetadata(req);
     const blobId = BlobStore.blobId(bucket, key, BlobStore.newVersionId());
     let checksums: Record<string, string> = {};
-    const written = await blobs.write(blobId, integrity.tapped(payload.stream), {
+    const write: BlobWrite = {
       maxBytes: length,
       // Node's parser ends the body at Content-Length; more bytes than declared cannot arrive.
       tooLarge: () => s3Error('IncompleteBody', 'The request body is longer than its Content-Length'),
@@ -119,7 +120,18 @@ export const putObject: S3Operation = {
         }
         checksums = integrity.verify(w.md5);
       },
-    });
+    };
+    // Inline: the bytes ride with the row into the store (no file); otherwise they stream into a file.
+    const inline = isInlineSize(length);
+    let bytes: Buffer | undefined;
+    let written: WrittenBlob;
+    if (inline) {
+      const taken = await blobs.take(integrity.tapped(payload.stream), write);
+      bytes = taken.bytes;
+      written = taken;
+    } else {
+      written = await blobs.write(blobId, integrity.tapped(payload.stream), write);
+    }
     const etag = `"${written.md5.toString('hex')}"`;
     const object: S3Object = {
       bucket,
@@ -145,18 +157,20 @@ export const putObject: S3Operation = {
       // transaction, atomically with its commit (write-conditions.ts).
       replaced =
         conditions === undefined
-          ? await blobs.commits.put(ctx.store, object)
-          : await putIfConditions(ctx.store, object, conditions, true);
+          ? await blobs.commits.put(ctx.store, object, bytes)
+          : await putIfConditions(ctx.store, object, conditions, true, bytes);
     } catch (error) {
       // A commit that took effect without becoming durable keeps its row, so its blob stays too; the
-      // PutObject fails (500) as its durability is unknown, and the replaced blob is kept.
-      if (!(error instanceof UnsyncedCommitError)) await blobs.remove(blobId).catch(() => undefined);
+      // PutObject fails (500) as its durability is unknown, and the replaced blob is kept. Inline bytes
+      // that were not committed were never stored: nothing to remove.
+      if (!inline && !(error instanceof UnsyncedCommitError))
+        await blobs.remove(blobId).catch(() => undefined);
       if (isStoreError(error, 'notFound')) throw noSuchBucket(bucket);
       throw error;
     }
     if (replaced !== undefined && replaced.blobId !== blobId) {
       // After the commit: a failure here leaves an orphan for the start-up sweep, never a lost object.
-      await blobs.remove(replaced.blobId).catch(() => undefined);
+      await blobs.release(replaced).catch(() => undefined);
     }
     return { status: 200, headers: { ...baseHeaders(ctx), ETag: etag, ...checksumHeaders(checksums) } };
   },

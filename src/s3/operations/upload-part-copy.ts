@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { element, textElement } from '../../protocol/xml.js';
 import { isStoreError } from '../../store/errors.js';
 import type { UploadPart } from '../../store/uploads.js';
@@ -57,7 +58,15 @@ export const uploadPartCopy: S3Operation = {
       );
     }
     const blobId = BlobStore.blobId(bucket, key, `${upload.uploadId}/${BlobStore.newVersionId()}`);
-    const written = await blobs.write(blobId, blobs.read(from.blobId, range), {
+    // An inline source is read from the store whole (at most INLINE_MAX bytes); the part is a file either way.
+    const sourceBytes =
+      from.inline !== true
+        ? undefined
+        : length === 0
+          ? Buffer.alloc(0)
+          : await blobs.readObject(ctx.store.objects, from, range ?? { start: 0, end: from.size - 1 });
+    const sourceStream = sourceBytes !== undefined ? Readable.from([sourceBytes]) : undefined;
+    const written = await blobs.write(blobId, sourceStream ?? blobs.read(from.blobId, range), {
       maxBytes: length,
       tooLarge: () => new Error('a copy source blob is longer than its object'),
       check: (w) => {

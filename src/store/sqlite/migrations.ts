@@ -253,6 +253,18 @@ CREATE INDEX upload_parts_by_blob ON upload_parts (blob_id);
 ALTER TABLE objects ADD COLUMN tags TEXT;
 `,
   },
+  {
+    version: 5,
+    name: 'S3: the bytes of small objects, kept in the store (docs/storage.md)',
+    // A table of its own, not a column of objects: listings and metadata reads never touch the bytes.
+    // An object is inline exactly when its blob_id has a row here (s3/blob-store.ts, INLINE_MAX).
+    sql: `
+CREATE TABLE object_bytes (
+  blob_id TEXT PRIMARY KEY,
+  bytes BLOB NOT NULL
+);
+`,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */

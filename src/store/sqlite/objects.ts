@@ -19,7 +19,13 @@ interface ObjectRow {
   last_modified: number;
   blob_id: string;
   tags: string | null;
+  /** 1 when object_bytes holds the bytes (`INLINE`), else 0. */
+  inline_bytes: number;
 }
+
+/** Whether the object's bytes are in object_bytes: a probe of its primary key, never a read of the bytes. */
+const INLINE =
+  'EXISTS (SELECT 1 FROM object_bytes WHERE object_bytes.blob_id = objects.blob_id) AS inline_bytes';
 
 /** The columns `listSummaries` reads. */
 const SUMMARY_COLUMNS = 'object_key, size, etag, last_modified';
@@ -28,7 +34,7 @@ type SummaryRow = [key: string, size: number, etag: string, lastModified: number
 /** `ObjectStore` on SQLite; every list is a range scan of the (bucket, object_key) primary key. */
 export function sqliteObjects(db: SqliteDatabase): ObjectStore {
   const find = (bucket: string, key: string) =>
-    db.statement('SELECT * FROM objects WHERE bucket = ? AND object_key = ?').get(bucket, key) as
+    db.statement(`SELECT *, ${INLINE} FROM objects WHERE bucket = ? AND object_key = ?`).get(bucket, key) as
       ObjectRow | undefined;
 
   /** The rows of one listing request (a range scan of the primary key), with `columns`. */
@@ -54,6 +60,9 @@ export function sqliteObjects(db: SqliteDatabase): ObjectStore {
       .all(...args);
   };
 
+  const deleteBytes = (blobId: string) =>
+    db.statement('DELETE FROM object_bytes WHERE blob_id = ?').run(blobId);
+
   return {
     // Cached (database.ts `cachedRead`): every GetObject and HeadObject reads its object. Any write on
     // this connection (each PUT, DELETE, copy) drops every kept result, so a read after a write sees it.
@@ -64,8 +73,14 @@ export function sqliteObjects(db: SqliteDatabase): ObjectStore {
         return row === undefined ? undefined : toObject(row);
       }),
 
-    put: (object) =>
+    put: (object, bytes) =>
       db.write(() => {
+        if (bytes !== undefined && bytes.length !== object.size) {
+          throw new TypeError(`an inline object of size ${object.size} was given ${bytes.length} bytes`);
+        }
+        if (bytes === undefined && object.inline === true) {
+          throw new TypeError('an inline object is put with its bytes');
+        }
         if (db.statement('SELECT 1 FROM buckets WHERE name = ?').get(object.bucket) === undefined) {
           throw notFound('bucket', object.bucket);
         }
@@ -98,6 +113,19 @@ ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excl
           object.blobId,
           tagsColumn(object.tags),
         );
+        // The replaced inline bytes go in this transaction; a replaced file is the caller's to delete.
+        if (previous !== undefined && previous.inline_bytes === 1 && previous.blob_id !== object.blobId) {
+          deleteBytes(previous.blob_id);
+        }
+        if (bytes !== undefined) {
+          db.statement(
+            `INSERT INTO object_bytes (blob_id, bytes) VALUES (?, ?)
+ON CONFLICT (blob_id) DO UPDATE SET bytes = excluded.bytes`,
+          ).run(object.blobId, asBuffer(bytes));
+        } else if (previous !== undefined && previous.inline_bytes === 1) {
+          // The same blob id, now a file: its inline bytes must not outlive the change.
+          deleteBytes(previous.blob_id);
+        }
         return previous === undefined ? undefined : toObject(previous);
       }),
 
@@ -106,10 +134,19 @@ ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excl
         const previous = find(bucket, key);
         if (previous === undefined) return undefined;
         db.statement('DELETE FROM objects WHERE bucket = ? AND object_key = ?').run(bucket, key);
+        if (previous.inline_bytes === 1) deleteBytes(previous.blob_id);
         return toObject(previous);
       }),
 
-    list: (bucket, request) => db.read(() => (range('*', bucket, request) as ObjectRow[]).map(toObject)),
+    getBytes: (blobId) =>
+      db.read(
+        () =>
+          db.statement('SELECT bytes FROM object_bytes WHERE blob_id = ?').pluck().get(blobId) as
+            Buffer | undefined,
+      ),
+
+    list: (bucket, request) =>
+      db.read(() => (range(`*, ${INLINE}`, bucket, request) as ObjectRow[]).map(toObject)),
 
     listSummaries: (bucket, request) =>
       db.read(() =>
@@ -158,6 +195,7 @@ function toObject(row: ObjectRow): S3Object {
     checksums: JSON.parse(row.checksums) as Record<string, string>,
     lastModified: row.last_modified,
     blobId: row.blob_id,
+    ...(row.inline_bytes === 1 ? { inline: true as const } : {}),
     ...(row.tags !== null ? { tags: JSON.parse(row.tags) as [string, string][] } : {}),
   };
 }
@@ -165,4 +203,9 @@ function toObject(row: ObjectRow): S3Object {
 /** Tags as a JSON list of pairs; NULL for none, so an untagged object reads back without `tags`. */
 export function tagsColumn(tags: readonly (readonly [string, string])[] | undefined): string | null {
   return tags === undefined || tags.length === 0 ? null : JSON.stringify(tags.map(([k, v]) => [k, v]));
+}
+
+/** better-sqlite3 binds a Buffer as a BLOB: a view of the same bytes, not a copy. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
