@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hash, randomBytes } from 'node:crypto';
 import { close, createReadStream, createWriteStream, open as openFile, read as readFile } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -226,17 +226,16 @@ export class BlobStore {
   }
 
   /**
-   * The whole body of an inline object: read into one buffer (failing with `tooLarge` past `maxBytes`,
-   * which is at most INLINE_MAX), MD5-hashed, then `check`ed. Nothing is stored: the caller puts the
-   * bytes with the object's row. A failure (the source errs, the bound, `check`) is passed on.
+   * The measures of an inline object's body, taken whole (`S3Payload.whole`, at most INLINE_MAX bytes):
+   * its size and MD5 (one call over the whole), then `check`, whose throw is passed on. Nothing is
+   * stored: the caller puts the bytes with the object's row.
    */
-  async take(source: Readable, options: BlobWrite): Promise<TakenBlob> {
-    if (!isInlineSize(options.maxBytes)) {
-      throw new TypeError(`an inline body is at most ${INLINE_MAX} bytes, the bound was ${options.maxBytes}`);
+  take(bytes: Buffer, check?: (written: WrittenBlob) => void): TakenBlob {
+    if (!isInlineSize(bytes.length)) {
+      throw new TypeError(`an inline body is at most ${INLINE_MAX} bytes, got ${bytes.length}`);
     }
-    const bytes = await takeWhole(source, options.maxBytes, options.tooLarge);
-    const taken = { size: bytes.length, md5: createHash('md5').update(bytes).digest(), bytes };
-    options.check?.(taken);
+    const taken = { size: bytes.length, md5: hash('md5', bytes, 'buffer'), bytes };
+    check?.(taken);
     return taken;
   }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { AwsError } from '../shared/aws-error.js';
@@ -7,6 +7,7 @@ import { AwsChunkedDecodeStream, AwsChunkedError } from '../sigv4/streaming-stre
 import type { StreamingMode } from '../sigv4/streaming.js';
 import type { SeedSignature } from '../sigv4/verify-request.js';
 import { contentSha256Mismatch } from './auth-error.js';
+import { readWhole } from './read-whole.js';
 import { streamingError } from './wire-errors.js';
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
@@ -28,6 +29,13 @@ export interface S3Payload {
   readonly chunked?: StreamingHeaders;
   /** The trailer headers of an aws-chunked body, lower-case names: complete once `stream` has ended. */
   trailers(): ReadonlyMap<string, string>;
+  /**
+   * The payload bytes whole, checked as `stream` checks them, failing with `tooLarge()` past `maxBytes`
+   * (callers bound it: a body taken whole is at most 64 KiB). A plain body is read as it came and its
+   * signed SHA-256 computed once over the whole, with no stream stage in between. Used instead of
+   * `stream`, never beside it.
+   */
+  whole(maxBytes: number, tooLarge: () => Error): Promise<Buffer>;
 }
 
 /**
@@ -56,18 +64,41 @@ export function openPayload(body: Readable, headers: IncomingHttpHeaders, auth: 
       decodedLength: framing.decodedLength,
       trailerNames: framing.trailerNames,
     });
+    const stream = pipeline(body, decode, () => undefined);
     return {
-      stream: pipeline(body, decode, () => undefined),
+      stream,
       chunked: framing,
       trailers: () => decode.result?.trailers ?? new Map(),
+      whole: (maxBytes, tooLarge) => readWhole(stream, maxBytes, tooLarge),
     };
   }
   const none = () => new Map<string, string>();
   const payloadHash = auth.payloadHash;
-  if (payloadHash === undefined || !HEX_SHA256.test(payloadHash)) return { stream: body, trailers: none };
-  const check = new Sha256Check(payloadHash.toLowerCase());
-  // The callback form passes errors on: a failing body destroys `check` with the body's error.
-  return { stream: pipeline(body, check, () => undefined), trailers: none };
+  if (payloadHash === undefined || !HEX_SHA256.test(payloadHash)) {
+    return {
+      stream: body,
+      trailers: none,
+      whole: (maxBytes, tooLarge) => readWhole(body, maxBytes, tooLarge),
+    };
+  }
+  const expected = payloadHash.toLowerCase();
+  // Built on first use: a body taken whole never pays for a stream stage it does not use.
+  let checked: Readable | undefined;
+  return {
+    get stream() {
+      // The callback form passes errors on: a failing body destroys the check with the body's error.
+      checked ??= pipeline(body, new Sha256Check(expected), () => undefined);
+      return checked;
+    },
+    trailers: none,
+    whole: async (maxBytes, tooLarge) => {
+      const bytes = await readWhole(body, maxBytes, tooLarge);
+      // The same check as Sha256Check's, over the same bytes, in one call.
+      const computed = hash('sha256', bytes, 'hex');
+      if (computed !== expected) throw contentSha256Mismatch(expected, computed);
+      return bytes;
+    },
+  };
 }
 
 /** The body as a stream of payload bytes (`openPayload(...).stream`). */

@@ -19,6 +19,8 @@ export interface UploadIntegrity {
    * stream machinery per chunk: measurable on a 1 GiB body).
    */
   tapped(payload: Readable): Readable;
+  /** Feeds the declared flexible checksum with a body taken whole, instead of `tapped` (once). */
+  feed(bytes: Buffer): void;
   /**
    * Called once every byte has arrived (the trailer too), with the MD5 the blob write measured: throws
    * BadDigest for a Content-MD5 or checksum that does not match, InvalidRequest for a trailer checksum
@@ -40,6 +42,7 @@ export function uploadIntegrity(req: S3Request, payload: S3Payload): UploadInteg
   return {
     tapped: (stream) =>
       checksummer === undefined ? stream : pipeline(stream, new ChecksumTap(checksummer), () => undefined),
+    feed: (bytes) => checksummer?.update(bytes),
     verify: (computedMd5) => {
       if (md5 !== undefined) checkContentMd5(md5, computedMd5.toString('base64'));
       if (declared === undefined || checksummer === undefined) return {};

@@ -126,9 +126,11 @@ export const putObject: S3Operation = {
     let bytes: Buffer | undefined;
     let written: WrittenBlob;
     if (inline) {
-      const taken = await blobs.take(integrity.tapped(payload.stream), write);
-      bytes = taken.bytes;
-      written = taken;
+      // Whole, in one buffer: the signed SHA-256, the flexible checksum and the MD5 are each one call
+      // over it, with no stream stage per check.
+      bytes = await payload.whole(length, write.tooLarge);
+      integrity.feed(bytes);
+      written = blobs.take(bytes, write.check);
     } else {
       written = await blobs.write(blobId, integrity.tapped(payload.stream), write);
     }
