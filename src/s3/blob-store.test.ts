@@ -25,6 +25,18 @@ const fresh = () => new BlobStore(join(dir, `root-${++n}`));
 const tooLarge = () => new Error('too large');
 
 describe('BlobStore', () => {
+  test('version ids are unique within an instance and across instances over the same directory', () => {
+    const root = join(dir, 'versions');
+    const seen = new Set<string>();
+    for (const blobs of [new BlobStore(root), new BlobStore(root)]) {
+      for (let i = 0; i < 5000; i++) seen.add(blobs.newVersionId());
+    }
+    assert.equal(seen.size, 10_000);
+    const [first] = seen;
+    // A 128-bit random prefix (32 hex digits) and a counter.
+    assert.match(first ?? '', /^[0-9a-f]{32}-[0-9a-z]+$/);
+  });
+
   test('a blob is named by a hash of bucket, key and version, never by the key', async () => {
     const blobs = fresh();
     const id = BlobStore.blobId('b', '../../etc/passwd', 'v1');

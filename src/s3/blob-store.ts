@@ -112,6 +112,9 @@ export class BlobStore {
   /** Temporary file names: this instance's random prefix and a counter. */
   readonly #tmpPrefix = randomBytes(8).toString('hex');
   #tmpCount = 0;
+  /** Version ids (`newVersionId`): this instance's random prefix and a counter. */
+  readonly #versionPrefix = randomBytes(16).toString('hex');
+  #versionCount = 0;
 
   constructor(
     readonly root: string,
@@ -132,9 +135,13 @@ export class BlobStore {
       .digest('hex');
   }
 
-  /** A fresh unique id for `blobId`'s third part. */
-  static newVersionId(): string {
-    return randomBytes(16).toString('hex');
+  /**
+   * A fresh unique id for `blobId`'s third part: this instance's random 128-bit prefix and a counter. Unique
+   * within the instance by the counter, across instances (restarts, servers sharing a data directory) by
+   * the prefix; no random bytes per object (randomBytes(16) was ~9 µs of each small PutObject, profiled).
+   */
+  newVersionId(): string {
+    return `${this.#versionPrefix}-${(++this.#versionCount).toString(36)}`;
   }
 
   /**

@@ -75,7 +75,7 @@ export const completeMultipartUpload: S3Operation = {
     }
     const parts = matchParts(requested, stored);
     const size = parts.reduce((n, p) => n + p.size, 0);
-    const blobId = BlobStore.blobId(bucket, key, BlobStore.newVersionId());
+    const blobId = BlobStore.blobId(bucket, key, blobs.newVersionId());
     await blobs.write(blobId, Readable.from(concatenated(blobs, parts)), {
       maxBytes: size,
       tooLarge: () => new Error('the part blobs are longer than their parts'),

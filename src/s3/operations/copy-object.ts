@@ -82,7 +82,7 @@ export const copyObject: S3Operation = {
       );
     }
     const checksummers = sourceChecksummers(from, req);
-    const blobId = BlobStore.blobId(bucket, key, BlobStore.newVersionId());
+    const blobId = BlobStore.blobId(bucket, key, blobs.newVersionId());
     // A copy of at most INLINE_MAX bytes is inline whatever its source was (docs/storage.md): the source is
     // read whole (from the store or its file) and the bytes go with the new row. A larger one streams
     // from the source's file (only objects of at most INLINE_MAX bytes are inline) into a new file.

@@ -104,7 +104,7 @@ export const putObject: S3Operation = {
     if (payload.chunked !== undefined) checkSize(length);
     const integrity = uploadIntegrity(req, payload);
     const metadata = userMetadata(req);
-    const blobId = BlobStore.blobId(bucket, key, BlobStore.newVersionId());
+    const blobId = BlobStore.blobId(bucket, key, blobs.newVersionId());
     let checksums: Record<string, string> = {};
     const write: BlobWrite = {
       maxBytes: length,

@@ -57,7 +57,7 @@ export const uploadPartCopy: S3Operation = {
         `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PART_BYTES}`,
       );
     }
-    const blobId = BlobStore.blobId(bucket, key, `${upload.uploadId}/${BlobStore.newVersionId()}`);
+    const blobId = BlobStore.blobId(bucket, key, `${upload.uploadId}/${blobs.newVersionId()}`);
     // An inline source is read from the store whole (at most INLINE_MAX bytes); the part is a file either way.
     const sourceBytes =
       from.inline !== true

@@ -33,7 +33,7 @@ export const uploadPart: S3Operation = {
     const length = payload.chunked?.decodedLength ?? partLength(header(req, 'content-length'));
     checkPartSize(length);
     const integrity = uploadIntegrity(req, payload);
-    const blobId = BlobStore.blobId(bucket, key, `${upload.uploadId}/${BlobStore.newVersionId()}`);
+    const blobId = BlobStore.blobId(bucket, key, `${upload.uploadId}/${blobs.newVersionId()}`);
     let checksums: Record<string, string> = {};
     const written = await blobs.write(blobId, integrity.tapped(payload.stream), {
       maxBytes: length,
