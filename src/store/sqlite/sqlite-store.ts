@@ -16,7 +16,7 @@ import { sqliteSealingKeys, sqliteSigningKeys } from './server-keys.js';
 import { sqliteServiceAccounts } from './service-accounts.js';
 import { sqliteUploads } from './uploads.js';
 import { sqliteUsers } from './users.js';
-import { fsyncFile, walSync, type FileSync } from './wal-sync.js';
+import { heldFileSyncs, walSync, type FileSync } from './wal-sync.js';
 
 /** The name of the database file in the data directory (`--data`, default `./.openirsa`). */
 export const SQLITE_FILE_NAME = 'openirsa.sqlite';
@@ -50,9 +50,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       : {},
   );
   // Only a file in WAL mode has a -wal file to fsync later; `:memory:` and URIs commit as `transaction`.
+  // Its descriptor is kept open while the connection is (wal-sync.ts, heldFileSyncs).
+  const held = heldFileSyncs();
   const wal =
     connection.pragma('journal_mode', { simple: true }) === 'wal' && !options.path.startsWith('file:')
-      ? walSync(options.path, options.syncFile ?? fsyncFile)
+      ? walSync(options.path, options.syncFile ?? held.sync)
       : undefined;
   const scope: StoreScope = {
     accounts: sqliteAccounts(db),
@@ -72,7 +74,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     transactionSyncedLater: (fn) =>
       wal === undefined ? db.transaction(() => fn(scope)) : db.transactionSyncedLater(() => fn(scope), wal),
   };
-  return { ...scope, close: () => db.close() };
+  return {
+    ...scope,
+    close: async () => {
+      await db.close();
+      await held.close();
+    },
+  };
 }
 
 /** The connection `openSqliteStore` runs on, configured and migrated. Exported for its tests. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -8,7 +8,7 @@ import { UnsyncedCommitError } from '../errors.js';
 import { A, fixtures, T0 } from '../contract/fixtures.js';
 import { SqliteDatabase } from './database.js';
 import { openSqliteConnection, openSqliteStore } from './sqlite-store.js';
-import { fsyncFile, walSync } from './wal-sync.js';
+import { fsyncFile, heldFileSyncs, walSync } from './wal-sync.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openirsa-walsync-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -175,5 +175,50 @@ describe('transactionSyncedLater (SQLite)', () => {
       await store.close();
     }
     await assert.rejects(fsyncFile(join(dir, 'missing')), { code: 'ENOENT' });
+  });
+
+  test('heldFileSyncs opens a path once for every sync, retries a path that failed, and closes what it opened', async () => {
+    const path = join(dir, 'held.bin');
+    /** The descriptors of this process that name `file` (Linux /proc). */
+    const openOn = (file: string) =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false;
+        }
+      }).length;
+    const held = heldFileSyncs();
+    await assert.rejects(held.sync(path), { code: 'ENOENT' });
+    writeFileSync(path, 'bytes');
+    await Promise.all([held.sync(path), held.sync(path), held.sync(path)]);
+    await held.sync(path);
+    assert.equal(openOn(path), 1, 'one descriptor, kept, for every sync');
+    const last = held.sync(path);
+    await held.close();
+    await last;
+    assert.equal(openOn(path), 0, 'close waited for the sync in flight, then closed the descriptor');
+    await held.close();
+  });
+
+  test('a store syncs its WAL through one descriptor kept while it is open, and closes it with itself', async () => {
+    const path = newFile();
+    const wal = `${path}-wal`;
+    const count = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === wal;
+        } catch {
+          return false;
+        }
+      }).length;
+    const store = openSqliteStore({ path });
+    const before = count();
+    await store.accounts.create({ id: A, createdAt: T0 });
+    for (let i = 0; i < 3; i++) await store.transactionSyncedLater(() => Promise.resolve(i));
+    // SQLite's own descriptor of the -wal file, and ours.
+    assert.equal(count(), before + 1);
+    await store.close();
+    assert.equal(count(), 0);
   });
 });
