@@ -129,7 +129,8 @@ export const copyObject: S3Operation = {
       throw error;
     }
     if (replaced !== undefined && replaced.blobId !== blobId) {
-      await blobs.release(replaced).catch(() => undefined);
+      // Not awaited, as PutObject's: an unlink that fails or never happens leaves an orphan for the sweep.
+      void blobs.release(replaced).catch(() => undefined);
     }
     const checksumXml = Object.entries(checksumHeaders(checksums))
       .filter(([name]) => name !== 'x-amz-checksum-type')

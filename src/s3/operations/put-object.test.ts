@@ -7,6 +7,7 @@ import { deriveSigningKey } from '../../sigv4/signing-key.js';
 import type { StreamingMode } from '../../sigv4/streaming.js';
 import { encodeAwsChunked } from '../../sigv4/testdata/aws-chunked.js';
 import type { SeedSignature } from '../../sigv4/verify-request.js';
+import { INLINE_MAX } from '../blob-store.js';
 import { checksumOf } from '../checksums.js';
 import { s3Harness, xmlText, type Harness } from '../testdata/harness.js';
 
@@ -60,11 +61,15 @@ describe('PutObject', () => {
   });
 
   test('replacing an object deletes the replaced blob after the commit', async () => {
+    // A file-sized object, replaced: its file goes once the new row has committed.
+    await h.call({ method: 'PUT', bucket: 'puts', key: 'a.txt', body: Buffer.alloc(INLINE_MAX + 1) });
     const before = await h.store.objects.get('puts', 'a.txt');
     assert.ok(before);
+    assert.equal(existsSync(h.blobs.pathOf(before.blobId)), true);
     await h.call({ method: 'PUT', bucket: 'puts', key: 'a.txt', body: 'bye' });
     const after = await h.store.objects.get('puts', 'a.txt');
     assert.notEqual(after?.blobId, before.blobId);
+    await h.blobs.settled();
     await assert.rejects(
       import('node:fs/promises').then((fs) => fs.stat(h.blobs.pathOf(before.blobId))),
       {

@@ -171,8 +171,10 @@ export const putObject: S3Operation = {
       throw error;
     }
     if (replaced !== undefined && replaced.blobId !== blobId) {
-      // After the commit: a failure here leaves an orphan for the start-up sweep, never a lost object.
-      await blobs.release(replaced).catch(() => undefined);
+      // After the commit, and not awaited: the answer does not wait for the unlink of a replaced file (an
+      // inline one's bytes went in the commit). A failure or a crash before it leaves an orphan for the
+      // start-up sweep, never a lost object; `blobs.settled()` waits for it.
+      void blobs.release(replaced).catch(() => undefined);
     }
     return { status: 200, headers: { ...baseHeaders(ctx), ETag: etag, ...checksumHeaders(checksums) } };
   },
