@@ -1,10 +1,15 @@
 /**
- * The physical limit of `bench/s3`: a bare `node:http` server that does what no durable S3 can skip and
- * nothing else — a PUT streams its body into a temporary file that is fsynced, renamed into place, and
- * the directory fsynced (the durable work DESIGN.md's "Storage" asks of every object write: the answer
- * comes once the bytes and their name survive a power cut), a GET streams a file back, and a
- * ListObjectsV2 (`GET /bucket?list-type=2`) answers a page of keys from a sorted in-memory array. No
- * authentication, no metadata, no checksums. (s3rver, the other peer, fsyncs nothing.)
+ * The limit of `bench/s3`: a bare `node:http` server that does the least durable work of *a file per
+ * object* and nothing else — a PUT streams its body into a temporary file that is fsynced, renamed into
+ * place, and the directory fsynced (the answer comes once the bytes and their name survive a power cut),
+ * a GET streams a file back, and a ListObjectsV2 (`GET /bucket?list-type=2`) answers a page of keys from a
+ * sorted in-memory array. No authentication, no metadata, no checksums. (s3rver, the other peer, fsyncs
+ * nothing.)
+ *
+ * It is the limit of that layout, not of every durable PUT: openirsa keeps objects of at most 64 KiB in
+ * its store (docs/storage.md), where a small PUT's durable work is a WAL append whose fsync is shared by
+ * every PUT of a group commit, with no file created. For small PUTs openirsa's ratio to this limit can
+ * therefore exceed 100 %; for large objects (files in both) the limit stays a true bound.
  *
  *   node dist/bench/s3/bare-server.js DIR LIST_KEYS
  *
