@@ -30,6 +30,14 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     let status = 200;
     if (key !== undefined) {
+      // Synchronous on purpose: crypto.verify with a callback (libuv's threadpool) was measured here and
+      // is slower for this server (session 5, 2 cores, 16 connections, alternating 2 s rounds on a quiet
+      // machine: 14,413-15,643 req/s synchronous vs 9,651-11,490 in the threadpool, main thread 56-60 vs
+      // 42-46 µs per request, process 57-62 vs 73-88 µs). At this rate the load process needs the second
+      // core, and the threadpool competes with it; openirsa, whose main thread does three times the work,
+      // gains from the threadpool instead (verify-jwt.ts verifyDecodedJwtAsync). On a machine already
+      // loaded (load average 5) the threadpool won here too (5,990-7,143 vs 4,160-5,777 req/s): the
+      // limit is taken on an idle machine, where synchronous is the faster way.
       const token = new URLSearchParams(Buffer.concat(chunks).toString()).get('WebIdentityToken') ?? '';
       const dot = token.lastIndexOf('.');
       const ok =

@@ -6,8 +6,6 @@
  * The decoder here accepts exactly one spelling per byte string.
  */
 
-const ALPHABET = /^[A-Za-z0-9_-]*$/;
-
 export function encodeBase64url(bytes: Uint8Array | string): string {
   return (typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes)).toString('base64url');
 }
@@ -16,23 +14,13 @@ export function encodeBase64url(bytes: Uint8Array | string): string {
  * The bytes of `text`, or `undefined` when it is not canonical unpadded base64url: a character outside
  * the alphabet (padding `=`, `+`, `/`, whitespace), a length that leaves 6 dangling bits
  * (`length % 4 === 1`), or non-zero unused trailing bits (RFC 4648 §3.5 lets decoders reject those).
+ *
+ * Decoded leniently, then re-encoded and compared: node's encoder writes the one canonical spelling of
+ * the bytes (only A-Z, a-z, 0-9, `-`, `_`, no padding, zero trailing bits, never a length of 4n+1), so
+ * the two texts are equal exactly when `text` is canonical. Two native passes cost less than a regular
+ * expression over the text before the decoding (base64url.test.ts holds it to that check).
  */
 export function decodeBase64url(text: string): Buffer | undefined {
-  const rest = text.length % 4;
-  if (rest === 1 || !ALPHABET.test(text)) return undefined;
-  // RFC 4648 §4: a final group of 2 characters carries 8 bits of 12, one of 3 carries 16 of 18; the
-  // unused low bits are all in the last character, and a canonical encoding leaves them zero. (Checked
-  // on that character instead of re-encoding the bytes and comparing: the same answer, no second string.)
-  if (rest !== 0 && (sextet(text.charCodeAt(text.length - 1)) & (rest === 2 ? 0x0f : 0x03)) !== 0) {
-    return undefined;
-  }
-  return Buffer.from(text, 'base64url');
-}
-
-/** The 6-bit value of a base64url character (RFC 4648 Table 2), for one that ALPHABET admits. */
-function sextet(code: number): number {
-  if (code >= 97) return code - 71; // a-z: 26..51
-  if (code >= 65) return code === 95 ? 63 : code - 65; // A-Z: 0..25, `_`: 63
-  if (code >= 48) return code + 4; // 0-9: 52..61
-  return 62; // `-`
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : undefined;
 }

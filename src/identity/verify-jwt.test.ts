@@ -22,6 +22,7 @@ import {
 } from './testdata/test-keys.js';
 import {
   verifyDecodedJwt,
+  verifyDecodedJwtAsync,
   verifyJwt,
   type VerificationKey,
   type VerifyJwtFailureCode,
@@ -66,12 +67,16 @@ function raw(
 }
 const rsaSign = (input: string) => sign('sha256', Buffer.from(input), rsaPrivate);
 
+/** Every token and options `rejects` was given: the last test runs them all through the async path. */
+const rejected: { readonly token: string; readonly options: VerifyJwtOptions }[] = [];
+
 function rejects(
   token: string,
   code: VerifyJwtFailureCode,
   message?: string | RegExp,
   extra: Partial<VerifyJwtOptions> = {},
 ) {
+  rejected.push({ token, options: { ...options, ...extra } });
   const r = verifyJwt(token, { ...options, ...extra });
   assert.ok(!r.ok, `expected ${code}`);
   assert.equal(r.code, code, r.message);
@@ -362,6 +367,36 @@ test('verifyDecodedJwt on a decodeJwt result decides exactly as verifyJwt on the
   }
   assert.equal(verifyDecodedJwt(decodeJwtOk(rs256), options).ok, true);
   assert.equal(verifyDecodedJwt(decodeJwtOk(tampered), options).ok, false);
+});
+
+test('verifyDecodedJwtAsync (signature in the threadpool) answers exactly as verifyDecodedJwt, for every token of this file', async () => {
+  const valid = [
+    rs256,
+    es256,
+    jwt('RS384', TEST_RSA_KEY_ID, rsaPrivate),
+    jwt('ES384', 'p384', p384.privateKey),
+  ];
+  const cases = [...valid.map((token) => ({ token, options })), ...rejected];
+  assert.ok(rejected.length > 30, 'the earlier tests ran first and recorded their tokens');
+  let decodedCases = 0;
+  for (const c of cases) {
+    const decoded = decodeJwt(c.token);
+    if (!decoded.ok) continue;
+    decodedCases++;
+    const sync = verifyDecodedJwt(decoded, c.options);
+    assert.deepEqual(await verifyDecodedJwtAsync(decoded, c.options), sync);
+  }
+  assert.ok(decodedCases > 20);
+  for (const token of valid)
+    assert.equal((await verifyDecodedJwtAsync(decodeJwtOk(token), options)).ok, true);
+  // A signature larger than the modulus, which OpenSSL refuses outright: an invalid signature on both
+  // paths, never an exception or a rejected promise.
+  const huge = decodeJwtOk(
+    raw(`{"alg":"RS256","kid":"${TEST_RSA_KEY_ID}"}`, JSON.stringify(claims), () => Buffer.alloc(256, 0xff)),
+  );
+  assert.deepEqual(await verifyDecodedJwtAsync(huge, options), verifyDecodedJwt(huge, options));
+  assert.equal((await verifyDecodedJwtAsync(huge, options)).ok, false);
+  await assert.rejects(verifyDecodedJwtAsync(huge, { ...options, leewaySeconds: -1 }), TypeError);
 });
 
 function decodeJwtOk(token: string) {

@@ -1,4 +1,4 @@
-import { constants, verify, type KeyObject } from 'node:crypto';
+import { constants, verify, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import {
   decodeJwt,
@@ -81,11 +81,50 @@ export function verifyJwt(token: string, options: VerifyJwtOptions): VerifyJwtRe
  * to find the issuer's keys): every check after the structure's, without decoding the token twice.
  */
 export function verifyDecodedJwt(decoded: DecodedJwt, options: VerifyJwtOptions): VerifyJwtResult {
+  const checked = checkBeforeSignature(decoded, options);
+  if (!checked.ok) return checked;
+  if (!hasValidSignature(decoded.signingInput, decoded.signature, checked.key, checked.alg)) {
+    return fail('invalidSignature', `the signature does not verify with key \`${clip(checked.kid)}\``);
+  }
+  return checkedTimes(decoded, options, checked.leeway);
+}
+
+/**
+ * `verifyDecodedJwt` with the signature checked in libuv's threadpool (`crypto.verify` with a
+ * callback) instead of on the calling thread: the same checks in the same order, the same answers and
+ * messages. A server whose main thread is its bottleneck hands the one expensive step (an RSA or ECDSA
+ * verification, tens of µs) to another core; the rest stays synchronous. The clock is read after the
+ * signature is known to be good, as `verifyDecodedJwt` reads it.
+ */
+export async function verifyDecodedJwtAsync(
+  decoded: DecodedJwt,
+  options: VerifyJwtOptions,
+): Promise<VerifyJwtResult> {
+  const checked = checkBeforeSignature(decoded, options);
+  if (!checked.ok) return checked;
+  if (!(await hasValidSignatureAsync(decoded.signingInput, decoded.signature, checked.key, checked.alg))) {
+    return fail('invalidSignature', `the signature does not verify with key \`${clip(checked.kid)}\``);
+  }
+  return checkedTimes(decoded, options, checked.leeway);
+}
+
+type Checked =
+  | {
+      readonly ok: true;
+      readonly key: KeyObject;
+      readonly alg: JwsAlgorithm;
+      readonly kid: string;
+      readonly leeway: number;
+    }
+  | { readonly ok: false; readonly code: VerifyJwtFailureCode; readonly message: string };
+
+/** Every check before the signature's: the leeway option, `crit`, the algorithm, the `kid`, the key. */
+function checkBeforeSignature(decoded: DecodedJwt, options: VerifyJwtOptions): Checked {
   const leeway = options.leewaySeconds ?? DEFAULT_LEEWAY_SECONDS;
   if (!Number.isFinite(leeway) || leeway < 0) {
     throw new TypeError(`leewaySeconds must be a non-negative number, got ${String(leeway)}`);
   }
-  const { header, claims } = decoded;
+  const { header } = decoded;
 
   // RFC 7515 §4.1.11: extensions listed in `crit` must be understood or the JWS rejected; we know none.
   if (header.crit !== undefined) {
@@ -116,14 +155,34 @@ export function verifyDecodedJwt(decoded: DecodedJwt, options: VerifyJwtOptions)
   const problem = keyProblem(key.publicKey, alg);
   if (problem !== undefined)
     return fail('keyMismatch', `key \`${clip(kid)}\` cannot verify this token: ${problem}`);
+  return { ok: true, key: key.publicKey, alg, kid, leeway };
+}
 
-  if (!hasValidSignature(decoded.signingInput, decoded.signature, key.publicKey, alg)) {
-    return fail('invalidSignature', `the signature does not verify with key \`${clip(kid)}\``);
-  }
-
-  const times = checkTimes(claims, options.clock.now() / 1000, leeway);
+/** The time checks, on a token whose signature verified. */
+function checkedTimes(decoded: DecodedJwt, options: VerifyJwtOptions, leeway: number): VerifyJwtResult {
+  const times = checkTimes(decoded.claims, options.clock.now() / 1000, leeway);
   if (times !== undefined) return times;
-  return { ok: true, header: header as VerifiedJwt['header'], claims };
+  return { ok: true, header: decoded.header as VerifiedJwt['header'], claims: decoded.claims };
+}
+
+/** The hash and key options `crypto.verify` is called with. */
+type VerifyCall = {
+  readonly hash: string;
+  readonly key: VerifyKeyObjectInput;
+};
+
+/** How to check `signature` for `alg`, or `undefined` when its length already rules it out. */
+function verifyCall(signature: Buffer, publicKey: KeyObject, alg: JwsAlgorithm): VerifyCall | undefined {
+  const spec = algorithmSpec(alg);
+  if (spec.kty === 'RSA') {
+    // RFC 8017 §8.2.2 step 1: a signature that is not exactly k octets long is invalid.
+    const k = Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+    if (signature.length !== k) return undefined;
+    return { hash: spec.hash, key: { key: publicKey, padding: constants.RSA_PKCS1_PADDING } };
+  }
+  // RFC 7518 §3.4: R || S, each exactly the curve's size; node reads that form as `ieee-p1363`.
+  if (spec.crv === undefined || signature.length !== 2 * EC_COORDINATE_BYTES[spec.crv]) return undefined;
+  return { hash: spec.hash, key: { key: publicKey, dsaEncoding: 'ieee-p1363' } };
 }
 
 function hasValidSignature(
@@ -132,21 +191,33 @@ function hasValidSignature(
   publicKey: KeyObject,
   alg: JwsAlgorithm,
 ): boolean {
-  const spec = algorithmSpec(alg);
-  const data = Buffer.from(signingInput, 'ascii');
+  const call = verifyCall(signature, publicKey, alg);
+  if (call === undefined) return false;
   try {
-    if (spec.kty === 'RSA') {
-      // RFC 8017 §8.2.2 step 1: a signature that is not exactly k octets long is invalid.
-      const k = Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
-      if (signature.length !== k) return false;
-      return verify(spec.hash, data, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature);
-    }
-    // RFC 7518 §3.4: R || S, each exactly the curve's size; node reads that form as `ieee-p1363`.
-    if (spec.crv === undefined || signature.length !== 2 * EC_COORDINATE_BYTES[spec.crv]) return false;
-    return verify(spec.hash, data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+    return verify(call.hash, Buffer.from(signingInput, 'ascii'), call.key, signature);
   } catch {
     return false;
   }
+}
+
+/** `hasValidSignature` in the threadpool; never rejects (any error is an invalid signature, as there). */
+function hasValidSignatureAsync(
+  signingInput: string,
+  signature: Buffer,
+  publicKey: KeyObject,
+  alg: JwsAlgorithm,
+): Promise<boolean> {
+  const call = verifyCall(signature, publicKey, alg);
+  if (call === undefined) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify(call.hash, Buffer.from(signingInput, 'ascii'), call.key, signature, (error, valid) =>
+        resolve(error === null && valid),
+      );
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 function checkTimes(

@@ -48,11 +48,14 @@ function contextValue(value: unknown): ContextValue | undefined {
  * `aws:username` (IAM users only) and `aws:PrincipalIsAWSService`; plus `aws:CurrentTime` and
  * `aws:EpochTime` for the request time.
  */
-export function derivedContext(principal: Principal, nowMs: number): Map<string, ContextValue> {
+export function derivedContext(
+  principal: Principal,
+  nowMs: number,
+  times?: RequestTimeKeys,
+): Map<string, ContextValue> {
   const ctx = new Map<string, ContextValue>();
-  // toISOString always ends in `.sssZ` (ECMA-262 Date Time String Format): dropped, without a regex.
-  ctx.set('aws:currenttime', `${new Date(nowMs).toISOString().slice(0, -5)}Z`);
-  ctx.set('aws:epochtime', String(Math.floor(nowMs / 1000)));
+  if (times !== undefined) times.setOn(ctx, nowMs);
+  else setTimeKeys(ctx, nowMs);
   const set = (k: string, v: string | undefined) => {
     if (v !== undefined) ctx.set(k, v);
   };
@@ -101,6 +104,47 @@ export function derivedContext(principal: Principal, nowMs: number): Map<string,
       break;
   }
   return ctx;
+}
+
+/** `aws:CurrentTime` (ISO 8601 to the second, as AWS sets it) and `aws:EpochTime` of `nowMs`. */
+function setTimeKeys(ctx: Map<string, ContextValue>, nowMs: number): void {
+  // toISOString always ends in `.sssZ` (ECMA-262 Date Time String Format): dropped, without a regex.
+  ctx.set('aws:currenttime', `${new Date(nowMs).toISOString().slice(0, -5)}Z`);
+  ctx.set('aws:epochtime', String(Math.floor(nowMs / 1000)));
+}
+
+/** The largest time `Date` holds, in ms either side of the epoch (ECMA-262 §21.4.1.31 TimeClip). */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * The two time keys of `derivedContext`, formatted once per second: both depend on the whole second of
+ * the request time only (the milliseconds are dropped), and `toISOString` is most of what
+ * `derivedContext` costs. One instance belongs to whoever derives contexts request after request (an
+ * action, a server); the values are exactly `derivedContext`'s without it (context.test.ts).
+ */
+export class RequestTimeKeys {
+  #second = NaN;
+  #currentTime = '';
+  #epochTime = '';
+
+  /** Sets `aws:currenttime` and `aws:epochtime` of `nowMs` on `ctx`. */
+  setOn(ctx: Map<string, ContextValue>, nowMs: number): void {
+    // A fractional time is formatted as derivedContext formats it: `Date` truncates it toward zero,
+    // `aws:epochtime` floors it, and below zero the two can name different seconds. So is one beyond
+    // `Date`'s range (±8.64e15 ms, ECMA-262 TimeClip), which throws, even within a second that starts
+    // inside the range.
+    if (!Number.isInteger(nowMs) || Math.abs(nowMs) > MAX_TIME_MS) return setTimeKeys(ctx, nowMs);
+    const second = Math.floor(nowMs / 1000);
+    if (second !== this.#second) {
+      // A time toISOString refuses (NaN, out of range) throws here, as it does without the cache, and
+      // caches nothing (NaN never equals the cached second).
+      this.#currentTime = `${new Date(second * 1000).toISOString().slice(0, -5)}Z`;
+      this.#epochTime = String(second);
+      this.#second = second;
+    }
+    ctx.set('aws:currenttime', this.#currentTime);
+    ctx.set('aws:epochtime', this.#epochTime);
+  }
 }
 
 /** `base` with `overrides` on top: what a request states beats what is derived. */

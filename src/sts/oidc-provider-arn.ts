@@ -12,5 +12,6 @@ export function oidcProviderArn(partition: string, accountId: string, issuerUrl:
  * §4.2-4.3): the issuer URL without its scheme.
  */
 export function oidcProviderKey(issuerUrl: string): string {
-  return issuerUrl.replace(/^https?:\/\//, '');
+  if (issuerUrl.startsWith('https://')) return issuerUrl.slice(8);
+  return issuerUrl.startsWith('http://') ? issuerUrl.slice(7) : issuerUrl;
 }

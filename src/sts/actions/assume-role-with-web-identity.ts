@@ -1,17 +1,28 @@
 import type { AuditDecision } from '../../audit/event.js';
 import { decodeJwt } from '../../identity/decode-jwt.js';
 import { isJwsAlgorithm } from '../../identity/jws-algorithms.js';
-import { DEFAULT_LEEWAY_SECONDS, verifyDecodedJwt, type VerificationKey } from '../../identity/verify-jwt.js';
+import {
+  DEFAULT_LEEWAY_SECONDS,
+  verifyDecodedJwtAsync,
+  type VerificationKey,
+} from '../../identity/verify-jwt.js';
 import type { ActionContext, QueryAction } from '../../iam/query-action.js';
 import { compilePolicy, type CompiledPolicy } from '../../policy/compile.js';
-import { derivedContext } from '../../policy/context.js';
+import { derivedContext, RequestTimeKeys } from '../../policy/context.js';
 import { integer, list, string, structure, timestamp } from '../../protocol/shape.js';
 import { parseArn } from '../../shared/arn.js';
 import { errorCatalogue } from '../../shared/aws-error.js';
+import type { OidcProvider } from '../../store/oidc-providers.js';
 import { DEFAULT_MAX_SESSION_DURATION, type Role } from '../../store/roles.js';
 import type { IssuerKeyResult } from '../jwks-cache.js';
 import { oidcProviderArn, oidcProviderKey } from '../oidc-provider-arn.js';
-import { packedSize, tagRecord, tagRequestContext, webIdentityTags } from '../session-tags.js';
+import {
+  packedSize,
+  tagRecord,
+  tagRequestContext,
+  webIdentityTags,
+  type PackedSize,
+} from '../session-tags.js';
 import { decideTrust } from '../trust-decision.js';
 import {
   sealSession,
@@ -96,6 +107,8 @@ const INCORRECT_AUDIENCE = 'Incorrect token audience';
 const DURATION_EXCEEDS = 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.';
 /** Claim name of a source identity in a web identity token (irsa-wire.md §5.5, ⚠ unconfirmed). */
 const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
+/** What `packedSize` answers when there is no session policy, policy ARN or tag. */
+const NOTHING_PACKED: PackedSize = { percent: 0 };
 
 /**
  * STS AssumeRoleWithWebIdentity (irsa-wire.md §5): clients send it unsigned, so it authenticates
@@ -116,6 +129,18 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
       if (Object.isFrozen(role)) trustPolicies.set(role, compiled);
     }
     return compiled;
+  };
+  // aws:CurrentTime and aws:EpochTime, formatted once a second rather than once a request.
+  const times = new RequestTimeKeys();
+  // The provider's condition key names, by provider object, for the same reason and on the same terms.
+  const providerKeys = new WeakMap<OidcProvider, ProviderKeys>();
+  const providerKeysOf = (provider: OidcProvider): ProviderKeys => {
+    let keys = providerKeys.get(provider);
+    if (keys === undefined) {
+      keys = conditionKeysOf(provider);
+      if (Object.isFrozen(provider)) providerKeys.set(provider, keys);
+    }
+    return keys;
   };
   return {
     name: 'AssumeRoleWithWebIdentity',
@@ -181,7 +206,9 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         }
       }
       // The token was taken apart above (step 3): the signature and times are checked on that decode.
-      const verified = verifyDecodedJwt(decoded, {
+      // The signature in libuv's threadpool: the RSA verification is the largest piece of this action's
+      // CPU, and the server's main thread is its bottleneck (bench/sts/handler.ts measures both).
+      const verified = await verifyDecodedJwtAsync(decoded, {
         keyFor,
         clock: ctx.clock,
         leewaySeconds: DEFAULT_LEEWAY_SECONDS,
@@ -236,28 +263,24 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         ? roleArn.resource.slice(roleArn.resource.lastIndexOf('/') + 1)
         : undefined;
       const role = roleName === undefined ? undefined : await ctx.store.roles.get(roleAccount, roleName);
-      const prefix = oidcProviderKey(provider.url);
+      const keys = providerKeysOf(provider);
       const principal = { type: 'federated', provider: provider.arn } as const;
       // One map, filled in place: the derived keys, then the session tags' keys, then the request's
       // (condition key names lower-cased, as policy/context.ts keeps them). A later key of the same name
       // replaces the value and keeps its place, exactly as the merges of derived, tag and request
       // contexts did before.
-      const context = derivedContext(principal, ctx.clock.now());
+      const context = derivedContext(principal, ctx.clock.now(), times);
       if (tagSet !== undefined) for (const [key, value] of tagRequestContext(tagSet)) context.set(key, value);
-      // Each whole key lower-cased, as buildContext does (lower-casing the prefix alone could differ:
-      // a final sigma before the `:` lower-cases differently once a letter follows).
-      context.set(`${prefix}:sub`.toLowerCase(), sub);
-      context.set(`${prefix}:aud`.toLowerCase(), audience);
-      if (amr !== undefined) context.set(`${prefix}:amr`.toLowerCase(), amr.slice());
+      context.set(keys.sub, sub);
+      context.set(keys.aud, audience);
+      if (amr !== undefined) context.set(keys.amr, amr.slice());
       context.set('aws:federatedprovider', provider.arn);
       context.set('sts:rolesessionname', sessionName);
       if (ctx.sourceIp !== undefined) context.set('aws:sourceip', ctx.sourceIp);
       const roleExists = role !== undefined && role.arn === req.RoleArn;
-      const actions = [
-        ACTION,
-        ...(tagSet !== undefined && tagSet.tags.length > 0 ? ['sts:TagSession'] : []),
-        ...(sourceIdentity !== undefined ? ['sts:SetSourceIdentity'] : []),
-      ];
+      const actions = [ACTION];
+      if (tagSet !== undefined && tagSet.tags.length > 0) actions.push('sts:TagSession');
+      if (sourceIdentity !== undefined) actions.push('sts:SetSourceIdentity');
       const { record, deniedAction } = decideTrust(
         {
           principal,
@@ -285,14 +308,17 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         const first = compiled.errors[0];
         if (first !== undefined) throw stsError('MalformedPolicyDocument', first.message);
       }
-      const packed = packedSize(
-        req.Policy,
-        (req.PolicyArns ?? []).flatMap((p) => (p.arn !== undefined ? [p.arn] : [])),
-        tagSet?.tags ?? [],
-      );
-      if (packed.error !== undefined) throw packed.error;
       const hasPacked =
         req.Policy !== undefined || (req.PolicyArns ?? []).length > 0 || (tagSet?.tags.length ?? 0) > 0;
+      // Nothing packed (the usual call) packs to 0 % and cannot fail: computed only when there is something.
+      const packed = hasPacked
+        ? packedSize(
+            req.Policy,
+            (req.PolicyArns ?? []).flatMap((p) => (p.arn !== undefined ? [p.arn] : [])),
+            tagSet?.tags ?? [],
+          )
+        : NOTHING_PACKED;
+      if (packed.error !== undefined) throw packed.error;
 
       // 10. credentials
       const issuedAt = ctx.clock.now();
@@ -341,6 +367,26 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         ...(sourceIdentity !== undefined ? { SourceIdentity: sourceIdentity } : {}),
       };
     },
+  };
+}
+
+/** The condition keys a provider's claims set (`<host/path>:sub`, irsa-wire.md §4.2-4.3). */
+interface ProviderKeys {
+  readonly sub: string;
+  readonly aud: string;
+  readonly amr: string;
+}
+
+/**
+ * Each whole key lower-cased, as buildContext does (lower-casing the prefix alone could differ: a final
+ * sigma before the `:` lower-cases differently once a letter follows).
+ */
+function conditionKeysOf(provider: OidcProvider): ProviderKeys {
+  const prefix = oidcProviderKey(provider.url);
+  return {
+    sub: `${prefix}:sub`.toLowerCase(),
+    aud: `${prefix}:aud`.toLowerCase(),
+    amr: `${prefix}:amr`.toLowerCase(),
   };
 }
 
