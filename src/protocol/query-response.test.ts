@@ -5,10 +5,12 @@ import {
   encodeQueryError,
   encodeQueryResponse,
   formatTimestamp,
+  headerSafe,
   IAM_NAMESPACE,
   INTERNAL_FAILURE_MESSAGE,
   STS_NAMESPACE,
 } from './query-response.js';
+import { seededRandom as random } from '../shared/seeded-random.js';
 import { boolean, integer, list, map, string, structure, timestamp } from './shape.js';
 
 // Output shapes in the element order of the examples (element order is free for both SDK parsers).
@@ -370,4 +372,42 @@ test('timestamps are formatted as IAM and STS send them', () => {
   assert.equal(formatTimestamp(Date.UTC(2026, 0, 1, 12, 0, 0, 999)), '2026-01-01T12:00:00Z');
   assert.equal(formatTimestamp(0), '1970-01-01T00:00:00Z');
   assert.throws(() => formatTimestamp(Number.NaN), TypeError);
+});
+
+test('a header value is sanitized exactly as the two replaces did, whatever its characters', () => {
+  const reference = (value: string) =>
+    // eslint-disable-next-line no-control-regex -- the reference strips control characters
+    value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[^\u0020-\u00ff]/g, '?');
+  // Controls, DEL, printable ASCII, Latin-1, a BMP character, lone and paired surrogates.
+  const alphabet = [
+    '\u0000',
+    '\t',
+    '\r',
+    '\n',
+    '\u001f',
+    ' ',
+    'a',
+    '-',
+    '~',
+    '\u007f',
+    '\u0080',
+    'é',
+    '\u00ff',
+    '\u0100',
+    '€',
+    '\ud83d',
+    '\ude00',
+    '😀',
+  ];
+  const next = random(20261204);
+  for (let i = 0; i < 5000; i++) {
+    let value = '';
+    const length = Math.floor(next() * 12);
+    for (let j = 0; j < length; j++) value += alphabet[Math.floor(next() * alphabet.length)] ?? '';
+    assert.equal(headerSafe(value), reference(value), JSON.stringify(value));
+  }
+  const id = '8f14e45f-ceea-467f-a9f0-3b1e5c1d2a4b';
+  assert.equal(headerSafe(id), id);
+  assert.equal(headerSafe('a\r\nb'), 'ab');
+  assert.equal(headerSafe('a€b'), 'a?b');
 });

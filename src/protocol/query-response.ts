@@ -152,11 +152,20 @@ export function queryHeaders(requestId: string): Record<string, string> {
   return { 'Content-Type': 'text/xml', 'x-amzn-RequestId': headerSafe(requestId) };
 }
 
-/** Request ids are ours, but a header value never carries a control character: no header split. */
-function headerSafe(value: string): string {
+/**
+ * Request ids are ours, but a header value never carries a control character: no header split. A value
+ * with nothing to strip or replace (every request id the server makes) is returned after one scan: the
+ * two replaces ran on every response, 1.4 µs of the GetCallerIdentity request path in the server's
+ * profile. Exported for its test, which holds it to the two replaces over random strings.
+ */
+export function headerSafe(value: string): string {
+  if (!HEADER_UNSAFE.test(value)) return value;
   // eslint-disable-next-line no-control-regex -- stripping control characters is the point
   return value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[^\u0020-\u00ff]/g, '?');
 }
+
+/** Any character either replace in headerSafe would change: the controls, DEL, and beyond U+00FF. */
+const HEADER_UNSAFE = /[^\u0020-\u007e\u0080-\u00ff]/;
 
 function structureChildren(shape: StructureShape, value: unknown): XmlNode[] {
   const record = isRecord(value) ? value : {};

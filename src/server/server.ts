@@ -56,6 +56,7 @@ import { adminAnswer } from './admin-request.js';
 import { identifyService, isS3Request } from './identify.js';
 import { handleS3Request, blobStoreIn, type S3RouteContext } from './s3-route.js';
 import { OpenedSessions } from './opened-sessions.js';
+import { ResponseBatch } from './response-batch.js';
 import { SealingKeyRing } from './sealing-keys.js';
 import {
   handlePodIdentityRoute,
@@ -167,6 +168,7 @@ export function createServer(options: ServerOptions): Server {
   const pipeline: Pipeline = {
     options,
     logger,
+    responses: new ResponseBatch((res, error) => failedAnswer(logger, res, error)),
     services,
     ownerOf: (action) => {
       for (const [name, service] of services) if (service.actions.has(action)) return name;
@@ -181,12 +183,7 @@ export function createServer(options: ServerOptions): Server {
     podRoutes,
   };
   const server = createHttpServer((req, res) => {
-    handleRequest(pipeline, req, res).catch((error: unknown) => {
-      // INVARIANT: handleRequest answers every error itself; this only guards a failed socket write.
-      logger.error('unhandled error while answering a request', { error: describeError(error) });
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
-    });
+    handleRequest(pipeline, req, res).catch((error: unknown) => failedAnswer(logger, res, error));
   });
   // node:http answers 417 to any Expect but `100-continue`; S3 serves the request as if the header were
   // absent (ceph/s3-tests test_object_create_bad_expect_mismatch / _empty, run against AWS).
@@ -199,6 +196,8 @@ export function createServer(options: ServerOptions): Server {
 interface Pipeline {
   readonly options: ServerOptions;
   readonly logger: Logger;
+  /** Where every answer but S3's goes: written at the end of the event loop's turn (response-batch.ts). */
+  readonly responses: ResponseBatch;
   readonly services: ReadonlyMap<string, QueryService>;
   /** The service whose action table holds an action (identify.ts); made once, not per request. */
   readonly ownerOf: (action: string) => string | undefined;
@@ -220,18 +219,18 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
   // Matched before anything is awaited: an AWS request skips the issuer and admin routes synchronously.
   if (mayBeIssuerRoute(p.issuerRoutes, req, path)) {
     const issued = await handleIssuerRoute(p.issuerRoutes, req, path, query, requestId);
-    if (issued !== undefined) return send(res, issued);
+    if (issued !== undefined) return p.responses.send(res, issued);
   }
   if (path.startsWith(ADMIN_PREFIX)) {
     // Both pod-identity routes live under ADMIN_PREFIX (server.test.ts holds them to it).
     const podRouted = await handlePodIdentityRoute(p.podRoutes, req, path, query, requestId);
-    if (podRouted !== undefined) return send(res, podRouted);
+    if (podRouted !== undefined) return p.responses.send(res, podRouted);
     const ops = await handleOpsRoute(p.opsRoutes, req, path, query, requestId).catch((error: unknown) => {
       p.logger.error('admin route failed with an internal error', { requestId, error: describeError(error) });
       return adminAnswer(requestId, 500, { error: 'InternalFailure', requestId });
     });
-    if (ops !== undefined) return send(res, ops);
-    send(res, adminRoute(req.method ?? 'GET', path, requestId));
+    if (ops !== undefined) return p.responses.send(res, ops);
+    p.responses.send(res, adminRoute(req.method ?? 'GET', path, requestId));
     return;
   }
   // S3 before any body is read: object bytes stream to their file (s3-route.ts).
@@ -261,7 +260,7 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
       `the request body is larger than ${p.options.maxBodyBytes ?? MAX_QUERY_BODY_BYTES} bytes`,
     );
     const wire = encodeQueryError(error, { namespace: STS_NAMESPACE, requestId });
-    send(res, { ...wire, headers: { ...wire.headers, Connection: 'close' } });
+    p.responses.send(res, { ...wire, headers: { ...wire.headers, Connection: 'close' } });
     return;
   }
   let namespace = '';
@@ -309,12 +308,12 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
       sourceIp,
     };
     const wire = await authorizeAndInvoke(p, req, headers, serviceName, service, action, input.value, ctx);
-    send(res, wire);
+    p.responses.send(res, wire);
   } catch (error) {
     if (!(error instanceof AwsError)) {
       p.logger.error('request failed with an internal error', { requestId, error: describeError(error) });
     }
-    send(res, encodeQueryError(error, { namespace, requestId }));
+    p.responses.send(res, encodeQueryError(error, { namespace, requestId }));
   }
 }
 
@@ -476,9 +475,12 @@ function adminRoute(method: string, path: string, requestId: string): WireRespon
   return { status: 404, headers, body: JSON.stringify({ error: `no route \`${path.slice(0, 100)}\`` }) };
 }
 
-function send(res: ServerResponse, wire: WireResponse): void {
-  res.writeHead(wire.status, { ...wire.headers, 'Content-Length': Buffer.byteLength(wire.body) });
-  res.end(wire.body);
+/** The last resort for an answer that failed to be written (our bug): logged, then a bare 500 or a reset. */
+function failedAnswer(logger: Logger, res: ServerResponse, error: unknown): void {
+  // INVARIANT: handleRequest answers every error itself; this only guards a failed socket write.
+  logger.error('unhandled error while answering a request', { error: describeError(error) });
+  if (!res.headersSent) res.writeHead(500).end();
+  else res.destroy();
 }
 
 /**

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { request, createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { ResponseBatch } from './response-batch.js';
+
+/** A stand-in ServerResponse that records what is written on it, in one log shared by several. */
+function recorder(name: string, log: string[], throwOnHead = false): ServerResponse {
+  return {
+    writeHead(status: number, headers: Record<string, string | number>) {
+      if (throwOnHead) throw new Error(`${name} refused its headers`);
+      log.push(`${name} head ${status} ${JSON.stringify(headers)}`);
+      return this;
+    },
+    end(body: string) {
+      log.push(`${name} end ${body}`);
+      return this;
+    },
+    destroy() {
+      log.push(`${name} destroyed`);
+      return this;
+    },
+  } as unknown as ServerResponse;
+}
+
+test('answers queued in one turn are written after it, in the order queued, with their Content-Length', async () => {
+  const log: string[] = [];
+  const batch = new ResponseBatch(() => assert.fail('no write fails'));
+  batch.send(recorder('a', log), { status: 200, headers: { 'Content-Type': 'text/xml' }, body: '<a/>' });
+  batch.send(recorder('b', log), { status: 403, headers: {}, body: 'é' });
+  await Promise.resolve();
+  // Not before the turn is over: microtasks of the turn still run first.
+  assert.deepEqual(log, []);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log, [
+    'a head 200 {"Content-Type":"text/xml","Content-Length":4}',
+    'a end <a/>',
+    // Content-Length counts UTF-8 bytes, not characters.
+    'b head 403 {"Content-Length":2}',
+    'b end é',
+  ]);
+  // A later turn is a batch of its own.
+  batch.send(recorder('c', log), { status: 200, headers: {}, body: '' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(log.at(-1), 'c end ');
+});
+
+test('a write that throws is handed to the failure handler and the other answers are still written', async () => {
+  const log: string[] = [];
+  const failures: string[] = [];
+  const batch = new ResponseBatch((_res, error) => {
+    failures.push(error instanceof Error ? error.message : String(error));
+  });
+  batch.send(recorder('a', log, true), { status: 200, headers: {}, body: 'x' });
+  batch.send(recorder('b', log), { status: 200, headers: {}, body: 'y' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(failures, ['a refused its headers']);
+  assert.deepEqual(log, ['b head 200 {"Content-Length":1}', 'b end y']);
+});
+
+test('a failure handler that throws too resets that connection instead of ending the process', async () => {
+  const log: string[] = [];
+  const batch = new ResponseBatch(() => {
+    throw new Error('the handler failed as well');
+  });
+  batch.send(recorder('a', log, true), { status: 200, headers: {}, body: 'x' });
+  batch.send(recorder('b', log), { status: 200, headers: {}, body: 'y' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log, ['a destroyed', 'b head 200 {"Content-Length":1}', 'b end y']);
+});
+
+test('over a real socket the client reads the same status, headers and body', async () => {
+  const batch = new ResponseBatch(() => assert.fail('no write fails'));
+  const server = createServer((_req, res) => {
+    batch.send(res, { status: 201, headers: { 'x-amzn-RequestId': 'r-1' }, body: 'hello' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const answer = await new Promise<{
+      status: number;
+      id: string | undefined;
+      length: string | undefined;
+      body: string;
+    }>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/' }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            id: res.headers['x-amzn-requestid'] as string | undefined,
+            length: res.headers['content-length'],
+            body,
+          }),
+        );
+      })
+        .on('error', reject)
+        .end();
+    });
+    assert.deepEqual(answer, { status: 201, id: 'r-1', length: '5', body: 'hello' });
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
