@@ -9,11 +9,12 @@ import { lockDataDir } from './data-dir-lock.js';
 
 const here = fileURLToPath(import.meta.url);
 
-// Run as a child (`node data-dir-lock.test.js hold DIR`): take the lock, say so, and wait to be killed.
+// Run as a child (`node --expose-gc data-dir-lock.test.js hold DIR`): take the lock and drop the handle
+// (the lock must not depend on the caller keeping it), collect garbage, say so, and wait to be killed.
 if (process.argv[2] === 'hold' && process.argv[3] !== undefined) {
-  const lock = lockDataDir(process.argv[3]);
-  process.stdout.write('busy' in lock ? 'busy\n' : 'held\n');
-  setInterval(() => undefined, 60_000);
+  process.stdout.write('busy' in lockDataDir(process.argv[3]) ? 'busy\n' : 'held\n');
+  const collect = (globalThis as { gc?: () => void }).gc;
+  setInterval(() => collect?.(), 20);
 } else {
   test('one holder at a time within a process; a release lets the next one in', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'openirsa-lock-'));
@@ -45,14 +46,19 @@ if (process.argv[2] === 'hold' && process.argv[3] !== undefined) {
     }
   });
 
-  test('another process is refused while it holds the lock, and its kill -9 frees it', async () => {
+  test('another process is refused while it holds the lock, even after a GC, and its kill -9 frees it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'openirsa-lock-'));
-    const child = spawn(process.execPath, [here, 'hold', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', here, 'hold', dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const said = await new Promise<string>((resolve) =>
         child.stdout.once('data', (c: Buffer) => resolve(String(c))),
       );
       assert.equal(said, 'held\n');
+      assert.deepEqual(lockDataDir(dir), { busy: true, pid: child.pid });
+      // Several of the child's forced GCs later, the lock is still its own.
+      await new Promise((resolve) => setTimeout(resolve, 150));
       assert.deepEqual(lockDataDir(dir), { busy: true, pid: child.pid });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');

@@ -12,6 +12,15 @@ export interface DataDirLock {
   release(): void;
 }
 
+/**
+ * The connections whose locks are held, until `release`. The lock lives as long as its connection, and a
+ * connection nothing references is closed by its finalizer when it is garbage collected: without this
+ * set, a caller that dropped its handle (it only ever meant to hold the lock until exit) would lose the
+ * lock at the next full GC, and a second server could take the directory. (Seen in this module's test:
+ * its child process dropped the handle, and the parent got the lock about one run in 30.)
+ */
+const heldLocks = new Set<Database.Database>();
+
 /** Another process (or another `up` in this one) serves the directory. */
 export interface DataDirBusy {
   readonly busy: true;
@@ -54,11 +63,10 @@ export function lockDataDir(dir: string): DataDirLock | DataDirBusy {
     db.close();
     throw error;
   }
-  let held = true;
+  heldLocks.add(db);
   return {
     release() {
-      if (!held) return;
-      held = false;
+      if (!heldLocks.delete(db)) return;
       // Closing the connection drops the lock; the never-committed transaction leaves the file empty.
       db.close();
     },
