@@ -10,8 +10,11 @@ import type { HttpHeaders } from './types.js';
 export function canonicalHeaders(headers: HttpHeaders, signedHeaders: readonly string[]): string {
   let block = '';
   for (const name of signedHeaders) {
+    // `name:` before the lookup, which turns `name` into a thin string (see canonical-request.ts):
+    // joined after it, the line would be two-byte text.
+    const line = `${name}:`;
     const value = headers[name];
-    block += `${name}:${value === undefined ? '' : canonicalHeaderValue(value)}\n`;
+    block += `${line}${value === undefined ? '' : canonicalHeaderValue(value)}\n`;
   }
   return block;
 }

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createHash } from 'node:crypto';
-import { buildStringToSign, canonicalRequestHash, computeSignature, signaturesMatch } from './signature.js';
+import { createHash, createHmac } from 'node:crypto';
+import { seededRandom as random } from '../shared/seeded-random.js';
+import {
+  buildStringToSign,
+  canonicalRequestHash,
+  computeSignature,
+  hmacPads,
+  signatureWithPads,
+  signaturesMatch,
+} from './signature.js';
+import { SigningKeyCache } from './signing-key-cache.js';
 import { deriveSigningKey } from './signing-key.js';
 
 // The classic suite's get-vanilla case (aws-sig-v4-test-suite/get-vanilla).
@@ -82,4 +91,39 @@ test('the canonical request hash matches the reference over random ASCII, latin1
       text += next() < 0.7 ? 'x' : (alphabet[Math.floor(next() * alphabet.length)] ?? '');
     assert.equal(canonicalRequestHash(text), referenceHash(text), JSON.stringify(text));
   }
+});
+
+test('a signature made with the key pads is the HMAC, over random keys and strings to sign', () => {
+  const next = random(2104);
+  // ASCII strings to sign as every client's are, and some with Latin-1, wider and surrogate characters,
+  // which the pads hand to computeSignature.
+  const alphabet = ['A', 'z', '0', '/', '\n', ' ', '\u0000', '\u007f', 'é', '\u00ff', '€', '\ud83d', '😀'];
+  for (let i = 0; i < 2000; i++) {
+    // Keys of a signing key's 32 bytes mostly; also empty, a full block, and longer than a block.
+    const length = next() < 0.7 ? 32 : ([0, 1, 63, 64, 65, 200][Math.floor(next() * 6)] ?? 32);
+    const key = Buffer.from(Array.from({ length }, () => Math.floor(next() * 256)));
+    let stringToSign = '';
+    const n = Math.floor(next() * 150);
+    for (let j = 0; j < n; j++) {
+      stringToSign +=
+        next() < 0.95
+          ? String.fromCharCode(0x20 + Math.floor(next() * 0x5f))
+          : (alphabet[Math.floor(next() * alphabet.length)] ?? '');
+    }
+    assert.equal(
+      signatureWithPads(hmacPads(key), stringToSign),
+      createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex'),
+      JSON.stringify({ length, stringToSign }),
+    );
+  }
+});
+
+test('the signing-key cache signs with the pads of the key it handed out, as computeSignature does', () => {
+  const cache = new SigningKeyCache();
+  const key = cache.get('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', '20150830', 'us-east-1', 'iam');
+  const sts = buildStringToSign('20150830T123600Z', '20150830/us-east-1/iam/aws4_request', CREQ);
+  assert.equal(cache.signature(key, sts), computeSignature(key, sts));
+  // Again, from the kept pads; and a string to sign with a non-ASCII scope.
+  assert.equal(cache.signature(key, sts), computeSignature(key, sts));
+  assert.equal(cache.signature(key, `${sts}é`), computeSignature(key, `${sts}é`));
 });

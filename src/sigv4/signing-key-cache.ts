@@ -1,3 +1,4 @@
+import { hmacPads, signatureWithPads, type HmacPads } from './signature.js';
 import { deriveSigningKey } from './signing-key.js';
 
 /**
@@ -10,6 +11,8 @@ import { deriveSigningKey } from './signing-key.js';
  */
 export class SigningKeyCache {
   private readonly entries = new Map<string, Buffer>();
+  /** The HMAC pads of keys handed out (`signature`). */
+  private readonly pads = new WeakMap<Buffer, HmacPads>();
   /**
    * The key handed out last and what it was for: the same caller signing request after request is
    * answered without building the Map key or moving the entry (it is the most recent one already).
@@ -56,6 +59,19 @@ export class SigningKeyCache {
       if (oldest.done !== true) this.entries.delete(oldest.value);
     }
     return derived;
+  }
+
+  /**
+   * `computeSignature(key, stringToSign)` for a key this cache handed out, with the key's HMAC pads made
+   * once and kept beside it (weakly: a key the cache drops takes its pads with it).
+   */
+  signature(key: Buffer, stringToSign: string): string {
+    let pads = this.pads.get(key);
+    if (pads === undefined) {
+      pads = hmacPads(key);
+      this.pads.set(key, pads);
+    }
+    return signatureWithPads(pads, stringToSign);
   }
 
   /** How many keys are held. */

@@ -177,10 +177,14 @@ export function verifyRequest(given: SigV4Request, options: VerifyOptions): Veri
       : {}),
   });
   const stringToSign = buildStringToSign(auth.dateTime, auth.credentialScope, canonicalRequest);
+  const cache = options.signingKeys;
   const signingKey =
-    options.signingKeys?.get(secret, scope.date, scope.region, scope.service) ??
+    cache?.get(secret, scope.date, scope.region, scope.service) ??
     deriveSigningKey(secret, scope.date, scope.region, scope.service);
-  const signature = computeSignature(signingKey, stringToSign);
+  const signature =
+    cache !== undefined
+      ? cache.signature(signingKey, stringToSign)
+      : computeSignature(signingKey, stringToSign);
   if (!signaturesMatch(auth.signature, signature)) {
     return failed({
       code: 'SignatureDoesNotMatch',
