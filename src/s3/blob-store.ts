@@ -160,12 +160,12 @@ export class BlobStore {
    * fsync. On any failure (the source errs, the size bound, `check`) the temporary file is removed and
    * the error passed on; the blob is then untouched.
    *
-   * A write bounded by at most SMALL_WRITE_BYTES (a small PutObject) takes the body whole first, runs
-   * `check`, then has one worker thread do the same durable steps in one go (durable-writers.ts): no
-   * stream pipeline, whose machinery (an AbortController aborted at its end, which builds a DOMException
-   * with a stack trace) cost more than the file work, and two thread hand-offs instead of sixteen. The
-   * file is fdatasynced, which is enough for a new file: its bytes and the size that reads them become
-   * durable; the times it skips are never read.
+   * A write bounded by at most SMALL_WRITE_BYTES (a small part; a small PutObject is inline: `take`)
+   * takes the body whole first, runs `check`, then has one worker thread do the same durable steps in
+   * one go (durable-writers.ts): no stream pipeline, whose machinery (an AbortController aborted at its
+   * end, which builds a DOMException with a stack trace) cost more than the file work, and two thread
+   * hand-offs instead of sixteen. The file is fdatasynced, which is enough for a new file: its bytes and
+   * the size that reads them become durable; the times it skips are never read.
    */
   async write(blobId: string, source: Readable, options: BlobWrite): Promise<WrittenBlob> {
     const target = this.pathOf(blobId);

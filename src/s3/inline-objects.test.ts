@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_BLOB_CACHE_BYTES } from './blob-cache.js';
 import { INLINE_MAX, SMALL_READ_BYTES, SMALL_WRITE_BYTES } from './blob-store.js';
@@ -195,6 +197,29 @@ describe('inline objects (docs/storage.md)', () => {
     assert.equal(swept.orphans, 0);
     assert.equal((await get('t')).body, SMALL.toString());
   });
+});
+
+test('inline bytes survive a restart: a new store and blob store on the same data read them back', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'openirsa-inline-restart-'));
+  try {
+    const paths = { storePath: join(data, 'store.sqlite'), blobsRoot: join(data, 'objects') };
+    const first = await s3Harness(paths);
+    await first.call({ method: 'PUT', bucket: 'restart' });
+    assert.equal((await first.call({ method: 'PUT', bucket: 'restart', key: 'k', body: SMALL })).status, 200);
+    await first.close();
+    const second = await s3Harness(paths);
+    try {
+      const got = await second.call({ method: 'GET', bucket: 'restart', key: 'k' });
+      assert.equal(got.status, 200);
+      assert.equal(got.body, SMALL.toString());
+      assert.equal(got.headers.ETag, `"${md5hex(SMALL)}"`);
+      assert.equal(existsSync(paths.blobsRoot), false, 'no file was ever made for it');
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
 });
 
 function sha256b64(bytes: Buffer): string {

@@ -34,7 +34,10 @@ export function readWhole(source: Readable, maxBytes: number, tooLarge: () => Er
       resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
     });
     source.once('error', fail);
-    // A source destroyed without an error (a client gone, on some paths) closes without 'end'.
-    source.once('close', () => fail(new Error('the body closed before its end')));
+    // A source destroyed without an error (a client gone, on some paths) closes without 'end'. Every body
+    // closes after its end too: the error (and its stack trace) is only made when it is needed.
+    source.once('close', () => {
+      if (!settled) fail(new Error('the body closed before its end'));
+    });
   });
 }

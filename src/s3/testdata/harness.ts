@@ -32,6 +32,14 @@ export function rootOf(accountId: string): Caller {
 
 export const ANONYMOUS: Caller = { kind: 'anonymous' };
 
+/** Where a harness keeps its data: given, a second harness on the same paths plays a restart. */
+export interface HarnessOptions {
+  /** A SQLite file; `:memory:` when absent. */
+  readonly storePath?: string;
+  /** The blob directory; one under the harness's own temporary directory when absent. */
+  readonly blobsRoot?: string;
+}
+
 export interface Call {
   readonly method: string;
   readonly bucket?: string;
@@ -62,14 +70,16 @@ export interface Reply {
  * (route → bucket → authorize → handle) and encodes errors as the server does. The caller defaults
  * to account A's root.
  */
-export async function s3Harness() {
+export async function s3Harness(options: HarnessOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'openirsa-s3-unit-'));
-  const store: Store = openSqliteStore({ path: ':memory:' });
-  await store.accounts.create({ id: A, createdAt: T0 });
-  await store.accounts.create({ id: B, createdAt: T0 });
+  const store: Store = openSqliteStore({ path: options.storePath ?? ':memory:' });
+  for (const id of [A, B]) {
+    // A store opened again (a restart) has them already.
+    if ((await store.accounts.get(id)) === undefined) await store.accounts.create({ id, createdAt: T0 });
+  }
   const clock = fixedClock(T0);
   const ids = sequentialIds();
-  const blobs = new BlobStore(join(dir, 'objects'));
+  const blobs = new BlobStore(options.blobsRoot ?? join(dir, 'objects'));
   const policies = new PolicyCache(64);
 
   async function call(c: Call): Promise<Reply> {

@@ -16,6 +16,7 @@ import { sqliteSealingKeys, sqliteSigningKeys } from './server-keys.js';
 import { sqliteServiceAccounts } from './service-accounts.js';
 import { sqliteUploads } from './uploads.js';
 import { sqliteUsers } from './users.js';
+import { Checkpointer, SAFETY_NET_PAGES } from './checkpointer.js';
 import { heldFileSyncs, walSync, type FileSync } from './wal-sync.js';
 
 /** The name of the database file in the data directory (`--data`, default `./.openirsa`). */
@@ -33,6 +34,11 @@ export interface SqliteStoreOptions {
   readonly syncFile?: FileSync;
   /** How often cached reads look for other connections' commits (database.ts `OTHER_CONNECTIONS_CHECK_MS`). */
   readonly otherConnectionsCheckMs?: number;
+  /**
+   * Whether WAL checkpoints run in a worker thread on a connection of its own (checkpointer.ts) instead
+   * of inside a commit on the event loop; true when absent. Only a file in WAL mode has them.
+   */
+  readonly backgroundCheckpoints?: boolean;
 }
 
 /**
@@ -56,6 +62,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     connection.pragma('journal_mode', { simple: true }) === 'wal' && !options.path.startsWith('file:')
       ? walSync(options.path, options.syncFile ?? held.sync)
       : undefined;
+  // Checkpoints off the event loop (checkpointer.ts); the connection's own stays, as a safety net.
+  const checkpointer =
+    wal !== undefined && options.backgroundCheckpoints !== false ? new Checkpointer(options.path) : undefined;
+  if (checkpointer !== undefined) connection.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  const committed = <T>(result: Promise<T>): Promise<T> => {
+    if (checkpointer === undefined) return result;
+    const nudge = () => checkpointer.nudge();
+    void result.then(nudge, nudge);
+    return result;
+  };
   const scope: StoreScope = {
     accounts: sqliteAccounts(db),
     accessKeys: sqliteAccessKeys(db),
@@ -70,13 +86,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     buckets: sqliteBuckets(db),
     objects: sqliteObjects(db),
     uploads: sqliteUploads(db),
-    transaction: (fn) => db.transaction(() => fn(scope)),
+    transaction: (fn) => committed(db.transaction(() => fn(scope))),
     transactionSyncedLater: (fn) =>
-      wal === undefined ? db.transaction(() => fn(scope)) : db.transactionSyncedLater(() => fn(scope), wal),
+      wal === undefined
+        ? db.transaction(() => fn(scope))
+        : committed(db.transactionSyncedLater(() => fn(scope), wal)),
   };
   return {
     ...scope,
     close: async () => {
+      // The worker's connection first, so that the store's is the last and SQLite ends the WAL with it.
+      await checkpointer?.close();
       await db.close();
       await held.close();
     },
