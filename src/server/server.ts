@@ -15,7 +15,7 @@ import { principalContext } from '../iam/principal-context.js';
 import type { ActionContext, AuthorizationNeed, RegisteredQueryAction } from '../iam/query-action.js';
 import { authorize } from '../policy/authorize.js';
 import { PolicyCache } from '../policy/compile.js';
-import { derivedContext } from '../policy/context.js';
+import { derivedContext, RequestTimeKeys } from '../policy/context.js';
 import type { ContextValue } from '../policy/types.js';
 import { explain } from '../policy/explain.js';
 import { validationError } from '../protocol/query-input.js';
@@ -399,6 +399,9 @@ const NOTHING_TO_AUTHORIZE: Decided = {
   denied: undefined,
 };
 
+/** aws:CurrentTime and aws:EpochTime, formatted once a second for every request of this process. */
+const requestTimes = new RequestTimeKeys();
+
 /** Evaluates each need with the caller's policies and the request's context. */
 async function decide(
   needs: readonly AuthorizationNeed[],
@@ -413,7 +416,7 @@ async function decide(
   // implies, the time, the region; aws:SecureTransport is true over TLS (the transparent proxy,
   // https-proxy.ts, hands its decrypted TLS sockets to this server).
   const context = new Map<string, ContextValue>();
-  for (const [k, v] of derivedContext(principal, ctx.clock.now())) context.set(k, v);
+  for (const [k, v] of derivedContext(principal, ctx.clock.now(), requestTimes)) context.set(k, v);
   context.set('aws:requestedregion', ctx.region);
   context.set('aws:securetransport', req.socket instanceof TLSSocket ? 'true' : 'false');
   if (ctx.sourceIp !== undefined) context.set('aws:sourceip', ctx.sourceIp);
