@@ -35,3 +35,18 @@ describe('readWhole', () => {
     await assert.rejects(cutRead, /closed before its end/);
   });
 });
+
+test('a body destroyed before it is taken, or already read, rejects at once instead of waiting forever', async () => {
+  const gone = new PassThrough();
+  gone.destroy();
+  await assert.rejects(readWhole(gone, 100, tooLarge), { message: 'the body closed before its end' });
+  const failed = new PassThrough();
+  failed.on('error', () => undefined);
+  failed.destroy(new Error('reset by peer'));
+  await assert.rejects(readWhole(failed, 100, tooLarge), { message: 'reset by peer' });
+  const read = new PassThrough();
+  read.end('abc');
+  read.resume();
+  await new Promise((resolve) => read.once('end', resolve));
+  await assert.rejects(readWhole(read, 100, tooLarge));
+});

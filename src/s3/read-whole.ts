@@ -9,6 +9,12 @@ import type { Readable } from 'node:stream';
  */
 export function readWhole(source: Readable, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // A body already destroyed (the client reset while the request was authenticated and looked up) or
+    // already read by someone else emits nothing more: without this, the promise would never settle.
+    if (source.destroyed || source.readableEnded) {
+      reject(source.errored ?? new Error('the body closed before its end'));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;

@@ -129,3 +129,19 @@ export class UnsyncedCommitError extends Error {
     super('the commit took effect but could not be made durable', { cause });
   }
 }
+
+/**
+ * A write refused because an earlier commit's WAL fsync failed (sqlite/database.ts `assertWritable`): the
+ * store's durability is unknown until the server restarts. Its requests answer 500.
+ */
+export class UnwritableStoreError extends Error {
+  override readonly name = 'UnwritableStoreError';
+  constructor(cause: unknown) {
+    super(
+      'an earlier commit could not be made durable: the store takes no writes until the server restarts',
+      {
+        cause,
+      },
+    );
+  }
+}

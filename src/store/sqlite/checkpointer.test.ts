@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -94,15 +94,40 @@ describe('Checkpointer', () => {
     }
   });
 
-  test('a worker that cannot open the database fails once; later nudges try nothing', async () => {
+  test('a worker that cannot open the database fails once, says so once; later nudges try nothing', async () => {
     const checkpointer = new Checkpointer(join(dir, 'missing.sqlite'), 0);
+    let told = 0;
+    checkpointer.onFailed = () => told++;
     checkpointer.nudge();
     await checkpointer.whenIdle();
     assert.equal(checkpointer.stats.failures, 1);
+    assert.equal(told, 1);
     checkpointer.nudge();
     await checkpointer.whenIdle();
     assert.equal(checkpointer.stats.failures, 1);
     await checkpointer.close();
+  });
+
+  test('close waits for a worker whose ending the idle timer began', async () => {
+    const { path, db } = walDatabase(5);
+    const checkpointer = new Checkpointer(path, 0, 1);
+    const events: string[] = [];
+    try {
+      checkpointer.nudge();
+      await checkpointer.whenIdle();
+      // The 1 ms idle timer fires and begins the ending; close is called while the worker still runs.
+      while (checkpointer.hasWorker) await new Promise((resolve) => setTimeout(resolve, 1));
+      await checkpointer.close();
+      events.push('closed');
+      // With the worker gone, this connection is the last: closing it checkpoints and removes the WAL.
+      db.close();
+      events.push('db closed');
+      assert.equal(existsSync(`${path}-wal`), false, 'the WAL ended with the last connection');
+    } finally {
+      await checkpointer.close();
+      if (db.open) db.close();
+    }
+    assert.deepEqual(events, ['closed', 'db closed']);
   });
 
   test('a store with background checkpoints keeps its data across closing and reopening', async () => {

@@ -16,6 +16,9 @@ export const CHECKPOINT_INTERVAL_MS = 200;
  */
 export const SAFETY_NET_PAGES = 10_000;
 
+/** SQLite's own automatic checkpoint threshold (its default), restored when background checkpoints fail. */
+export const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+
 /** A worker idle this long ends, so an idle server (or a test's short-lived store) holds no thread. */
 export const CHECKPOINT_WORKER_IDLE_MS = 5000;
 
@@ -45,6 +48,10 @@ export class Checkpointer {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #idle: (() => void)[] = [];
+  /** The worker's ending, once begun (by the idle timer, a failure or `close`): `close` awaits it. */
+  #stopping: Promise<void> = Promise.resolve();
+  /** Called once, when a checkpoint fails and no more will be tried (the store restores its own). */
+  onFailed: (() => void) | undefined;
   /** Checkpoints run, frames they copied into the database, and failures (for tests and diagnostics). */
   readonly stats = { runs: 0, checkpointed: 0, failures: 0 };
 
@@ -97,6 +104,9 @@ export class Checkpointer {
     this.#timer = undefined;
     await this.whenIdle();
     await this.#stopWorker();
+    // An ending begun earlier (idle timer, failure) may still be under way: the worker's connection must
+    // be closed before the store closes its own (the store's is the last, and ends the WAL).
+    await this.#stopping;
   }
 
   #run(): void {
@@ -138,6 +148,7 @@ export class Checkpointer {
       this.stats.checkpointed += answer.checkpointed;
     } else {
       this.stats.failures++;
+      if (!this.#failed) this.onFailed?.();
       this.#failed = true;
       void this.#stopWorker();
     }
@@ -170,6 +181,11 @@ export class Checkpointer {
     // The worker is idle (no checkpoint in flight): it closes its connection and ends. A worker that does
     // not end within a second is terminated (its idle connection holds no lock).
     const exited = once(worker, 'exit');
+    const previous = this.#stopping;
+    let ended = () => {};
+    this.#stopping = Promise.all([previous, new Promise<void>((resolve) => (ended = resolve))]).then(
+      () => undefined,
+    );
     // Referenced until it has ended, so that a caller awaiting `close` sees it end.
     worker.ref();
     worker.postMessage('close');
@@ -177,5 +193,6 @@ export class Checkpointer {
     timer.unref();
     await exited.catch(() => undefined);
     clearTimeout(timer);
+    ended();
   }
 }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
-import { UnsyncedCommitError } from '../errors.js';
+import { UnsyncedCommitError, UnwritableStoreError } from '../errors.js';
 
 /** Most results `cachedRead` keeps; past it the oldest goes. */
 const MAX_CACHED_READS = 1024;
@@ -73,6 +73,8 @@ export class SqliteDatabase {
   private readonly totalChanges: BetterSqlite3.Statement;
   private readonly dataVersion: BetterSqlite3.Statement;
   private closed = false;
+  /** The first failed WAL fsync of `transactionSyncedLater`: no write is taken after it (`assertWritable`). */
+  private walSyncFailure: { readonly cause: unknown } | undefined;
   /** `.immediate(work)` / `.deferred(work)` run `work` inside BEGIN, or a SAVEPOINT when one is open. */
   private readonly atomically: BetterSqlite3.Transaction<(work: () => unknown) => unknown>;
 
@@ -140,7 +142,10 @@ export class SqliteDatabase {
    * process can never fail it halfway with SQLITE_BUSY.
    */
   write<T>(work: () => T): Promise<T> {
-    return this.whenOurTurn(() => this.atomically.immediate(work) as T);
+    return this.whenOurTurn(() => {
+      this.assertWritable();
+      return this.atomically.immediate(work) as T;
+    });
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -159,7 +164,8 @@ export class SqliteDatabase {
    * Trade-off (documented, tested): between COMMIT and the fsync, other readers may already see the
    * writes; a crash in that window loses them although a reader saw them — they were never acknowledged.
    * When `syncWal` fails the writes stay committed but their durability is unknown: the promise rejects
-   * with `UnsyncedCommitError` (the result is not returned) and the caller must fail its requests.
+   * with `UnsyncedCommitError` (the result is not returned) and the caller must fail its requests; every
+   * later write of this connection fails with `UnwritableStoreError` (`assertWritable`).
    * Nested in an open transaction it simply joins it.
    */
   async transactionSyncedLater<T>(fn: () => Promise<T>, syncWal: () => Promise<void>): Promise<T> {
@@ -169,6 +175,7 @@ export class SqliteDatabase {
     try {
       await syncWal();
     } catch (cause) {
+      this.walSyncFailure ??= { cause };
       throw new UnsyncedCommitError(cause);
     }
     return result;
@@ -187,6 +194,7 @@ export class SqliteDatabase {
     }
     while (this.open !== undefined) await this.open.done;
     this.assertOpen();
+    this.assertWritable();
     let end = () => {};
     const tx: OpenTransaction = {
       done: new Promise<void>((resolve) => {
@@ -256,6 +264,20 @@ export class SqliteDatabase {
       this.cache.clear();
       this.cacheChanges = changes;
       this.cacheVersion = version;
+    }
+  }
+
+  /**
+   * Fail-stop after a failed WAL fsync (PostgreSQL's answer to the same problem): Linux reports a
+   * writeback error to one fsync only, and the pages it could not write may be dropped, so a later fsync
+   * that succeeds proves nothing about the frames before it, and SQLite's recovery stops at the first bad
+   * frame — every commit after the gap could be lost although acknowledged. So once one sync has failed,
+   * this connection takes no more writes; reads go on. A restart (a new connection) recovers from the
+   * WAL as it is on disk.
+   */
+  private assertWritable(): void {
+    if (this.walSyncFailure !== undefined) {
+      throw new UnwritableStoreError(this.walSyncFailure.cause);
     }
   }
 

@@ -16,7 +16,7 @@ import { sqliteSealingKeys, sqliteSigningKeys } from './server-keys.js';
 import { sqliteServiceAccounts } from './service-accounts.js';
 import { sqliteUploads } from './uploads.js';
 import { sqliteUsers } from './users.js';
-import { Checkpointer, SAFETY_NET_PAGES } from './checkpointer.js';
+import { Checkpointer, DEFAULT_AUTOCHECKPOINT_PAGES, SAFETY_NET_PAGES } from './checkpointer.js';
 import { heldFileSyncs, walSync, type FileSync } from './wal-sync.js';
 
 /** The name of the database file in the data directory (`--data`, default `./.openirsa`). */
@@ -65,7 +65,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   // Checkpoints off the event loop (checkpointer.ts); the connection's own stays, as a safety net.
   const checkpointer =
     wal !== undefined && options.backgroundCheckpoints !== false ? new Checkpointer(options.path) : undefined;
-  if (checkpointer !== undefined) connection.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  if (checkpointer !== undefined) {
+    connection.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+    // No more background checkpoints: SQLite's own, at its default, instead of the safety net's 40 MB.
+    checkpointer.onFailed = () => {
+      if (connection.open) connection.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    };
+  }
   const committed = <T>(result: Promise<T>): Promise<T> => {
     if (checkpointer === undefined) return result;
     const nudge = () => checkpointer.nudge();

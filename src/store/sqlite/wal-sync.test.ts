@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { UnsyncedCommitError } from '../errors.js';
+import { UnsyncedCommitError, UnwritableStoreError } from '../errors.js';
 import { A, fixtures, T0 } from '../contract/fixtures.js';
 import { SqliteDatabase } from './database.js';
 import { openSqliteConnection, openSqliteStore } from './sqlite-store.js';
@@ -102,7 +102,7 @@ describe('transactionSyncedLater (SQLite)', () => {
     }
   });
 
-  test('a failed fsync rejects with UnsyncedCommitError; the writes stay committed', async () => {
+  test('a failed fsync rejects with UnsyncedCommitError; the writes stay committed; no write is taken after it', async () => {
     const path = newFile();
     const failure = new Error('EIO');
     const store = openSqliteStore({ path, syncFile: () => Promise.reject(failure) });
@@ -114,6 +114,21 @@ describe('transactionSyncedLater (SQLite)', () => {
         (e) => e instanceof UnsyncedCommitError && e.cause === failure,
       );
       assert.ok(await store.roles.get(A, 'r'));
+      // Fail-stop: a later fsync that succeeds would prove nothing about the frames before it.
+      const refused = (e: unknown) => e instanceof UnwritableStoreError && e.cause === failure;
+      await assert.rejects(store.roles.create(f.role(A, 'plain')), refused);
+      await assert.rejects(
+        store.transaction(async (tx) => tx.roles.create(f.role(A, 'tx'))),
+        refused,
+      );
+      await assert.rejects(
+        store.transactionSyncedLater(async (tx) => tx.roles.create(f.role(A, 'later'))),
+        refused,
+      );
+      assert.equal(await store.roles.get(A, 'plain'), undefined);
+      assert.equal(await store.roles.get(A, 'tx'), undefined);
+      assert.equal(await store.roles.get(A, 'later'), undefined);
+      assert.ok(await store.accounts.get(A), 'reads go on');
     } finally {
       await store.close();
     }
