@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ObjectStore, S3Object } from '../store/objects.js';
 import { SmallBlobCache } from './blob-cache.js';
 import { DurableWriters } from './durable-writers.js';
+import { Md5Hashers, type OffThreadMd5 } from './md5-hashers.js';
 import { GroupCommit } from './group-commit.js';
 
 /** Bytes of a body a blob write may hold queued for the file (one writev's worth). */
@@ -111,6 +112,8 @@ export class BlobStore {
   #tmpDir: Promise<void> | undefined;
   /** The worker threads that write small blobs (durable-writers.ts). */
   readonly #writers = new DurableWriters();
+  /** The worker thread that hashes streamed bodies (md5-hashers.ts). */
+  readonly #md5 = new Md5Hashers();
   /** Temporary file names: this instance's random prefix and a counter. */
   readonly #tmpPrefix = randomBytes(8).toString('hex');
   #tmpCount = 0;
@@ -177,6 +180,7 @@ export class BlobStore {
     // Unique per instance by its counter, across instances (servers sharing the directory) by its prefix.
     const tmp = join(tmpDir, `${this.#tmpPrefix}-${++this.#tmpCount}.tmp`);
     const ended = this.commits.beginWrite();
+    let measure: Measure | undefined;
     try {
       await this.#tmpDir;
       if (options.maxBytes <= SMALL_WRITE_BYTES) {
@@ -188,7 +192,7 @@ export class BlobStore {
         await this.#writers.write(tmp, target, bytes);
         return whole;
       }
-      const measure = new Measure(options.maxBytes, options.tooLarge);
+      measure = new Measure(options.maxBytes, options.tooLarge, this.#md5.begin());
       // `highWaterMark`: up to WRITE_BUFFER of socket chunks queue while one write is in flight, so the
       // socket keeps being read and the queued chunks go to the file in one writev (16 KiB by default:
       // every 64 KiB chunk paused the body until its own write had finished).
@@ -198,7 +202,7 @@ export class BlobStore {
         measure,
         createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: WRITE_BUFFER }),
       );
-      const written = { size: measure.size, md5: measure.digest() };
+      const written = { size: measure.size, md5: await measure.digest() };
       options.check?.(written);
       // Never the case for a fresh id (each holds a random version id); kept so no stale bytes can answer.
       this.cache.delete(blobId);
@@ -206,6 +210,7 @@ export class BlobStore {
       await syncDirectory(join(target, '..'));
       return written;
     } catch (error) {
+      measure?.forgetDigest();
       if (isMissing(error)) this.#tmpDir = undefined;
       await rm(tmp, { force: true });
       throw error;
@@ -504,13 +509,13 @@ function takeWhole(source: Readable, maxBytes: number, tooLarge: () => Error): P
   });
 }
 
-/** Counts and MD5-hashes what passes through; fails past `maxBytes`. */
+/** Counts and MD5-hashes (in the worker: md5-hashers.ts) what passes through; fails past `maxBytes`. */
 class Measure extends Transform {
   size = 0;
-  readonly #md5 = createHash('md5');
   constructor(
     private readonly maxBytes: number,
     private readonly tooLarge: () => Error,
+    private readonly md5: OffThreadMd5,
   ) {
     super();
   }
@@ -520,10 +525,16 @@ class Measure extends Transform {
       callback(this.tooLarge());
       return;
     }
-    this.#md5.update(chunk);
-    callback(null, chunk);
+    const behind = this.md5.update(chunk);
+    if (behind === undefined) callback(null, chunk);
+    else behind.then(() => callback(null, chunk), callback);
   }
-  digest(): Buffer {
-    return this.#md5.digest();
+  digest(): Promise<Buffer> {
+    return this.md5.digest();
+  }
+
+  /** The write failed: no digest follows. */
+  forgetDigest(): void {
+    this.md5.drop();
   }
 }
