@@ -2,12 +2,13 @@ import { createHash, hash, randomBytes } from 'node:crypto';
 import { close, createReadStream, createWriteStream, open as openFile, read as readFile } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { finished, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectStore, S3Object } from '../store/objects.js';
 import { SmallBlobCache } from './blob-cache.js';
 import { DurableWriters } from './durable-writers.js';
 import { Md5Hashers, type OffThreadMd5 } from './md5-hashers.js';
+import { readWhole } from './read-whole.js';
 import { GroupCommit } from './group-commit.js';
 
 /** Bytes of a body a blob write may hold queued for the file (one writev's worth). */
@@ -184,7 +185,7 @@ export class BlobStore {
     try {
       await this.#tmpDir;
       if (options.maxBytes <= SMALL_WRITE_BYTES) {
-        const bytes = await takeWhole(source, options.maxBytes, options.tooLarge);
+        const bytes = await readWhole(source, options.maxBytes, options.tooLarge);
         const whole = { size: bytes.length, md5: createHash('md5').update(bytes).digest() };
         // Checked before any file exists: a failed check has nothing to remove.
         options.check?.(whole);
@@ -478,35 +479,6 @@ async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-/**
- * The whole of `source`, failing with `tooLarge()` (and destroying the source) as soon as more than
- * `maxBytes` arrive, or with the source's own error (a digest that does not match, a client gone).
- */
-function takeWhole(source: Readable, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    source.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > maxBytes) {
-        over = true;
-        const error = tooLarge();
-        source.destroy(error);
-        reject(error);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    finished(source, { writable: false }, (error) => {
-      if (over) return;
-      if (error !== undefined && error !== null) reject(error);
-      else resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
-    });
-  });
 }
 
 /** Counts and MD5-hashes (in the worker: md5-hashers.ts) what passes through; fails past `maxBytes`. */
