@@ -25,10 +25,8 @@ export function buildStringToSign(
  */
 export function canonicalRequestHash(canonicalRequest: string): string {
   // crypto.hash (Node >= 20.12): one-shot, half the cost of createHash for a request-sized input.
-  // Pure ASCII (nearly every request) hashes the same either way. "Pure ASCII" is asked of the UTF-8
-  // length, which Node counts natively: a third of the cost of a regular expression scan over a 1.2 KB
-  // canonical request holding a session token (498 against 1460 ns, node /tmp/h2/hm.mjs).
-  if (Buffer.byteLength(canonicalRequest, 'utf8') === canonicalRequest.length) {
+  // Pure ASCII (nearly every request) hashes the same either way.
+  if (isAscii(canonicalRequest)) {
     return hash('sha256', canonicalRequest, 'hex');
   }
   if (BEYOND_LATIN1.test(canonicalRequest)) return hash('sha256', canonicalRequest, 'hex');
@@ -36,6 +34,14 @@ export function canonicalRequestHash(canonicalRequest: string): string {
 }
 
 const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+
+/**
+ * Whether `text` is pure ASCII, asked of its UTF-8 length, which Node counts natively: a third of the
+ * cost of a regular expression scan over a 1.2 KB canonical request (498 against 1460 ns).
+ */
+function isAscii(text: string): boolean {
+  return Buffer.byteLength(text, 'utf8') === text.length;
+}
 
 /** `HexEncode(HMAC-SHA256(SigningKey, StringToSign))`, lower-case (step 5). */
 export function computeSignature(signingKey: Uint8Array, stringToSign: string): string {
@@ -80,13 +86,11 @@ export function hmacPads(key: Uint8Array): HmacPads {
  * An Hmac object per request was 5 % of the server's main thread on a signed GetCallerIdentity.
  */
 export function signatureWithPads(pads: HmacPads, stringToSign: string): string {
-  if (NOT_ASCII.test(stringToSign)) return computeSignature(pads.key, stringToSign);
+  if (!isAscii(stringToSign)) return computeSignature(pads.key, stringToSign);
   // 'binary' is Latin-1: one character per byte of the digest.
   const inner = hash('sha256', Buffer.from(pads.inner + stringToSign, 'latin1'), 'binary');
   return hash('sha256', Buffer.from(pads.outer + inner, 'latin1'), 'hex');
 }
-
-const NOT_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Compares the signature the client sent with the one computed, in time independent of where they differ
