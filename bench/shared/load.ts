@@ -14,6 +14,8 @@ export interface LoadResult {
   readonly p99Micros: number;
   readonly unexpected: number;
   readonly firstUnexpected?: string;
+  /** CPU (user + system) the load process itself spent per request, where it measured it. */
+  readonly clientCpuMicros?: number;
 }
 
 /** Where the load goes, for how long, and the status every answer must have. */
@@ -39,6 +41,7 @@ export async function runLoad(target: LoadTarget, next: () => LoadRequest): Prom
   let unexpected = 0;
   let firstUnexpected: string | undefined;
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const deadline = started + BigInt(Math.round(target.seconds * 1e9));
 
   const one = (r: LoadRequest) =>
@@ -70,7 +73,9 @@ export async function runLoad(target: LoadTarget, next: () => LoadRequest): Prom
   await Promise.all(Array.from({ length: target.connections }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
-  return loadResult(latencies, seconds, unexpected, firstUnexpected);
+  const cpu = process.cpuUsage(cpuBefore);
+  const result = loadResult(latencies, seconds, unexpected, firstUnexpected);
+  return { ...result, clientCpuMicros: (cpu.user + cpu.system) / Math.max(1, result.requests) };
 }
 
 /** A run's figures from its latencies (µs, sorted here), its length and its unexpected answers. */

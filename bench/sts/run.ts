@@ -65,11 +65,14 @@ function pidOf(child: ChildProcess): number {
 interface Measured extends LoadResult {
   /** utime + stime of the server process over the round, per request; NaN where /proc is absent. */
   readonly cpuMicros: number;
+  /** The same for the server's main thread alone: the event loop, the bottleneck of a Node server. */
+  readonly mainThreadMicros: number;
 }
 
 /** utime + stime of a process in µs (proc(5): fields 14 and 15, counted after the `(comm)` field). */
-async function cpuMicrosOf(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+async function cpuMicrosOf(pid: number, thread?: number): Promise<number> {
+  const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+  const stat = await readFile(path, 'utf8').catch(() => undefined);
   if (stat === undefined) return NaN;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // After `pid (comm) `, field 3 (state) is index 0: utime (14) is index 11, stime (15) index 12.
@@ -82,16 +85,24 @@ type Target = Omit<LoadSpec, 'connections' | 'seconds'> & { readonly pid: number
 async function load(target: Target): Promise<Measured> {
   const { pid, ...spec } = target;
   const full: LoadSpec = { ...spec, connections: CONNECTIONS, seconds: ROUND_SECONDS };
-  const cpuBefore = await cpuMicrosOf(pid);
+  // A process's main thread is the task whose id is the process id.
+  const [cpuBefore, mainBefore] = [await cpuMicrosOf(pid), await cpuMicrosOf(pid, pid)];
   const result = expectedLoadResult(await runNode([here('./load.js'), JSON.stringify(full)]));
-  const cpuAfter = await cpuMicrosOf(pid);
-  return { ...result, cpuMicros: (cpuAfter - cpuBefore) / result.requests };
+  const [cpuAfter, mainAfter] = [await cpuMicrosOf(pid), await cpuMicrosOf(pid, pid)];
+  return {
+    ...result,
+    cpuMicros: (cpuAfter - cpuBefore) / result.requests,
+    mainThreadMicros: (mainAfter - mainBefore) / result.requests,
+  };
 }
 
 /** A peer's best round (requests/s) and its lowest CPU per request over all rounds. */
 interface PeerResult {
   readonly best: Measured;
   readonly cpuMicros: number;
+  /** The lowest main-thread CPU per request, and the load process's own CPU per request, over all rounds. */
+  readonly mainThreadMicros: number;
+  readonly clientMicros: number;
 }
 
 /**
@@ -108,14 +119,19 @@ async function sideBySide(ours: Target, limit: Target): Promise<{ ours: PeerResu
     const all = rounds.map((r) => r[side]);
     // INVARIANT: ROUNDS ≥ 1, so `all` is not empty.
     const best = all.reduce((a, b) => (b.perSecond > a.perSecond ? b : a), all[0]!);
-    return { best, cpuMicros: Math.min(...all.map((m) => m.cpuMicros)) };
+    return {
+      best,
+      cpuMicros: Math.min(...all.map((m) => m.cpuMicros)),
+      mainThreadMicros: Math.min(...all.map((m) => m.mainThreadMicros)),
+      clientMicros: Math.min(...all.map((m) => m.clientCpuMicros ?? NaN)),
+    };
   };
   return { ours: pick('ours'), limit: pick('limit') };
 }
 
 function row(name: string, r: PeerResult): string {
   const { best } = r;
-  return `  ${name.padEnd(34)}${best.perSecond.toFixed(0).padStart(9)} req/s   p50 ${(best.p50Micros / 1000).toFixed(2).padStart(6)} ms   p99 ${(best.p99Micros / 1000).toFixed(2).padStart(6)} ms   cpu ${r.cpuMicros.toFixed(0).padStart(5)} µs/req`;
+  return `  ${name.padEnd(34)}${best.perSecond.toFixed(0).padStart(9)} req/s   p50 ${(best.p50Micros / 1000).toFixed(2).padStart(6)} ms   p99 ${(best.p99Micros / 1000).toFixed(2).padStart(6)} ms   cpu ${r.cpuMicros.toFixed(0).padStart(5)} µs/req (main thread ${r.mainThreadMicros.toFixed(0)}, load process ${r.clientMicros.toFixed(0)})`;
 }
 
 function report(title: string, ours: PeerResult, limit: PeerResult): void {
