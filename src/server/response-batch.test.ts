@@ -105,3 +105,45 @@ test('over a real socket the client reads the same status, headers and body', as
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+test('sendWith answers run in the same batch, in queue order, and one that throws stops neither the process nor the others', async () => {
+  const log: string[] = [];
+  const failures: string[] = [];
+  const batch = new ResponseBatch((_res, error) => {
+    failures.push(error instanceof Error ? error.message : String(error));
+  });
+  batch.send(recorder('a', log), { status: 200, headers: {}, body: 'x' });
+  batch.sendWith(recorder('b', log), (res) => {
+    res.writeHead(404, { 'Content-Length': '3' }).end('bbb');
+  });
+  batch.sendWith(recorder('c', log), () => {
+    throw new Error('c could not be written');
+  });
+  batch.sendWith(recorder('d', log), (res) => {
+    res.writeHead(200, { 'Content-Length': '1' }).end('d');
+  });
+  await Promise.resolve();
+  assert.deepEqual(log, [], 'not before the turn is over');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(failures, ['c could not be written']);
+  assert.deepEqual(log, [
+    'a head 200 {"Content-Length":1}',
+    'a end x',
+    'b head 404 {"Content-Length":"3"}',
+    'b end bbb',
+    'd head 200 {"Content-Length":"1"}',
+    'd end d',
+  ]);
+  // A failure handler that throws as well: that connection is reset, the next answer still goes.
+  const strict = new ResponseBatch(() => {
+    throw new Error('the handler failed as well');
+  });
+  strict.sendWith(recorder('e', log), () => {
+    throw new Error('e failed');
+  });
+  strict.sendWith(recorder('f', log), (res) => {
+    res.writeHead(204, {}).end('');
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log.slice(-3), ['e destroyed', 'f head 204 {}', 'f end ']);
+});

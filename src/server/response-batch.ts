@@ -16,23 +16,34 @@ import type { WireResponse } from '../protocol/query-response.js';
  * Owned by one server (createServer): nothing is shared between servers.
  */
 export class ResponseBatch {
-  private pending: { readonly res: ServerResponse; readonly wire: WireResponse }[] = [];
+  private pending: Pending[] = [];
 
   /** `failed` answers a response whose write threw (our bug): the server's last-resort handler. */
   constructor(private readonly failed: (res: ServerResponse, error: unknown) => void) {}
 
   /** Queues `wire` as the answer on `res`; it is written before the event loop's next turn. */
   send(res: ServerResponse, wire: WireResponse): void {
-    if (this.pending.push({ res, wire }) === 1) setImmediate(this.flush);
+    if (this.pending.push({ res, wire, write: undefined }) === 1) setImmediate(this.flush);
+  }
+
+  /**
+   * Queues `write(res)`, an answer the caller writes itself (S3's, whose body may be bytes: s3-route.ts),
+   * run in the same place as `send`'s answers, with the same failure handling. `write` must write a
+   * whole answer that is already in memory: a streamed body is never queued.
+   */
+  sendWith(res: ServerResponse, write: (res: ServerResponse) => void): void {
+    if (this.pending.push({ res, wire: undefined, write }) === 1) setImmediate(this.flush);
   }
 
   /** Writes what is queued, in the order it was queued; one failed write does not stop the others. */
   private readonly flush = (): void => {
     const batch = this.pending;
     this.pending = [];
-    for (const { res, wire } of batch) {
+    for (const { res, wire, write } of batch) {
       try {
-        writeResponse(res, wire);
+        if (write !== undefined) write(res);
+        // INVARIANT: every entry holds a `wire` or a `write` (send and sendWith are the only producers).
+        else writeResponse(res, wire as WireResponse);
       } catch (error) {
         try {
           this.failed(res, error);
@@ -43,6 +54,13 @@ export class ResponseBatch {
       }
     }
   };
+}
+
+/** One queued answer: `wire` (send) or `write` (sendWith), the other undefined (one shape for both). */
+interface Pending {
+  readonly res: ServerResponse;
+  readonly wire: WireResponse | undefined;
+  readonly write: ((res: ServerResponse) => void) | undefined;
 }
 
 /** The status line, the headers and the body of one answer, with its Content-Length. */

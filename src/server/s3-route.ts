@@ -22,6 +22,7 @@ import { parseAuthorization, type ParseAuthorizationResult } from '../sigv4/pars
 import { distinctHeaders, type HttpHeaders, type SigV4Request } from '../sigv4/types.js';
 import type { StoreScope } from '../store/types.js';
 import { auditEvent } from './audit-event.js';
+import type { ResponseBatch } from './response-batch.js';
 import { authenticateRequest, type AuthenticateDeps, type AuthErrors } from './authenticate.js';
 
 /** Where S3's object bytes live inside the data directory (DESIGN.md, "Storage"). */
@@ -39,6 +40,11 @@ export interface S3RouteContext {
   readonly policies: PolicyCache;
   /** Absent without a data directory: object bytes then answer 501. */
   readonly blobs?: BlobStore;
+  /**
+   * Where answers held in memory go, to be written at the end of the event loop's turn
+   * (response-batch.ts); absent, they are written at once. Streamed bodies never go through it.
+   */
+  readonly responses?: ResponseBatch;
 }
 
 /** The blob store of a data directory. */
@@ -186,19 +192,12 @@ async function send(
   requestId: string,
 ): Promise<void> {
   const body = response.body;
-  if (Buffer.isBuffer(body) && method !== 'HEAD') {
-    // A small object, read whole: headers and bytes leave in one write.
-    res.writeHead(response.status, { ...response.headers, 'Content-Length': String(body.length) }).end(body);
-    return;
-  }
   if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body) || method === 'HEAD') {
     if (typeof body !== 'string' && body !== undefined && !Buffer.isBuffer(body)) body.destroy();
-    const text = method === 'HEAD' ? '' : ((body as string | undefined) ?? '');
-    const headers = { ...response.headers };
-    if (method !== 'HEAD' || headers['Content-Length'] === undefined) {
-      headers['Content-Length'] = String(Buffer.byteLength(text));
-    }
-    res.writeHead(response.status, headers).end(text);
+    // Whole in memory: written at the end of the event loop's turn with the turn's other answers
+    // (response-batch.ts), or at once by a route context without a batch.
+    if (c.responses === undefined) writeBuffered(res, response, method);
+    else c.responses.sendWith(res, (r) => writeBuffered(r, response, method));
     return;
   }
   if (body instanceof ReadStream) {
@@ -225,6 +224,24 @@ async function send(
       c.logger.error('streaming an object failed', { requestId, error: describe(error) });
     }
   }
+}
+
+/**
+ * An answer whose body is in memory (text, bytes, or none), with its Content-Length: a small object's
+ * headers and bytes leave in one write; a HEAD keeps the Content-Length its operation set.
+ */
+function writeBuffered(res: ServerResponse, response: S3Response, method: string): void {
+  const body = response.body;
+  if (Buffer.isBuffer(body) && method !== 'HEAD') {
+    res.writeHead(response.status, { ...response.headers, 'Content-Length': String(body.length) }).end(body);
+    return;
+  }
+  const text = method === 'HEAD' || typeof body !== 'string' ? '' : body;
+  const headers = { ...response.headers };
+  if (method !== 'HEAD' || headers['Content-Length'] === undefined) {
+    headers['Content-Length'] = String(Buffer.byteLength(text));
+  }
+  res.writeHead(response.status, headers).end(text);
 }
 
 function describe(error: unknown): string {

@@ -158,6 +158,7 @@ export function createServer(options: ServerOptions): Server {
     auth: deps,
     policies,
     ...(options.dataDir !== undefined ? { blobs: blobStoreIn(options.dataDir) } : {}),
+    responses: new ResponseBatch((res, error) => failedAnswer(logger, res, error)),
   };
   const podRoutes: PodIdentityRouteContext = {
     store: options.store,
