@@ -29,6 +29,20 @@ export interface TakenBlob extends WrittenBlob {
 /** Where the bytes of inline objects are read from: the store (`ObjectStore.getBytes`). */
 export type InlineBytes = Pick<ObjectStore, 'getBytes'>;
 
+/**
+ * The bytes of a blob are gone: the object whose row named them was deleted or overwritten after the row
+ * was read and before its bytes were (an inline row deleted, or a file unlinked). Not a fault of ours: the
+ * reader reads the row again (s3/object-read.ts), as a read that came after the change would have.
+ */
+export class BlobGoneError extends Error {
+  /** As the file system says it of a file that is gone, so callers that test for a missing file still do. */
+  readonly code = 'ENOENT';
+  constructor(readonly blobId: string) {
+    super(`the bytes of blob ${blobId} are gone`);
+    this.name = 'BlobGoneError';
+  }
+}
+
 /** Options of `BlobStore.write`. */
 export interface BlobWrite {
   /** A write that grows beyond it fails with `tooLarge` before the file is kept. */
@@ -255,8 +269,8 @@ export class BlobStore {
   /**
    * The bytes `start` to `end` inclusive of an object's blob, whole in one buffer: an inline object's from
    * the cache or the store (`objects`), a file's through `readSmall` (the caller bounds its length to
-   * SMALL_READ_BYTES). An inline object whose bytes are gone (deleted since its row was read) fails, as a
-   * file that is gone does. The buffer may be a view of cached bytes: callers never write into it.
+   * SMALL_READ_BYTES). An inline object whose bytes are gone (deleted since its row was read) fails with
+   * `BlobGoneError`, as a file that is gone does. The buffer may be a view of cached bytes: callers never write into it.
    */
   readObject(
     objects: InlineBytes,
@@ -273,7 +287,8 @@ export class BlobStore {
     if (cached !== undefined) return Promise.resolve(part(cached, range));
     const removals = this.#removals;
     return objects.getBytes(object.blobId).then((whole) => {
-      if (whole === undefined || whole.length !== object.size) {
+      if (whole === undefined) throw new BlobGoneError(object.blobId);
+      if (whole.length !== object.size) {
         throw new Error(`the store holds no ${object.size} bytes for blob ${object.blobId}`);
       }
       // As for files: bytes released while they were read are not cached again.
@@ -291,6 +306,22 @@ export class BlobStore {
     this.#removals++;
     this.cache.delete(object.blobId);
     return Promise.resolve();
+  }
+
+  /**
+   * As `read`, once the file is open: a blob that is gone fails here with `BlobGoneError`, before any
+   * answer is begun, and a removal after it cannot cut the stream short (the descriptor keeps the bytes).
+   */
+  openRead(blobId: string, range?: { readonly start: number; readonly end: number }): Promise<Readable> {
+    const path = this.pathOf(blobId);
+    return new Promise((resolve, reject) => {
+      openFile(path, 'r', (error, fd) => {
+        if (error !== null) return reject(isMissing(error) ? new BlobGoneError(blobId) : error);
+        resolve(
+          createReadStream(path, range === undefined ? { fd } : { fd, start: range.start, end: range.end }),
+        );
+      });
+    });
   }
 
   /** The bytes of a blob, `start` to `end` inclusive when given (a Range read). */
@@ -339,7 +370,7 @@ export class BlobStore {
     const path = this.pathOf(blobId);
     return new Promise((resolve, reject) => {
       openFile(path, 'r', (openError, fd) => {
-        if (openError !== null) return reject(openError);
+        if (openError !== null) return reject(isMissing(openError) ? new BlobGoneError(blobId) : openError);
         const buffer = Buffer.allocUnsafe(length);
         readFile(fd, buffer, 0, length, start, (readError, bytesRead) => {
           close(fd, (closeError) => {

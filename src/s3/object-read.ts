@@ -1,6 +1,6 @@
 import { AwsError, notImplemented } from '../shared/aws-error.js';
 import type { S3Object } from '../store/objects.js';
-import { SMALL_READ_BYTES } from './blob-store.js';
+import { BlobGoneError, SMALL_READ_BYTES } from './blob-store.js';
 import { checksumHeaders } from './checksum-response.js';
 import { accessDenied, noSuchKey, s3Error } from './errors.js';
 import {
@@ -224,7 +224,8 @@ function invalidRange(requested: string, size: number) {
 /**
  * The response of a read, with the object's bytes unless it is a HEAD: an inline object's, and up to
  * SMALL_READ_BYTES of a file's, read whole into one buffer (sent with its headers in one write); larger
- * ranges of files streamed.
+ * ranges of files streamed, from a file opened before the answer begins. Bytes that are gone fail with
+ * `BlobGoneError` (`readWithBody` reads the object again).
  */
 export async function readResponse(
   ctx: S3OperationContext,
@@ -242,8 +243,24 @@ export async function readResponse(
   const body =
     read.object.inline === true || range.end - range.start + 1 <= SMALL_READ_BYTES
       ? await ctx.blobs.readObject(ctx.store.objects, read.object, range)
-      : ctx.blobs.read(read.object.blobId, range);
+      : await ctx.blobs.openRead(read.object.blobId, range);
   return { status: read.status, headers: read.headers, body };
+}
+
+/**
+ * GetObject's read: `readObject`, then its bytes. When they are gone (`BlobGoneError`: a DeleteObject or
+ * an overwrite committed between the two reads), the object is read again, once, and answered as a read
+ * after the change is: NoSuchKey (or AccessDenied without s3:ListBucket), or the newer version with its
+ * own headers. S3 never answers such a race with a 500 (its reads are strongly consistent: a read sees
+ * the object as one of the writes left it). Bytes gone a second time are our failure.
+ */
+export async function readWithBody(req: S3Request, ctx: S3OperationContext): Promise<S3Response> {
+  try {
+    return await readResponse(ctx, await readObject(req, ctx), true);
+  } catch (error) {
+    if (!(error instanceof BlobGoneError)) throw error;
+    return readResponse(ctx, await readObject(req, ctx), true);
+  }
 }
 
 /** Object bytes need a data directory (the server's `dataDir` option); without one they are not served. */

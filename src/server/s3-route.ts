@@ -200,7 +200,8 @@ async function send(
     else c.responses.sendWith(res, (r) => writeBuffered(r, response, method));
     return;
   }
-  if (body instanceof ReadStream) {
+  // A stream made from a descriptor already open (BlobStore.openRead) emits no 'ready': nothing to wait for.
+  if (body instanceof ReadStream && body.pending) {
     try {
       // A blob that cannot be opened is our failure, said before any header is sent.
       await once(body, 'ready');

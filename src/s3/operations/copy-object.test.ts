@@ -152,3 +152,53 @@ describe('CopyObject', () => {
     assert.equal(xmlText(missing.body, 'Code'), 'NoSuchKey');
   });
 });
+
+describe('CopyObject racing a DeleteObject or an overwrite of its source', () => {
+  let h: Harness;
+  before(async () => {
+    h = await s3Harness();
+    await h.call({ method: 'PUT', bucket: 'race' });
+  });
+  after(() => h.close());
+
+  for (const [name, body] of [
+    ['an inline source', Buffer.from('inline source')],
+    ['a file source', Buffer.alloc(100 * 1024, 's')],
+  ] as const) {
+    test(`${name} deleted after its row was read is NoSuchKey, not 500`, async () => {
+      const key = `gone/${name}`;
+      await h.call({ method: 'PUT', bucket: 'race', key, body });
+      const r = await h.call({
+        method: 'PUT',
+        bucket: 'race',
+        key: `copy/${name}`,
+        headers: { 'x-amz-copy-source': `/race/${encodeURIComponent(key)}` },
+        afterObjectRead: async () => {
+          await h.call({ method: 'DELETE', bucket: 'race', key });
+          await h.blobs.settled();
+        },
+      });
+      assert.equal(r.status, 404);
+      assert.equal(xmlText(r.body, 'Code'), 'NoSuchKey');
+      assert.equal((await h.call({ method: 'GET', bucket: 'race', key: `copy/${name}` })).status, 404);
+    });
+
+    test(`${name} overwritten after its row was read copies the new version`, async () => {
+      const key = `new/${name}`;
+      await h.call({ method: 'PUT', bucket: 'race', key, body });
+      const r = await h.call({
+        method: 'PUT',
+        bucket: 'race',
+        key: `copy-new/${name}`,
+        headers: { 'x-amz-copy-source': `/race/${encodeURIComponent(key)}` },
+        afterObjectRead: async () => {
+          await h.call({ method: 'PUT', bucket: 'race', key, body: 'replaced source' });
+          await h.blobs.settled();
+        },
+      });
+      assert.equal(r.status, 200);
+      const copied = await h.call({ method: 'GET', bucket: 'race', key: `copy-new/${name}` });
+      assert.equal(copied.body, 'replaced source');
+    });
+  }
+});

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { element, textElement } from '../../protocol/xml.js';
 import { isStoreError } from '../../store/errors.js';
 import type { S3Object } from '../../store/objects.js';
-import { BlobStore, isInlineSize, type WrittenBlob } from '../blob-store.js';
+import { BlobGoneError, BlobStore, isInlineSize, type WrittenBlob } from '../blob-store.js';
 import { checksumHeaders } from '../checksum-response.js';
 import { CHECKSUM_ALGORITHMS, createChecksummer, type Checksummer } from '../checksums.js';
-import { checkCopyConditions, copiedTags, readCopySource } from '../copy-source.js';
+import { checkCopyConditions, copiedTags, readCopySource, type CopySource } from '../copy-source.js';
 import { accessDenied, noSuchBucket, noSuchKey, s3Error } from '../errors.js';
 import { blobsNotConfigured } from '../object-read.js';
 import {
@@ -15,6 +15,7 @@ import {
   objectArn,
   requireKey,
   type S3Operation,
+  type S3OperationContext,
   type S3Request,
 } from '../operation.js';
 import { S3_NAMESPACE, s3Timestamp, s3Xml } from '../xml.js';
@@ -28,6 +29,45 @@ import {
 } from './put-object.js';
 import { checkObjectWriteAcl } from '../acl.js';
 import { checkWriteConditions, putIfConditions, writeConditions } from '../write-conditions.js';
+
+/** A copy source read: its object, and its bytes whole (at most INLINE_MAX) or its file opened. */
+type SourceRead =
+  | { readonly from: S3Object; readonly bytes: Buffer; readonly stream?: undefined }
+  | { readonly from: S3Object; readonly bytes?: undefined; readonly stream: Readable };
+
+/**
+ * The source object (NoSuchKey when missing; its copy conditions and size checked) with its bytes taken
+ * whole or its file opened. Bytes gone between the two reads (a delete or an overwrite of the source
+ * committed meanwhile: `BlobGoneError`) read the source again, once, as a copy that came after the change
+ * would have (NoSuchKey, or the newer version), never a 500 (as GetObject: object-read.ts `readWithBody`).
+ */
+async function readSourceObject(
+  req: S3Request,
+  ctx: S3OperationContext,
+  blobs: BlobStore,
+  source: CopySource,
+): Promise<SourceRead> {
+  for (let attempt = 1; ; attempt++) {
+    const from = await ctx.store.objects.get(source.bucket, source.key);
+    if (from === undefined) throw noSuchKey(source.key);
+    checkCopyConditions(req, from);
+    if (from.size > MAX_PUT_BYTES) {
+      // ⚠ S3's wording for a copy source over 5 GiB (use UploadPartCopy), as public issues quote it.
+      throw s3Error(
+        'InvalidRequest',
+        `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PUT_BYTES}`,
+      );
+    }
+    try {
+      if (!isInlineSize(from.size)) return { from, stream: await blobs.openRead(from.blobId) };
+      const bytes =
+        from.size === 0 ? Buffer.alloc(0) : await blobs.readObject(ctx.store.objects, from, wholeOf(from));
+      return { from, bytes };
+    } catch (error) {
+      if (!(error instanceof BlobGoneError) || attempt >= 2) throw error;
+    }
+  }
+}
 
 /** (S3 API Reference, CopyObject, error "InvalidRequest" when copying an object onto itself unchanged) */
 export const COPY_TO_ITSELF_MESSAGE =
@@ -71,33 +111,22 @@ export const copyObject: S3Operation = {
     if (sourceBucket === undefined) throw noSuchBucket(source.bucket);
     const read = { action: 's3:GetObject', resource: objectArn(source.bucket, source.key) };
     if (!(await ctx.isAllowedOn(sourceBucket, read))) throw accessDenied();
-    const from = await ctx.store.objects.get(source.bucket, source.key);
-    if (from === undefined) throw noSuchKey(source.key);
-    checkCopyConditions(req, from);
-    if (from.size > MAX_PUT_BYTES) {
-      // ⚠ S3's wording for a copy source over 5 GiB (use UploadPartCopy), as public issues quote it.
-      throw s3Error(
-        'InvalidRequest',
-        `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PUT_BYTES}`,
-      );
-    }
+    // The source's file, when it streams, is open from here on: blobs.write consumes (and closes) it.
+    const { from, bytes, stream } = await readSourceObject(req, ctx, blobs, source);
     const checksummers = sourceChecksummers(from, req);
     const blobId = BlobStore.blobId(bucket, key, blobs.newVersionId());
     // A copy of at most INLINE_MAX bytes is inline whatever its source was (docs/storage.md): the source is
     // read whole (from the store or its file) and the bytes go with the new row. A larger one streams
     // from the source's file (only objects of at most INLINE_MAX bytes are inline) into a new file.
-    const inline = isInlineSize(from.size);
-    let bytes: Buffer | undefined;
+    const inline = bytes !== undefined;
     let written: WrittenBlob;
-    if (inline) {
-      bytes =
-        from.size === 0 ? Buffer.alloc(0) : await blobs.readObject(ctx.store.objects, from, wholeOf(from));
+    if (bytes !== undefined) {
       for (const c of checksummers) c.update(bytes);
       written = { size: bytes.length, md5: createHash('md5').update(bytes).digest() };
     } else {
       written = await blobs.write(
         blobId,
-        pipeline(blobs.read(from.blobId), new Tap(checksummers), () => undefined),
+        pipeline(stream, new Tap(checksummers), () => undefined),
         {
           maxBytes: from.size,
           tooLarge: () => new Error('a copy source blob is longer than its object'),

@@ -170,3 +170,90 @@ describe('GetObject', () => {
     await h.store.buckets.setPolicy('gets', undefined);
   });
 });
+
+describe('GetObject racing a DeleteObject or an overwrite of its key', () => {
+  let h: Harness;
+  before(async () => {
+    h = await s3Harness();
+    await h.call({ method: 'PUT', bucket: 'race' });
+  });
+  after(() => h.close());
+
+  // Inline (in the store), a file read whole (a range of a file object) and a streamed file.
+  const FILE = Buffer.alloc(100 * 1024, 'f');
+  const cases = [
+    { name: 'an inline object', body: 'small bytes', range: undefined },
+    { name: 'a range of a file object', body: FILE, range: 'bytes=0-9' },
+    { name: 'a streamed file object', body: FILE, range: undefined },
+  ];
+  const get = (key: string, range: string | undefined, afterObjectRead: () => Promise<void>) =>
+    h.call({
+      method: 'GET',
+      bucket: 'race',
+      key,
+      ...(range !== undefined ? { headers: { range } } : {}),
+      afterObjectRead,
+    });
+
+  for (const { name, body, range } of cases) {
+    test(`${name} deleted after its row was read answers NoSuchKey, not 500`, async () => {
+      const key = `deleted/${name}`;
+      assert.equal((await h.call({ method: 'PUT', bucket: 'race', key, body })).status, 200);
+      const r = await get(key, range, async () => {
+        assert.equal((await h.call({ method: 'DELETE', bucket: 'race', key })).status, 204);
+        await h.blobs.settled();
+      });
+      assert.equal(r.status, 404);
+      assert.equal(xmlText(r.body, 'Code'), 'NoSuchKey');
+      assert.equal(xmlText(r.body, 'Key'), key);
+    });
+
+    test(`${name} overwritten after its row was read answers the new version`, async () => {
+      const key = `overwritten/${name}`;
+      const first = await h.call({ method: 'PUT', bucket: 'race', key, body });
+      let put = { status: 0, headers: {} as Readonly<Record<string, string>> };
+      const newest = 'the newest version';
+      const r = await get(key, range, async () => {
+        put = await h.call({ method: 'PUT', bucket: 'race', key, body: newest });
+        await h.blobs.settled();
+      });
+      assert.equal(put.status, 200);
+      assert.notEqual(put.headers.ETag, first.headers.ETag);
+      // The range is applied to the version answered, with its own headers.
+      assert.equal(r.status, range === undefined ? 200 : 206);
+      assert.equal(r.body, range === undefined ? newest : newest.slice(0, 10));
+      assert.equal(r.headers.ETag, put.headers.ETag);
+      if (range !== undefined) assert.equal(r.headers['Content-Range'], `bytes 0-9/${newest.length}`);
+    });
+  }
+
+  test('without s3:ListBucket the deleted object is AccessDenied, as any missing key is', async () => {
+    const key = 'deleted/denied';
+    await h.call({ method: 'PUT', bucket: 'race', key, body: 'x' });
+    await h.store.buckets.setPolicy(
+      'race',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::race/*' },
+        ],
+      }),
+    );
+    try {
+      const r = await h.call({
+        method: 'GET',
+        bucket: 'race',
+        key,
+        caller: ANONYMOUS,
+        auth: {},
+        afterObjectRead: async () => {
+          await h.call({ method: 'DELETE', bucket: 'race', key });
+        },
+      });
+      assert.equal(r.status, 403);
+      assert.equal(xmlText(r.body, 'Code'), 'AccessDenied');
+    } finally {
+      await h.store.buckets.setPolicy('race', undefined);
+    }
+  });
+});

@@ -55,6 +55,11 @@ export interface Call {
   readonly noContentLength?: boolean;
   /** Runs when the operation starts reading the body, before any byte arrives (races with the commit). */
   readonly beforeBody?: () => Promise<void>;
+  /**
+   * Runs once, right after the operation's first `store.objects.get` has read its row and before the
+   * operation sees it: a delete or an overwrite here races the read of the object's bytes.
+   */
+  readonly afterObjectRead?: () => Promise<void>;
 }
 
 export interface Reply {
@@ -111,8 +116,19 @@ export async function s3Harness(options: HarnessOptions = {}) {
       payload: () => openPayload(source(), headers, payloadAuth),
     };
     const requestId = ids.requestId();
+    let hook = c.afterObjectRead;
+    const objects: Store['objects'] = {
+      ...store.objects,
+      get: async (bucket, key) => {
+        const row = await store.objects.get(bucket, key);
+        const run = hook;
+        hook = undefined;
+        if (run !== undefined) await run();
+        return row;
+      },
+    };
     const ctx: S3Context = {
-      store,
+      store: c.afterObjectRead === undefined ? store : { ...store, objects },
       blobs,
       clock,
       ids,
