@@ -104,6 +104,78 @@ describe('cachedRead', () => {
     }
   });
 
+  test('writeIn drops the kept results of its scope only; any other change, or a failed writeIn, drops all', async () => {
+    const t = open(60_000);
+    try {
+      t.own.exec(
+        "CREATE TABLE objects (k TEXT PRIMARY KEY, v TEXT NOT NULL); INSERT INTO objects VALUES ('o', '1')",
+      );
+      const runs = { object: 0, other: 0 };
+      const readObject = () =>
+        t.db.cachedRead('object\u0000o', () => {
+          runs.object++;
+          return (t.db.statement("SELECT v FROM objects WHERE k = 'o'").get() as { v: string }).v;
+        });
+      const readOther = () =>
+        t.db.cachedRead('other\u0000a', () => {
+          runs.other++;
+          return (t.db.statement("SELECT v FROM t WHERE k = 'a'").get() as { v: string }).v;
+        });
+      const writeObject = (v: string) =>
+        t.db.writeIn('object', () => t.db.statement('UPDATE objects SET v = ? WHERE k = ?').run(v, 'o'));
+      assert.deepEqual([await readObject(), await readOther()], ['1', 'one']);
+      await writeObject('2');
+      assert.deepEqual([await readObject(), await readOther()], ['2', 'one']);
+      assert.deepEqual(runs, { object: 2, other: 1 }, 'the other scope was served from what was kept');
+      // Several scoped writes between two reads, one inside a transaction: still only their scope.
+      await writeObject('3');
+      await t.db.transaction(async () => {
+        await writeObject('4');
+      });
+      assert.deepEqual([await readObject(), await readOther()], ['4', 'one']);
+      assert.deepEqual(runs, { object: 3, other: 1 });
+      // A change by another path beside a scoped write: everything is read again.
+      await writeObject('5');
+      t.own.prepare("UPDATE t SET v = 'raw' WHERE k = 'a'").run();
+      assert.deepEqual([await readObject(), await readOther()], ['5', 'raw']);
+      assert.deepEqual(runs, { object: 4, other: 2 });
+      // A scoped write that fails after a change (rolled back): its changes are not counted, so all go.
+      await assert.rejects(
+        t.db.writeIn('object', () => {
+          t.db.statement('UPDATE objects SET v = ? WHERE k = ?').run('6', 'o');
+          throw new Error('failed part way');
+        }),
+        /failed part way/,
+      );
+      assert.deepEqual([await readObject(), await readOther()], ['5', 'raw']);
+      assert.deepEqual(runs, { object: 5, other: 3 });
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('kept results stay bounded over every scope', async () => {
+    const t = open(60_000);
+    try {
+      let runs = 0;
+      const read = (key: string) =>
+        t.db.cachedRead(key, () => {
+          runs++;
+          return key;
+        });
+      for (let i = 0; i < 1500; i++) await read(`${i % 2 === 0 ? 'even' : 'odd'}\u0000${i}`);
+      assert.equal(runs, 1500);
+      // The newest of each scope are still kept; the oldest went.
+      await read('even\u00001498');
+      await read('odd\u00001499');
+      assert.equal(runs, 1500);
+      await read('even\u00000');
+      assert.equal(runs, 1501);
+    } finally {
+      await t.close();
+    }
+  });
+
   test('an interval that is not a non-negative number is a programming error', () => {
     const own = new Database(':memory:');
     try {

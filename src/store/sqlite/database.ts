@@ -60,10 +60,18 @@ export class SqliteDatabase {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly context = new AsyncLocalStorage<OpenTransaction>();
   private open: OpenTransaction | undefined;
-  /** `cachedRead` results, valid while `total_changes()` and `data_version` are as below. Bounded. */
-  private readonly cache = new Map<string, unknown>();
+  /**
+   * `cachedRead` results by scope (a key's text before its first NUL: `bucket`, `object`, ...), valid
+   * while `total_changes()` and `data_version` are as below. Bounded (MAX_CACHED_READS in all).
+   */
+  private readonly cache = new Map<string, Map<string, unknown>>();
+  /** Results kept, over every scope. */
+  private cacheSize = 0;
   /** `total_changes()` when the cache was last checked: -1 before the first check. */
   private cacheChanges = -1;
+  /** Changes made by `writeIn` since the last check, and the scopes they were in. */
+  private scopedChanges = 0;
+  private readonly scopesChanged = new Set<string>();
   /** `PRAGMA data_version` when the cache was last checked for other connections' commits. */
   private cacheVersion = -1;
   /** `monotonicNow()` of that check. */
@@ -111,7 +119,8 @@ export class SqliteDatabase {
   /**
    * Runs a read whose decoded result is kept under `key` while the database stays as it was. Any row
    * this connection changes, whatever the path (`total_changes()`: a plain function call, no read
-   * transaction, checked on every call), drops every kept result at once. A commit by another
+   * transaction, checked on every call), drops every kept result at once — but changes made only by
+   * `writeIn(scope)` drop only the results of that scope (keys that begin `scope` and a NUL). A commit by another
    * connection, in this process or another (`PRAGMA data_version`, which needs a read transaction),
    * drops them too, but is checked at most once per `otherConnectionsCheckMs` (⚠ see
    * `OTHER_CONNECTIONS_CHECK_MS`). Inside an open transaction nothing is kept or served: its writes may
@@ -121,14 +130,39 @@ export class SqliteDatabase {
     return this.whenOurTurn(() => {
       if (this.db.inTransaction) return work();
       this.checkCache();
-      if (this.cache.has(key)) return this.cache.get(key) as T;
+      const end = key.indexOf('\u0000');
+      const scope = end < 0 ? key : key.slice(0, end);
+      let kept = this.cache.get(scope);
+      if (kept?.has(key) === true) return kept.get(key) as T;
       const value = work();
-      if (this.cache.size >= MAX_CACHED_READS) {
-        const oldest = this.cache.keys().next();
-        if (oldest.done !== true) this.cache.delete(oldest.value);
+      if (this.cacheSize >= MAX_CACHED_READS) this.evictOne(kept);
+      if (kept === undefined) {
+        kept = new Map();
+        this.cache.set(scope, kept);
       }
-      this.cache.set(key, deepFreeze(value));
+      kept.set(key, deepFreeze(value));
+      this.cacheSize++;
       return value;
+    });
+  }
+
+  /**
+   * As `write`, for a unit of work that changes only rows `cachedRead` keeps under `scope` (the key text
+   * before its first NUL): the next cached read drops the results of that scope alone, and keeps the
+   * others (an S3 PutObject drops no bucket or access key). The changes it made are counted
+   * (`total_changes()` before and after, nothing else can run in between); when the connection's changes
+   * since the last check are not exactly the ones counted so (a change by any other path, or work that
+   * failed part way), every kept result goes, as after any write. INVARIANT: `work` changes no row that a
+   * cached read of another scope reads (no trigger or foreign-key action does it for it either).
+   */
+  writeIn<T>(scope: string, work: () => T): Promise<T> {
+    return this.whenOurTurn(() => {
+      this.assertWritable();
+      const before = this.totalChanges.get() as number;
+      const result = this.atomically.immediate(work) as T;
+      this.scopedChanges += (this.totalChanges.get() as number) - before;
+      this.scopesChanged.add(scope);
+      return result;
     });
   }
 
@@ -233,7 +267,7 @@ export class SqliteDatabase {
     if (this.closed) return;
     this.closed = true;
     this.statements.clear();
-    this.cache.clear();
+    this.clearCache();
     this.db.close();
   }
 
@@ -260,11 +294,41 @@ export class SqliteDatabase {
       version = this.dataVersion.get() as number;
       this.versionCheckedAt = now;
     }
-    if (changes !== this.cacheChanges || version !== this.cacheVersion) {
-      this.cache.clear();
-      this.cacheChanges = changes;
-      this.cacheVersion = version;
+    if (version !== this.cacheVersion || this.cacheChanges < 0) {
+      this.clearCache();
+    } else if (changes !== this.cacheChanges) {
+      if (changes - this.cacheChanges === this.scopedChanges) {
+        // Every change since the last check was made by `writeIn`, in these scopes only.
+        for (const scope of this.scopesChanged) this.dropScope(scope);
+      } else {
+        this.clearCache();
+      }
     }
+    this.cacheChanges = changes;
+    this.cacheVersion = version;
+    this.scopedChanges = 0;
+    this.scopesChanged.clear();
+  }
+
+  private clearCache(): void {
+    this.cache.clear();
+    this.cacheSize = 0;
+  }
+
+  private dropScope(scope: string): void {
+    const kept = this.cache.get(scope);
+    if (kept === undefined) return;
+    this.cacheSize -= kept.size;
+    this.cache.delete(scope);
+  }
+
+  /** Makes room for one result: the oldest of `preferred` (the scope about to grow), else of any scope. */
+  private evictOne(preferred: Map<string, unknown> | undefined): void {
+    const from = preferred !== undefined && preferred.size > 0 ? preferred : this.cache.values().next().value;
+    const oldest = from?.keys().next();
+    if (from === undefined || oldest === undefined || oldest.done === true) return;
+    from.delete(oldest.value);
+    this.cacheSize--;
   }
 
   /**

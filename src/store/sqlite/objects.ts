@@ -113,7 +113,8 @@ ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excl
 
   return {
     // Cached (database.ts `cachedRead`): every GetObject and HeadObject reads its object. Any write on
-    // this connection (each PUT, DELETE, copy) drops every kept result, so a read after a write sees it.
+    // this connection drops every kept object (an object write, `writeIn('object')`, only those), so a
+    // read after a write sees it.
     // A bucket name holds no NUL, so the key is unambiguous whatever the object key holds.
     get: (bucket, key) =>
       db.cachedRead(`object\u0000${bucket}\u0000${key}`, () => {
@@ -121,8 +122,9 @@ ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excl
         return row === undefined ? undefined : toObject(row);
       }),
 
+    // Writes of the `object` scope: a PutObject keeps the cached buckets and access keys (database.ts).
     put: (object, bytes) =>
-      db.write(() => {
+      db.writeIn('object', () => {
         if (bytes !== undefined && bytes.length !== object.size) {
           throw new TypeError(`an inline object of size ${object.size} was given ${bytes.length} bytes`);
         }
@@ -164,7 +166,7 @@ ON CONFLICT (blob_id) DO UPDATE SET bytes = excluded.bytes`,
       }),
 
     delete: (bucket, key) =>
-      db.write(() => {
+      db.writeIn('object', () => {
         const previous = find(bucket, key);
         if (previous === undefined) return undefined;
         db.statement('DELETE FROM objects WHERE bucket = ? AND object_key = ?').run(bucket, key);
@@ -194,7 +196,8 @@ ON CONFLICT (blob_id) DO UPDATE SET bytes = excluded.bytes`,
       ),
 
     setTags: (bucket, key, blobId, tags) =>
-      db.write(
+      db.writeIn(
+        'object',
         () =>
           db
             .statement('UPDATE objects SET tags = ? WHERE bucket = ? AND object_key = ? AND blob_id = ?')
