@@ -99,6 +99,37 @@ export function describeInlineObjects({ withStore, withBacking, sharedSkip }: Co
         assert.deepEqual(await store.objects.getBytes('v4'), bytesOf('FOUR'));
       }));
 
+    test('hasBlob follows each transition between file and inline (what the orphan sweep asks)', () =>
+      withStore(async (store) => {
+        await store.buckets.create({ name: 'b1', accountId: A, region: 'us-east-1', createdAt: T0 });
+        await store.objects.put(object('k', 'file-1', 100));
+        assert.equal(await store.objects.hasBlob('file-1'), true);
+        // file → inline: the file is no longer named by any object (the sweep may remove it).
+        await store.objects.put(object('k', 'in-1', 3), bytesOf('one'));
+        assert.deepEqual(
+          [await store.objects.hasBlob('file-1'), await store.objects.hasBlob('in-1')],
+          [false, true],
+        );
+        // inline → inline, then inline → file.
+        await store.objects.put(object('k', 'in-2', 3), bytesOf('two'));
+        assert.deepEqual(
+          [await store.objects.hasBlob('in-1'), await store.objects.hasBlob('in-2')],
+          [false, true],
+        );
+        await store.objects.put(object('k', 'file-2', 100));
+        assert.deepEqual(
+          [await store.objects.hasBlob('in-2'), await store.objects.hasBlob('file-2')],
+          [false, true],
+        );
+        assert.equal((await store.objects.get('b1', 'k'))?.inline, undefined);
+        // A file blob named by two objects (the bench's listing keys share one) stays named until both go.
+        await store.objects.put(object('k2', 'file-2', 100));
+        await store.objects.delete('b1', 'k');
+        assert.equal(await store.objects.hasBlob('file-2'), true);
+        await store.objects.delete('b1', 'k2');
+        assert.equal(await store.objects.hasBlob('file-2'), false);
+      }));
+
     test('delete takes an inline object bytes with it; tags are set by blob id as for files', () =>
       withStore(async (store) => {
         await store.buckets.create({ name: 'b1', accountId: A, region: 'us-east-1', createdAt: T0 });

@@ -265,6 +265,21 @@ CREATE TABLE object_bytes (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'S3: objects say whether their bytes are inline; only file blobs are indexed by blob id',
+    // inline_bytes is 1 exactly when object_bytes holds the row's blob_id (both written in one
+    // transaction, store/sqlite/objects.ts). The index by blob id serves the orphan sweep, which asks
+    // about files only: inline rows leave it, so an overwrite of an inline object no longer deletes and
+    // inserts an entry keyed by a random hash (4 KiB overwrites, 8 rows per commit: 1.56 → 0.91 WAL
+    // pages and 18.7-21.7 → 13.6-15.2 µs per row). A partial index: PostgreSQL has them too.
+    sql: `
+ALTER TABLE objects ADD COLUMN inline_bytes INTEGER NOT NULL DEFAULT 0;
+UPDATE objects SET inline_bytes = 1 WHERE blob_id IN (SELECT blob_id FROM object_bytes);
+DROP INDEX objects_by_blob;
+CREATE INDEX objects_by_file_blob ON objects (blob_id) WHERE inline_bytes = 0;
+`,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */

@@ -23,7 +23,7 @@ type ObjectRow = [
   lastModified: number,
   blobId: string,
   tags: string | null,
-  /** 1 when object_bytes holds the bytes, else 0: a probe of its primary key, never a read of the bytes. */
+  /** 1 when object_bytes holds the bytes under `blobId`, else 0 (migration 6). */
   inlineBytes: number,
 ];
 
@@ -37,8 +37,7 @@ function isInlineRow(row: ObjectRow): boolean {
 
 /** The columns of `ObjectRow`, in its order. */
 const OBJECT_COLUMNS = `bucket, object_key, size, etag, content_type, content_encoding, content_disposition,
-  content_language, cache_control, expires, metadata, checksums, last_modified, blob_id, tags,
-  EXISTS (SELECT 1 FROM object_bytes WHERE object_bytes.blob_id = objects.blob_id) AS inline_bytes`;
+  content_language, cache_control, expires, metadata, checksums, last_modified, blob_id, tags, inline_bytes`;
 
 /** The columns `listSummaries` reads. */
 const SUMMARY_COLUMNS = 'object_key, size, etag, last_modified';
@@ -78,20 +77,24 @@ export function sqliteObjects(db: SqliteDatabase): ObjectStore {
   const deleteBytes = (blobId: string) =>
     db.statement('DELETE FROM object_bytes WHERE blob_id = ?').run(blobId);
 
-  /** Creates or replaces the object's row. */
-  const upsert = (object: S3Object) =>
+  /**
+   * Creates or replaces the object's row; `inline` when its bytes go into object_bytes in the same
+   * transaction. INVARIANT: inline_bytes = 1 exactly when object_bytes holds blob_id (every write of one
+   * writes the other, in one transaction).
+   */
+  const upsert = (object: S3Object, inline: boolean) =>
     db
       .statement(
         `INSERT INTO objects (bucket, object_key, size, etag, content_type, content_encoding,
   content_disposition, content_language, cache_control, expires, metadata, checksums, last_modified, blob_id,
-  tags)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  tags, inline_bytes)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excluded.etag,
   content_type = excluded.content_type, content_encoding = excluded.content_encoding,
   content_disposition = excluded.content_disposition, content_language = excluded.content_language,
   cache_control = excluded.cache_control, expires = excluded.expires, metadata = excluded.metadata,
   checksums = excluded.checksums, last_modified = excluded.last_modified, blob_id = excluded.blob_id,
-  tags = excluded.tags`,
+  tags = excluded.tags, inline_bytes = excluded.inline_bytes`,
       )
       .run(
         object.bucket,
@@ -109,6 +112,7 @@ ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excl
         object.lastModified,
         object.blobId,
         tagsColumn(object.tags),
+        inline ? 1 : 0,
       );
 
   return {
@@ -135,7 +139,7 @@ ON CONFLICT (bucket, object_key) DO UPDATE SET size = excluded.size, etag = excl
         // A missing bucket fails the insert itself (objects.bucket REFERENCES buckets): no lookup of the
         // bucket before it, and nothing of this put was written yet.
         try {
-          upsert(object);
+          upsert(object, bytes !== undefined);
         } catch (error) {
           if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
             throw notFound('bucket', object.bucket);
@@ -207,7 +211,10 @@ ON CONFLICT (blob_id) DO UPDATE SET bytes = excluded.bytes`,
     hasBlob: (blobId) =>
       db.read(
         () =>
-          db.statement('SELECT 1 FROM objects WHERE blob_id = ? LIMIT 1').get(blobId) !== undefined ||
+          // A file blob through the index of file blobs (migration 6), an inline one by its own key.
+          db.statement('SELECT 1 FROM objects WHERE blob_id = ? AND inline_bytes = 0 LIMIT 1').get(blobId) !==
+            undefined ||
+          db.statement('SELECT 1 FROM object_bytes WHERE blob_id = ?').get(blobId) !== undefined ||
           // Part blobs of uploads in progress are referenced too: the sweep must keep them.
           db.statement('SELECT 1 FROM upload_parts WHERE blob_id = ? LIMIT 1').get(blobId) !== undefined,
       ),

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { fixedClock } from '../../shared/clock.js';
 import { runStoreContract } from '../contract.js';
 import { A, fixtures, T0 } from '../contract/fixtures.js';
-import { migrate, SCHEMA_VERSION, type Migration } from './migrations.js';
+import { migrate, MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations.js';
 import { openSqliteConnection, openSqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openirsa-store-'));
@@ -139,6 +139,44 @@ describe('SQLite specifics', () => {
       );
     } finally {
       db.close();
+    }
+  });
+
+  test('migration 6 marks the objects whose bytes are inline, and the sweep finds file blobs by an index', async () => {
+    const path = newFile();
+    const old = new Database(path);
+    migrate(old, { location: path, clock: fixedClock(0), migrations: MIGRATIONS.slice(0, 5) });
+    old.exec(`INSERT INTO accounts (id, created_at) VALUES ('${A}', 0);
+INSERT INTO buckets (name, account_id, region, created_at) VALUES ('b1', '${A}', 'us-east-1', 0);
+INSERT INTO objects (bucket, object_key, size, etag, metadata, checksums, last_modified, blob_id)
+  VALUES ('b1', 'small', 2, '"e"', '[]', '{}', 0, 'inline-blob'), ('b1', 'big', 9, '"e"', '[]', '{}', 0, 'file-blob');
+INSERT INTO object_bytes (blob_id, bytes) VALUES ('inline-blob', X'6869');`);
+    old.close();
+    const store = openSqliteStore({ path });
+    try {
+      assert.equal((await store.objects.get('b1', 'small'))?.inline, true);
+      assert.equal((await store.objects.get('b1', 'big'))?.inline, undefined);
+      assert.deepEqual(await store.objects.getBytes('inline-blob'), Buffer.from('hi'));
+      assert.equal(await store.objects.hasBlob('inline-blob'), true);
+      assert.equal(await store.objects.hasBlob('file-blob'), true);
+      assert.equal(await store.objects.hasBlob('no-blob'), false);
+    } finally {
+      await store.close();
+    }
+    const check = new Database(path, { readonly: true });
+    try {
+      // The sweep's question is an index search, not a scan of every object.
+      const plan = check
+        .prepare("EXPLAIN QUERY PLAN SELECT 1 FROM objects WHERE blob_id = 'x' AND inline_bytes = 0 LIMIT 1")
+        .all() as { detail: string }[];
+      assert.match(plan.map((p) => p.detail).join('\n'), /USING (COVERING )?INDEX objects_by_file_blob/);
+      const flags = check.prepare('SELECT object_key, inline_bytes FROM objects ORDER BY object_key').all();
+      assert.deepEqual(flags, [
+        { object_key: 'big', inline_bytes: 0 },
+        { object_key: 'small', inline_bytes: 1 },
+      ]);
+    } finally {
+      check.close();
     }
   });
 
