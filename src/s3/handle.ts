@@ -26,9 +26,18 @@ export async function runS3(ctx: S3Context, req: S3Request, trail: S3Trail): Pro
     for (const need of operation.authorize(req, ctx)) {
       if (!(await authorizer.isAllowed(need))) throw accessDenied();
     }
+    // Member by member, not a spread of `ctx` with a conditional one of `bucket`: one object of a fixed
+    // shape per request instead of copies through temporary ones (an absent member is `undefined`).
     return await operation.handle(req, {
-      ...ctx,
-      ...(bucket !== undefined ? { bucket } : {}),
+      store: ctx.store,
+      blobs: ctx.blobs,
+      clock: ctx.clock,
+      ids: ctx.ids,
+      region: ctx.region,
+      caller: ctx.caller,
+      requestId: ctx.requestId,
+      policies: ctx.policies,
+      bucket,
       isAllowed: (need) => authorizer.isAllowed(need),
       isAllowedOn: (other, need) => authorizer.isAllowedOn(other, need),
     });

@@ -118,14 +118,16 @@ export async function handleS3Request(
       bodyTaken = true;
       return openPayload(req, req.headers, payloadAuth);
     };
+    // Literals of one fixed shape, an absent member `undefined` (no conditional spreads: each copied
+    // through a temporary object, per request).
     const request: S3Request = {
       method,
-      ...(addressed.bucket !== undefined ? { bucket: addressed.bucket } : {}),
-      ...(addressed.key !== undefined ? { key: addressed.key } : {}),
+      bucket: addressed.bucket,
+      key: addressed.key,
       query: parseS3Query(query),
       headers: req.headers,
       auth,
-      ...(sourceIp !== undefined && sourceIp !== '' ? { sourceIp } : {}),
+      sourceIp: sourceIp !== '' ? sourceIp : undefined,
       // As IAM and STS decide it (server.ts): the transparent proxy hands this server decrypted TLS sockets.
       secureTransport: req.socket instanceof TLSSocket,
       body: () => payload().stream,
@@ -133,7 +135,7 @@ export async function handleS3Request(
     };
     const ctx: S3Context = {
       store: c.store,
-      ...(c.blobs !== undefined ? { blobs: c.blobs } : {}),
+      blobs: c.blobs,
       clock: c.clock,
       ids: c.ids,
       region: c.region,
