@@ -124,14 +124,17 @@ export const copyObject: S3Operation = {
       for (const c of checksummers) c.update(bytes);
       written = { size: bytes.length, md5: createHash('md5').update(bytes).digest() };
     } else {
-      written = await blobs.write(
-        blobId,
-        pipeline(stream, new Tap(checksummers), () => undefined),
-        {
-          maxBytes: from.size,
-          tooLarge: () => new Error('a copy source blob is longer than its object'),
-        },
-      );
+      // The source's descriptor is closed however the write ends (one that fails before reading it too).
+      written = await blobs
+        .write(
+          blobId,
+          pipeline(stream, new Tap(checksummers), () => undefined),
+          {
+            maxBytes: from.size,
+            tooLarge: () => new Error('a copy source blob is longer than its object'),
+          },
+        )
+        .finally(() => stream.destroy());
     }
     const checksums: Record<string, string> = {};
     for (const c of checksummers) checksums[c.algorithm] = c.digest();

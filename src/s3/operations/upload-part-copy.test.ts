@@ -143,3 +143,52 @@ describe('UploadPartCopy', () => {
     assert.equal(allowed.status, 200, allowed.body);
   });
 });
+
+describe('UploadPartCopy racing a DeleteObject or an overwrite of its source', () => {
+  let h: Harness;
+  let id: string;
+  before(async () => {
+    h = await s3Harness();
+    await h.call({ method: 'PUT', bucket: 'race' });
+    id = await createUpload(h, 'race', 'target');
+  });
+  after(() => h.close());
+
+  const copyPart = (n: string, source: string, afterObjectRead: () => Promise<void>) =>
+    h.call({
+      method: 'PUT',
+      bucket: 'race',
+      key: 'target',
+      query: { partNumber: n, uploadId: id },
+      headers: { 'x-amz-copy-source': `/race/${encodeURIComponent(source)}` },
+      afterObjectRead,
+    });
+
+  for (const [n, name, body] of [
+    ['1', 'an inline source', Buffer.from('inline source')],
+    ['2', 'a file source', Buffer.alloc(100 * 1024, 's')],
+  ] as const) {
+    test(`${name} deleted after its row was read is NoSuchKey, not 500`, async () => {
+      const key = `gone/${name}`;
+      await h.call({ method: 'PUT', bucket: 'race', key, body });
+      const r = await copyPart(n, key, async () => {
+        await h.call({ method: 'DELETE', bucket: 'race', key });
+        await h.blobs.settled();
+      });
+      assert.equal(r.status, 404);
+      assert.equal(xmlText(r.body, 'Code'), 'NoSuchKey');
+    });
+
+    test(`${name} overwritten after its row was read copies the new version`, async () => {
+      const key = `new/${name}`;
+      await h.call({ method: 'PUT', bucket: 'race', key, body });
+      const newer = Buffer.from('replaced source');
+      const r = await copyPart(n, key, async () => {
+        await h.call({ method: 'PUT', bucket: 'race', key, body: newer });
+        await h.blobs.settled();
+      });
+      assert.equal(r.status, 200, r.body);
+      assert.equal(xmlText(r.body, 'ETag'), `"${md5hex(newer)}"`);
+    });
+  }
+});

@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { element, textElement } from '../../protocol/xml.js';
 import { isStoreError } from '../../store/errors.js';
 import type { UploadPart } from '../../store/uploads.js';
-import { BlobStore } from '../blob-store.js';
-import { checkCopyConditions, readCopySource } from '../copy-source.js';
+import { BlobGoneError, BlobStore } from '../blob-store.js';
+import { checkCopyConditions, readCopySource, type CopySource } from '../copy-source.js';
 import { accessDenied, noSuchBucket, noSuchKey, s3Error } from '../errors.js';
 import { loadUpload, MAX_PART_BYTES, noSuchUpload, readPartNumber } from '../multipart.js';
 import { blobsNotConfigured, type ByteRange } from '../object-read.js';
@@ -13,9 +13,50 @@ import {
   objectArn,
   requireKey,
   type S3Operation,
+  type S3OperationContext,
   type S3Request,
 } from '../operation.js';
 import { S3_NAMESPACE, s3Timestamp, s3Xml } from '../xml.js';
+
+/**
+ * The bytes of the source object (NoSuchKey when missing; its copy conditions, range and size checked),
+ * all or the range, as a stream: an inline source's read whole from the store, a file opened. Bytes
+ * gone between the two reads (a delete or an overwrite of the source committed meanwhile:
+ * `BlobGoneError`) read the source again, once, as CopyObject does (copy-object.ts `readSourceObject`).
+ */
+async function readSourceRange(
+  req: S3Request,
+  ctx: S3OperationContext,
+  blobs: BlobStore,
+  source: CopySource,
+): Promise<{ length: number; stream: Readable }> {
+  for (let attempt = 1; ; attempt++) {
+    const from = await ctx.store.objects.get(source.bucket, source.key);
+    if (from === undefined) throw noSuchKey(source.key);
+    checkCopyConditions(req, from);
+    const range = copySourceRange(req, from.size);
+    const length = range === undefined ? from.size : range.end - range.start + 1;
+    if (length > MAX_PART_BYTES) {
+      // ⚠ S3's wording for a copy source over 5 GiB, as public issues quote it (as CopyObject's).
+      throw s3Error(
+        'InvalidRequest',
+        `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PART_BYTES}`,
+      );
+    }
+    try {
+      // An inline source is read from the store whole (at most INLINE_MAX bytes); the part is a file
+      // either way.
+      if (from.inline !== true) return { length, stream: await blobs.openRead(from.blobId, range) };
+      const bytes =
+        length === 0
+          ? Buffer.alloc(0)
+          : await blobs.readObject(ctx.store.objects, from, range ?? { start: 0, end: from.size - 1 });
+      return { length, stream: Readable.from([bytes]) };
+    } catch (error) {
+      if (!(error instanceof BlobGoneError) || attempt >= 2) throw error;
+    }
+  }
+}
 
 /**
  * UploadPartCopy (`PUT /bucket/key?partNumber=N&uploadId=ID` with `x-amz-copy-source`): s3:PutObject on
@@ -45,34 +86,17 @@ export const uploadPartCopy: S3Operation = {
     if (sourceBucket === undefined) throw noSuchBucket(source.bucket);
     const read = { action: 's3:GetObject', resource: objectArn(source.bucket, source.key) };
     if (!(await ctx.isAllowedOn(sourceBucket, read))) throw accessDenied();
-    const from = await ctx.store.objects.get(source.bucket, source.key);
-    if (from === undefined) throw noSuchKey(source.key);
-    checkCopyConditions(req, from);
-    const range = copySourceRange(req, from.size);
-    const length = range === undefined ? from.size : range.end - range.start + 1;
-    if (length > MAX_PART_BYTES) {
-      // ⚠ S3's wording for a copy source over 5 GiB, as public issues quote it (as CopyObject's).
-      throw s3Error(
-        'InvalidRequest',
-        `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PART_BYTES}`,
-      );
-    }
+    const { length, stream } = await readSourceRange(req, ctx, blobs, source);
     const blobId = BlobStore.blobId(bucket, key, `${upload.uploadId}/${blobs.newVersionId()}`);
-    // An inline source is read from the store whole (at most INLINE_MAX bytes); the part is a file either way.
-    const sourceBytes =
-      from.inline !== true
-        ? undefined
-        : length === 0
-          ? Buffer.alloc(0)
-          : await blobs.readObject(ctx.store.objects, from, range ?? { start: 0, end: from.size - 1 });
-    const sourceStream = sourceBytes !== undefined ? Readable.from([sourceBytes]) : undefined;
-    const written = await blobs.write(blobId, sourceStream ?? blobs.read(from.blobId, range), {
-      maxBytes: length,
-      tooLarge: () => new Error('a copy source blob is longer than its object'),
-      check: (w) => {
-        if (w.size !== length) throw new Error('a copy source blob is shorter than its object');
-      },
-    });
+    const written = await blobs
+      .write(blobId, stream, {
+        maxBytes: length,
+        tooLarge: () => new Error('a copy source blob is longer than its object'),
+        check: (w) => {
+          if (w.size !== length) throw new Error('a copy source blob is shorter than its object');
+        },
+      })
+      .finally(() => stream.destroy());
     const part: UploadPart = {
       uploadId: upload.uploadId,
       partNumber,
