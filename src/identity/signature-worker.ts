@@ -65,6 +65,23 @@ interface Queued {
  * machine): the threadpool 70-73 µs of process CPU of which 39-41 on the main thread; this worker
  * 54 µs, 25 on the main thread; a synchronous verify 47 µs, all 46 on the main thread.
  *
+ * The other ways, measured with `openirsa up` under load (bench/sts's load process, 16 keep-alive
+ * connections, two servers in alternating 3 s rounds, session 6, the machine shared, load average 3-7;
+ * server CPU µs per request, min/median, and its main thread's):
+ * - synchronous `crypto.verify`: total 176/191 against the threadpool's 175/197 in the same run, but
+ *   main thread 168/179 against 129/144, and fewer requests/s (5,556 at best against 6,474): the event
+ *   loop is the bottleneck, so it is the worst of the three.
+ * - the threadpool with `UV_THREADPOOL_SIZE=1` (in the server's environment): 171/197, main 132/154,
+ *   against 192/227, 144/161 with the default 4 pool threads (in process, `handle, 16 in flight`:
+ *   49-58 / 27-32 against 70-73 / 39-41; 2 threads 82 / 45). Better, but `openirsa up` cannot set it
+ *   itself: on Node 20 the ESM loader reads the module graph with asynchronous fs calls, which start
+ *   the pool at its default size before any code of ours runs (checked: `process.env` set first thing
+ *   in an ESM entry still gives 4 pool threads; only the process's environment or a CommonJS launcher
+ *   changes it). And one pool thread would queue every fs call and DNS lookup (an external issuer's
+ *   `getaddrinfo`, which can block for seconds) with the verifications. This worker leaves the pool
+ *   alone and took server CPU from 183/208 to 153/178 and the main thread from 134/148 to 105/129 in
+ *   the run above.
+ *
  * Every signature is checked, each on its own (no result is cached or shared between jobs). If the
  * worker dies (or cannot start), the checks it held, and those of the batch that could not be sent,
  * go to the threadpool instead, and the next batch starts a new worker: an answer is never lost and
