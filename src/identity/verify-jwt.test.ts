@@ -13,6 +13,7 @@ import { encodeBase64url } from './base64url.js';
 import { decodeJwt, MAX_TOKEN_LENGTH } from './decode-jwt.js';
 import type { JwsAlgorithm } from './jws-algorithms.js';
 import { signJws } from './sign-jws.js';
+import { SignatureWorker } from './signature-worker.js';
 import {
   TEST_EC_KEY_ID,
   TEST_EC_PRIVATE_KEY,
@@ -397,6 +398,35 @@ test('verifyDecodedJwtAsync (signature in the threadpool) answers exactly as ver
   assert.deepEqual(await verifyDecodedJwtAsync(huge, options), verifyDecodedJwt(huge, options));
   assert.equal((await verifyDecodedJwtAsync(huge, options)).ok, false);
   await assert.rejects(verifyDecodedJwtAsync(huge, { ...options, leewaySeconds: -1 }), TypeError);
+});
+
+test('verifyDecodedJwtAsync with its signature in a SignatureWorker answers exactly as verifyDecodedJwt, for every token of this file', async () => {
+  const signatures = new SignatureWorker(50);
+  try {
+    const valid = [
+      rs256,
+      es256,
+      jwt('RS384', TEST_RSA_KEY_ID, rsaPrivate),
+      jwt('ES384', 'p384', p384.privateKey),
+    ];
+    const decodedCases = [...valid.map((token) => ({ token, options })), ...rejected].flatMap((c) => {
+      const decoded = decodeJwt(c.token);
+      return decoded.ok ? [{ decoded, options: c.options }] : [];
+    });
+    assert.ok(decodedCases.length > 20);
+    // All at once, as a server under load sends them: one batch.
+    const answers = await Promise.all(
+      decodedCases.map((c) => verifyDecodedJwtAsync(c.decoded, { ...c.options, signatures })),
+    );
+    assert.deepEqual(
+      answers,
+      decodedCases.map((c) => verifyDecodedJwt(c.decoded, c.options)),
+    );
+    for (const token of valid)
+      assert.equal((await verifyDecodedJwtAsync(decodeJwtOk(token), { ...options, signatures })).ok, true);
+  } finally {
+    await signatures.close();
+  }
 });
 
 function decodeJwtOk(token: string) {

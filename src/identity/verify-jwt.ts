@@ -15,6 +15,7 @@ import {
   keyProblem,
   type JwsAlgorithm,
 } from './jws-algorithms.js';
+import { threadpoolChecker, type SignatureChecker } from './signature-worker.js';
 
 /**
  * Clock-skew leeway for `exp`, `nbf` and `iat`: go-jose's `jwt.DefaultLeeway` (1 minute), which
@@ -51,6 +52,11 @@ export interface VerifyJwtOptions {
   readonly algorithms?: readonly JwsAlgorithm[];
   /** Default `MAX_TOKEN_LENGTH` (20000, STS's limit). */
   readonly maxLength?: number;
+  /**
+   * Where `verifyDecodedJwtAsync` checks the signature: default `crypto.verify` in libuv's threadpool
+   * (`threadpoolChecker`); STS passes its `SignatureWorker`. The synchronous variants ignore it.
+   */
+  readonly signatures?: SignatureChecker;
 }
 
 export type VerifiedJwt = {
@@ -90,10 +96,10 @@ export function verifyDecodedJwt(decoded: DecodedJwt, options: VerifyJwtOptions)
 }
 
 /**
- * `verifyDecodedJwt` with the signature checked in libuv's threadpool (`crypto.verify` with a
- * callback) instead of on the calling thread: the same checks in the same order, the same answers and
- * messages. A server whose main thread is its bottleneck hands the one expensive step (an RSA or ECDSA
- * verification, tens of µs) to another core; the rest stays synchronous. The clock is read after the
+ * `verifyDecodedJwt` with the signature checked off the calling thread (`options.signatures`; by
+ * default `crypto.verify` with a callback, in libuv's threadpool): the same checks in the same order,
+ * the same answers and messages. A server whose main thread is its bottleneck hands the one expensive
+ * step (an RSA or ECDSA verification, tens of µs) to another core; the rest stays synchronous. The clock is read after the
  * signature is known to be good, as `verifyDecodedJwt` reads it.
  */
 export async function verifyDecodedJwtAsync(
@@ -102,7 +108,9 @@ export async function verifyDecodedJwtAsync(
 ): Promise<VerifyJwtResult> {
   const checked = checkBeforeSignature(decoded, options);
   if (!checked.ok) return checked;
-  if (!(await hasValidSignatureAsync(decoded.signingInput, decoded.signature, checked.key, checked.alg))) {
+  const { signingInput, signature } = decoded;
+  const signatures = options.signatures ?? threadpoolChecker;
+  if (!(await hasValidSignatureAsync(signingInput, signature, checked.key, checked.alg, signatures))) {
     return fail('invalidSignature', `the signature does not verify with key \`${clip(checked.kid)}\``);
   }
   return checkedTimes(decoded, options, checked.leeway);
@@ -200,24 +208,17 @@ function hasValidSignature(
   }
 }
 
-/** `hasValidSignature` in the threadpool; never rejects (any error is an invalid signature, as there). */
+/** `hasValidSignature` off the calling thread, by `signatures`; never rejects (any error is invalid). */
 function hasValidSignatureAsync(
   signingInput: string,
   signature: Buffer,
   publicKey: KeyObject,
   alg: JwsAlgorithm,
+  signatures: SignatureChecker,
 ): Promise<boolean> {
   const call = verifyCall(signature, publicKey, alg);
   if (call === undefined) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    try {
-      verify(call.hash, Buffer.from(signingInput, 'ascii'), call.key, signature, (error, valid) =>
-        resolve(error === null && valid),
-      );
-    } catch {
-      resolve(false);
-    }
-  });
+  return signatures.check(call.hash, signingInput, call.key, signature);
 }
 
 function checkTimes(

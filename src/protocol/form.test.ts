@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { isUtf8 } from 'node:buffer';
 import { test } from 'node:test';
-import { decodeForm, isFormContentType, type FormResult } from './form.js';
+import { seededRandom } from '../shared/seeded-random.js';
+import { decodeForm, isFormContentType, type FormFailure, type FormLimits, type FormResult } from './form.js';
 
 // Bodies exactly as the real clients sent them (docs/raw-requests.md, captured 2026-12-04).
 const TOKEN =
@@ -181,4 +183,123 @@ test('a form Content-Type is recognised with or without charset, in any case', (
   ]) {
     assert.equal(isFormContentType(ct), false, String(ct));
   }
+});
+
+/**
+ * The decoder before its fast path (session 6), kept as the reference: every component scanned byte by
+ * byte, its bytes taken as they are when none is `%`, `+` or above 0x7F, else decoded and read as UTF-8.
+ */
+function referenceDecodeForm(bytes: Uint8Array, limits: FormLimits): FormResult {
+  const hex = (b: number) =>
+    b >= 0x30 && b <= 0x39
+      ? b - 0x30
+      : b >= 0x41 && b <= 0x46
+        ? b - 0x37
+        : b >= 0x61 && b <= 0x66
+          ? b - 0x57
+          : -1;
+  const component = (start: number, end: number): string | FormFailure => {
+    const slice = bytes.subarray(start, end);
+    if (slice.every((b) => b !== 0x25 && b !== 0x2b && b < 0x80))
+      return Buffer.from(slice).toString('latin1');
+    const out: number[] = [];
+    for (let i = start; i < end; i++) {
+      const b = bytes[i] ?? 0;
+      if (b === 0x2b) out.push(0x20);
+      else if (b === 0x25) {
+        const hi = i + 1 < end ? hex(bytes[i + 1] ?? 0) : -1;
+        const lo = i + 2 < end ? hex(bytes[i + 2] ?? 0) : -1;
+        if (hi < 0 || lo < 0)
+          return { kind: 'badEncoding', detail: `\`%\` not followed by two hex digits at byte ${i}` };
+        out.push((hi << 4) | lo);
+        i += 2;
+      } else out.push(b);
+    }
+    if (!isUtf8(Uint8Array.from(out))) {
+      return { kind: 'badEncoding', detail: `bytes that are not UTF-8 in the parameter at byte ${start}` };
+    }
+    return Buffer.from(out).toString('utf8');
+  };
+  if (bytes.length > limits.maxBytes)
+    return { ok: false, failure: { kind: 'tooLarge', limit: limits.maxBytes } };
+  const params = new Map<string, string>();
+  let start = 0;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(0x26, start);
+    if (end < 0) end = bytes.length;
+    if (end > start) {
+      if (params.size >= limits.maxParameters) {
+        return { ok: false, failure: { kind: 'tooManyParameters', limit: limits.maxParameters } };
+      }
+      let eq = bytes.indexOf(0x3d, start);
+      if (eq < 0 || eq > end) eq = end;
+      const name = component(start, eq);
+      if (typeof name !== 'string') return { ok: false, failure: name };
+      const value = component(Math.min(eq + 1, end), end);
+      if (typeof value !== 'string') return { ok: false, failure: value };
+      if (params.has(name)) return { ok: false, failure: { kind: 'duplicateParameter', name } };
+      params.set(name, value);
+    }
+    start = end + 1;
+  }
+  return { ok: true, params };
+}
+
+test('decodeForm answers exactly as the byte-by-byte reference on random bodies: escapes, +, bad escapes, UTF-8 and not', () => {
+  const random = seededRandom(61);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  // Pieces of components: plain text, good escapes (ASCII, 2- and 4-byte UTF-8), `+`, and now and then
+  // a bad escape, a raw UTF-8 character, a raw byte that is not UTF-8, a stray `=` or an empty piece.
+  const good = [
+    'arn',
+    'aws',
+    'x',
+    'Z9',
+    '.-_~',
+    '%3A',
+    '%2f',
+    '%C3%A9',
+    '%F0%9F%98%80',
+    '+',
+    '%2B',
+    '%25',
+    '%26',
+  ];
+  const rare = ['%', '%G1', '%4', '\u00e9', '\u{1F600}', '\xff', '=', ''];
+  const unescaped = good.slice(0, 5);
+  let pieces = good;
+  const component = () => {
+    let text = '';
+    const n = Math.floor(random() * 5);
+    for (let i = 0; i < n; i++) text += random() < 0.08 ? pick(rare) : pick(pieces);
+    return text;
+  };
+  const limits: FormLimits = { maxBytes: 400, maxParameters: 12 };
+  let escaped = 0;
+  let plain = 0;
+  for (let run = 0; run < 4000; run++) {
+    // A third of the bodies without any escape in their good pieces: the fast path's case.
+    pieces = random() < 0.33 ? unescaped : good;
+    const pairs = Array.from({ length: Math.floor(random() * 8) }, (_, i) => {
+      const name = `${component()}${random() < 0.9 ? i : ''}`;
+      return random() < 0.1 ? name : `${name}=${component()}`;
+    });
+    const text = pairs.join(random() < 0.1 ? '&&' : '&');
+    // Non-ASCII pieces as UTF-8, except `\xff`, which stays one byte that is not UTF-8.
+    const body = Buffer.concat(
+      text
+        .split('\xff')
+        .flatMap((part, i) => (i === 0 ? [Buffer.from(part)] : [Buffer.of(0xff), Buffer.from(part)])),
+    );
+    const expected = referenceDecodeForm(body, limits);
+    assert.deepEqual(decodeForm(body, limits), expected, text);
+    // A view into a larger buffer decodes the same.
+    const slab = Buffer.concat([Buffer.from('x=1&'), body, Buffer.from('&y=2')]);
+    assert.deepEqual(decodeForm(slab.subarray(4, 4 + body.length), limits), expected);
+    if (expected.ok && expected.params.size > 0) {
+      if (/[%+\u0080-\uffff]/u.test(text)) escaped++;
+      else plain++;
+    }
+  }
+  assert.ok(escaped > 500 && plain > 100, `${escaped} escaped and ${plain} plain bodies decoded`);
 });

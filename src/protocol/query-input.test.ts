@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { seededRandom } from '../shared/seeded-random.js';
 import { decodeForm } from './form.js';
 import {
   MAX_INDEX,
@@ -374,6 +375,34 @@ test('lengths count code points, as AWS does: an emoji is one', () => {
   const shape = structure({ Name: string({ max: 2 }) });
   assert.ok(read(shape, `Name=${encodeURIComponent('\u{1F600}\u{1F600}')}`).ok);
   assert.ok(!read(shape, `Name=${encodeURIComponent('\u{1F600}\u{1F600}\u{1F600}')}`).ok);
+});
+
+test('length bounds decide as a count of code points for texts on either side of them: astral, lone surrogates, ASCII', () => {
+  const random = seededRandom(73);
+  const units = ['a', '\u00e9', '\u{1F600}', '\ud800', '\udc00', 'z\ud83d'];
+  for (let run = 0; run < 3000; run++) {
+    const min = Math.floor(random() * 6);
+    const max = min + Math.floor(random() * 6);
+    const shape = structure({ Name: string({ min, max }) });
+    let text = '';
+    const n = Math.floor(random() * 16);
+    for (let i = 0; i < n; i++) text += units[Math.floor(random() * units.length)] ?? '';
+    // The reference count: a low surrogate right after a high one completes it; anything else is one.
+    let points = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const p = i > 0 ? text.charCodeAt(i - 1) : 0;
+      if (!(c >= 0xdc00 && c <= 0xdfff && p >= 0xd800 && p <= 0xdbff)) points++;
+    }
+    const r = new Map([['Name', text]]);
+    const got = readQueryInput(shape, r);
+    const constraints = got.ok ? [] : got.violations.map((v) => v.message.replace(/^.*constraint: /s, ''));
+    const expected = [
+      ...(points < min ? [`Member must have length greater than or equal to ${min}`] : []),
+      ...(points > max ? [`Member must have length less than or equal to ${max}`] : []),
+    ];
+    assert.deepEqual(constraints, expected, JSON.stringify({ text, min, max }));
+  }
 });
 
 test('maps read Name.entry.N.key / .value into a Map', () => {

@@ -288,7 +288,7 @@ class Reader {
     if (shape.regex !== undefined && !shape.regex.test(text)) {
       this.violate(path, shown, `Member must satisfy regular expression pattern: ${shape.pattern ?? ''}`);
     }
-    if (shape.min !== undefined || shape.max !== undefined) {
+    if (!lengthWithin(shape, text.length)) {
       const length = codePoints(text);
       if (shape.min !== undefined && length < shape.min) {
         this.violate(path, shown, `Member must have length greater than or equal to ${shape.min}`);
@@ -321,6 +321,19 @@ function under(keys: readonly string[], prefix: string): string[] {
       out.push(k);
   }
   return out;
+}
+
+/**
+ * Whether a text of `units` UTF-16 code units is within the shape's length bounds whatever it holds:
+ * its code points number at least half its units (rounded up: two units make at most one code point)
+ * and at most all of them. Only a text this cannot decide (a bound between the two) is counted, so a
+ * 1 KB token under a 20000 limit is not walked code unit by code unit.
+ */
+function lengthWithin(shape: StringShape, units: number): boolean {
+  return (
+    (shape.min === undefined || Math.ceil(units / 2) >= shape.min) &&
+    (shape.max === undefined || units <= shape.max)
+  );
 }
 
 /** Length as AWS counts it: Unicode code points, so an emoji is 1, not 2. */

@@ -374,6 +374,22 @@ test('timestamps are formatted as IAM and STS send them', () => {
   assert.throws(() => formatTimestamp(Number.NaN), TypeError);
 });
 
+test('timestamps of any year, before and after 1970, in and beyond 0000-9999, cut their fraction as the pattern did', () => {
+  const next = random(83);
+  const reference = (ms: number) =>
+    new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const edges = [
+    0, -1, 999, -1000, -62167219200000, -62167219200001, 253402300799999, 253402300800000, 8.64e15, -8.64e15,
+  ];
+  const values = [
+    ...edges,
+    ...Array.from({ length: 3000 }, () => Math.floor((next() * 2 - 1) * 8.64e15) + next()),
+  ];
+  for (const ms of values) assert.equal(formatTimestamp(ms), reference(ms), String(ms));
+  assert.equal(formatTimestamp(253402300800000), '+010000-01-01T00:00:00Z');
+  assert.equal(formatTimestamp(-1), '1969-12-31T23:59:59Z');
+});
+
 test('a header value is sanitized exactly as the two replaces did, whatever its characters', () => {
   const reference = (value: string) =>
     // eslint-disable-next-line no-control-regex -- the reference strips control characters

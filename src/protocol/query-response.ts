@@ -102,7 +102,9 @@ export function encodeQueryError(error: unknown, envelope: ErrorEnvelope): WireR
 export function formatTimestamp(ms: number): string {
   if (!Number.isFinite(ms)) throw new TypeError(`\`${ms}\` is not a timestamp`);
   const iso = new Date(Math.floor(ms / 1000) * 1000).toISOString();
-  return iso.replace(/\.\d{3}Z$/, 'Z');
+  // Years 0000-9999 come as `YYYY-MM-DDTHH:mm:ss.sssZ`, 24 characters: the fraction is cut by a slice.
+  // Extended years (`+010000-...`, `-000001-...`) are longer and take the pattern.
+  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** A code that is an XML name and a 4xx/5xx status; anything else is sent as InternalFailure. */

@@ -1,6 +1,7 @@
 import type { AuditDecision } from '../../audit/event.js';
 import { decodeJwt } from '../../identity/decode-jwt.js';
 import { isJwsAlgorithm } from '../../identity/jws-algorithms.js';
+import { SignatureWorker } from '../../identity/signature-worker.js';
 import {
   DEFAULT_LEEWAY_SECONDS,
   verifyDecodedJwtAsync,
@@ -132,6 +133,9 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
   };
   // aws:CurrentTime and aws:EpochTime, formatted once a second rather than once a request.
   const times = new RequestTimeKeys();
+  // The tokens' signatures, checked in a worker thread of this action's own (identity/signature-worker.ts
+  // says why and gives the figures); started on the first call, ended when idle.
+  const signatures = new SignatureWorker();
   // The provider's condition key names, by provider object, for the same reason and on the same terms.
   const providerKeys = new WeakMap<OidcProvider, ProviderKeys>();
   const providerKeysOf = (provider: OidcProvider): ProviderKeys => {
@@ -206,12 +210,13 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         }
       }
       // The token was taken apart above (step 3): the signature and times are checked on that decode.
-      // The signature in libuv's threadpool: the RSA verification is the largest piece of this action's
-      // CPU, and the server's main thread is its bottleneck (bench/sts/handler.ts measures both).
+      // The signature off the main thread, in the worker: the RSA verification is the largest piece of
+      // this action's CPU, and the server's main thread is its bottleneck (bench/sts/handler.ts).
       const verified = await verifyDecodedJwtAsync(decoded, {
         keyFor,
         clock: ctx.clock,
         leewaySeconds: DEFAULT_LEEWAY_SECONDS,
+        signatures,
       });
       if (!verified.ok) {
         switch (verified.code) {

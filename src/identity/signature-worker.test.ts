@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { constants, generateKeyPairSync, sign, verify, type VerifyKeyObjectInput } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { seededRandom } from '../shared/seeded-random.js';
+import { SignatureWorker, threadpoolChecker } from './signature-worker.js';
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ed = generateKeyPairSync('ed25519');
+const rsaKey: VerifyKeyObjectInput = { key: rsa.publicKey, padding: constants.RSA_PKCS1_PADDING };
+const ecKey: VerifyKeyObjectInput = { key: ec.publicKey, dsaEncoding: 'ieee-p1363' };
+
+interface Case {
+  readonly hash: string;
+  readonly data: string;
+  readonly key: VerifyKeyObjectInput;
+  readonly signature: Uint8Array;
+}
+
+/** Signing inputs and signatures, valid and tampered (a byte of the data or of the signature). */
+function cases(n: number, seed: number): Case[] {
+  const random = seededRandom(seed);
+  const out: Case[] = [];
+  for (let i = 0; i < n; i++) {
+    const data = `eyJhbGciOiJSUzI1NiJ9.${'x'.repeat(Math.floor(random() * 900))}${i}`;
+    const useEc = random() < 0.3;
+    const signature = useEc
+      ? sign('sha256', Buffer.from(data), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' })
+      : sign('sha256', Buffer.from(data), rsa.privateKey);
+    const tamper = random();
+    if (tamper < 0.25) signature[Math.floor(random() * signature.length)]! ^= 1;
+    const signed = tamper >= 0.25 && tamper < 0.4 ? `${data.slice(0, -1)}!` : data;
+    out.push({ hash: 'sha256', data: signed, key: useEc ? ecKey : rsaKey, signature });
+  }
+  return out;
+}
+
+const expected = (c: Case) => verify(c.hash, Buffer.from(c.data, 'ascii'), c.key, c.signature);
+
+describe('SignatureWorker', () => {
+  test('answers as the synchronous crypto.verify for each of many checks sent at once (RSA and ECDSA, valid and tampered)', async () => {
+    const worker = new SignatureWorker(50);
+    try {
+      const all = cases(120, 7);
+      const answers = await Promise.all(all.map((c) => worker.check(c.hash, c.data, c.key, c.signature)));
+      assert.deepEqual(answers, all.map(expected));
+      assert.ok(answers.includes(true) && answers.includes(false));
+      // Checks sent over several turns of the event loop, each turn a batch of its own.
+      const later: Promise<boolean>[] = [];
+      for (const c of cases(30, 8)) {
+        later.push(worker.check(c.hash, c.data, c.key, c.signature));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.deepEqual(await Promise.all(later), cases(30, 8).map(expected));
+    } finally {
+      await worker.close();
+    }
+  });
+
+  test('a check that throws in the worker is an invalid signature and spoils no other check of its batch', async () => {
+    const worker = new SignatureWorker(50);
+    try {
+      const [good] = cases(1, 1).filter(expected);
+      assert.ok(good !== undefined);
+      const answers = await Promise.all([
+        worker.check(good.hash, good.data, good.key, good.signature),
+        // Ed25519 takes no digest: crypto.verify throws for 'sha256'.
+        worker.check('sha256', good.data, { key: ed.publicKey }, good.signature),
+        worker.check('no-such-hash', good.data, good.key, good.signature),
+        worker.check(good.hash, good.data, good.key, good.signature),
+      ]);
+      assert.deepEqual(answers, [true, false, false, true]);
+      // The threadpool checker reads them the same way.
+      assert.equal(
+        await threadpoolChecker.check('sha256', good.data, { key: ed.publicKey }, good.signature),
+        false,
+      );
+    } finally {
+      await worker.close();
+    }
+  });
+
+  test('a signature that is a view into a larger buffer is checked on exactly its bytes', async () => {
+    const worker = new SignatureWorker(50);
+    try {
+      const data = 'eyJhbGciOiJSUzI1NiJ9.e30';
+      const signature = sign('sha256', Buffer.from(data), rsa.privateKey);
+      const slab = Buffer.alloc(8192, 0xff);
+      signature.copy(slab, 1000);
+      const view = slab.subarray(1000, 1000 + signature.length);
+      assert.equal(await worker.check('sha256', data, rsaKey, view), true);
+      assert.equal(slab.length, 8192, 'the caller keeps its buffer');
+    } finally {
+      await worker.close();
+    }
+  });
+
+  test('checks held by a worker that ends go to the threadpool: every answer still comes, and is right', async () => {
+    const worker = new SignatureWorker(50);
+    const all = cases(40, 11);
+    const pending = all.map((c) => worker.check(c.hash, c.data, c.key, c.signature));
+    // The batch is posted at the end of this turn; the worker ends right after, holding it.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(worker.running, true);
+    await worker.close();
+    assert.equal(worker.running, false);
+    assert.deepEqual(await Promise.all(pending), all.map(expected));
+    // The next check starts a new worker.
+    const [c] = all;
+    assert.ok(c !== undefined);
+    assert.equal(await worker.check(c.hash, c.data, c.key, c.signature), expected(c));
+    assert.equal(worker.running, true);
+    await worker.close();
+  });
+
+  test('an idle worker ends after idleMs, and the next check starts another', async () => {
+    const worker = new SignatureWorker(30);
+    const [c] = cases(1, 3);
+    assert.ok(c !== undefined);
+    assert.equal(worker.running, false, 'nothing starts before the first check');
+    assert.equal(await worker.check(c.hash, c.data, c.key, c.signature), expected(c));
+    assert.equal(worker.running, true);
+    for (let i = 0; i < 100 && worker.running; i++) await sleep(20);
+    assert.equal(worker.running, false);
+    assert.equal(await worker.check(c.hash, c.data, c.key, c.signature), expected(c));
+    await worker.close();
+  });
+
+  test('an idle worker does not keep the process alive', () => {
+    const module = fileURLToPath(new URL('./signature-worker.js', import.meta.url));
+    const script = `
+      import { generateKeyPairSync, sign } from 'node:crypto';
+      import { SignatureWorker } from ${JSON.stringify(module)};
+      const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const signature = sign('sha256', Buffer.from('a.b'), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      const worker = new SignatureWorker(600000);
+      console.log(await worker.check('sha256', 'a.b', { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature));
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    assert.equal(
+      run.error,
+      undefined,
+      'the process ended by itself, with the worker idle for 10 minutes to go',
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim(), 'true');
+  });
+
+  test('idleMs must be a non-negative number', () => {
+    assert.throws(() => new SignatureWorker(-1), TypeError);
+    assert.throws(() => new SignatureWorker(Number.NaN), TypeError);
+  });
+});
