@@ -229,3 +229,16 @@ test('an event nested deeper than the encoder remembers, or wider, is written as
     assert.equal(encoder.line(event as unknown as AuditEvent), `${JSON.stringify(event)}\n`);
   }
 });
+
+test('past its budget of remembered nested values, the encoder still writes what JSON.stringify writes', () => {
+  const encoder = new AuditLineEncoder();
+  const next = random(5);
+  // Each event nests at other places than the ones before, until the budget is spent many times over.
+  for (let i = 0; i < 3000; i++) {
+    const list: unknown[] = Array.from({ length: 1 + (i % 31) }, (_, j) =>
+      j === i % 31 ? { [`k${i % 7}`]: [text(next), { v: text(next) }] } : j,
+    );
+    const event = { requestID: `r${i}`, openirsa: { deep: { list } } };
+    assert.equal(encoder.line(event as unknown as AuditEvent), `${JSON.stringify(event)}\n`);
+  }
+});

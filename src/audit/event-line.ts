@@ -17,14 +17,14 @@ import type { AuditEvent } from './event.js';
  * Anything else — an object with `toJSON`, one that is not a plain object or array (a Date, a Map, a
  * class instance), a BigInt, nesting deeper than `MAX_DEPTH` (a cycle) — sends the whole event through
  * `JSON.stringify`, which then writes (or refuses) it exactly. One encoder per sink: what it remembers is
- * one value per place, kept for at most `MAX_PLACES` places per object and `MAX_DEPTH` levels, so it
- * stays bounded. The property test in event-line.test.ts holds it to the bytes `JSON.stringify` writes,
+ * one value per place, kept for at most `MAX_PLACES` places per object and `MAX_NESTED` nested
+ * objects and arrays in all (past them, values are encoded without memory), so it stays bounded. The property test in event-line.test.ts holds it to the bytes `JSON.stringify` writes,
  * over random events with characters that need escaping, nested objects and arrays, and values JSON
  * leaves out or refuses.
  */
 export class AuditLineEncoder {
   /** The places of the previous events' top-level members. */
-  private readonly root = new Places();
+  private readonly root = new Places({ left: MAX_NESTED });
 
   line(event: AuditEvent): string {
     const record = event as unknown as Readonly<Record<string, unknown>>;
@@ -41,6 +41,9 @@ export class AuditLineEncoder {
  * Each pair is written together, so a place is always consistent; a place is only a cache.
  */
 class Places {
+  /** The encoder's budget of nested Places, shared by all of them. */
+  constructor(readonly budget: { left: number }) {}
+
   readonly keys: (string | undefined)[] = [];
   readonly keyJson: string[] = [];
   readonly strings: (string | undefined)[] = [];
@@ -52,6 +55,11 @@ class Places {
 const MAX_PLACES = 32;
 /** Deeper than this (an audit event nests four levels), the event goes to JSON.stringify. */
 const MAX_DEPTH = 16;
+/**
+ * Nested objects and arrays remembered per encoder, over all events (an event holds a dozen; the places
+ * of events of other shapes add up, so they are counted).
+ */
+const MAX_NESTED = 1024;
 
 /** What a value the encoder does not handle itself answers: the event goes to JSON.stringify whole. */
 const UNUSUAL = Symbol('unusual');
@@ -151,7 +159,13 @@ function nestedJson(
   if (known !== undefined) return known;
   if (depth >= MAX_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNUSUAL;
   let inner: Places | undefined;
-  if (places !== undefined && i < MAX_PLACES) inner = places.nested[i] ??= new Places();
+  if (places !== undefined && i < MAX_PLACES) {
+    inner = places.nested[i];
+    if (inner === undefined && places.budget.left > 0) {
+      places.budget.left--;
+      inner = places.nested[i] = new Places(places.budget);
+    }
+  }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (Array.isArray(value)) {
     return prototype === Array.prototype ? arrayJson(value as unknown[], inner, depth + 1) : UNUSUAL;
