@@ -147,3 +147,98 @@ test('a member repeated from the previous event, or moved to another place, is w
     assert.equal(encoder.line(event as unknown as AuditEvent), `${JSON.stringify(event)}\n`);
   }
 });
+
+/** A value of any kind JSON.stringify meets, nested up to `depth` levels, with places that repeat. */
+function anyValue(next: () => number, depth: number, shared: object): unknown {
+  const r = next();
+  if (r < 0.3) return text(next);
+  if (r < 0.38) return [0, -0, 1.5, -2e21, 1e-7, NaN, Infinity, -Infinity][Math.floor(next() * 8)];
+  if (r < 0.42) return next() < 0.5;
+  if (r < 0.46) return null;
+  if (r < 0.5) return [undefined, () => 1, Symbol('s')][Math.floor(next() * 3)];
+  if (r < 0.52) return shared;
+  if (r < 0.53) return new Date(Math.floor(next() * 2e12));
+  if (r < 0.54) return new Map([['k', 'v']]);
+  if (depth <= 0) return text(next);
+  const n = Math.floor(next() * 5);
+  if (r < 0.75) return Array.from({ length: n }, () => anyValue(next, depth - 1, shared));
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++)
+    o[next() < 0.2 ? String(Math.floor(next() * 3)) : text(next)] = anyValue(next, depth - 1, shared);
+  return o;
+}
+
+test('nested objects and arrays, numbers, values JSON leaves out, Dates and Maps are written as JSON.stringify writes them', () => {
+  const next = random(11);
+  const encoder = new AuditLineEncoder();
+  const shared = internJson({ type: 'Root', list: [1, 'a"b', null] });
+  for (let i = 0; i < 3000; i++) {
+    const event = {
+      requestID: text(next),
+      requestParameters: anyValue(next, 4, shared),
+      openirsa: anyValue(next, 4, shared),
+      ...(next() < 0.3 ? { [text(next)]: anyValue(next, 2, shared) } : {}),
+    };
+    assert.equal(encoder.line(event as unknown as AuditEvent), `${JSON.stringify(event)}\n`);
+  }
+});
+
+test('a nested toJSON, a class instance, a null prototype and a sparse array are written as JSON.stringify writes them', () => {
+  const encoder = new AuditLineEncoder();
+  class Point {
+    constructor(readonly x: number) {}
+  }
+  const bare = Object.assign(Object.create(null) as object, { a: 'b' });
+  const values: unknown[] = [
+    { toJSON: (key: string) => `key ${key}` },
+    new Point(1),
+    bare,
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the case
+    [1, , 3],
+    new Uint8Array([1, 2]),
+    Object.assign([1], { extra: 'x' }),
+  ];
+  for (const value of values) {
+    const event = { requestID: 'r', nested: { value } };
+    assert.equal(encoder.line(event as unknown as AuditEvent), `${JSON.stringify(event)}\n`);
+  }
+});
+
+test('what JSON.stringify refuses (a BigInt, a cycle) throws, and the encoder keeps working after it', () => {
+  const encoder = new AuditLineEncoder();
+  const cyclic: Record<string, unknown> = { a: 'b' };
+  cyclic['self'] = cyclic;
+  assert.throws(() => encoder.line({ requestID: 'r', n: { big: 1n } } as unknown as AuditEvent), TypeError);
+  assert.throws(() => encoder.line({ requestID: 'r', c: cyclic } as unknown as AuditEvent), TypeError);
+  const event = { requestID: 'r2', n: { big: 'no' } };
+  assert.equal(encoder.line(event as unknown as AuditEvent), `${JSON.stringify(event)}\n`);
+});
+
+test('an event nested deeper than the encoder remembers, or wider, is written as JSON.stringify writes it', () => {
+  const encoder = new AuditLineEncoder();
+  let deep: unknown = 'leaf';
+  for (let i = 0; i < 40; i++) deep = i % 2 === 0 ? { d: deep } : [deep];
+  const wide = Object.fromEntries(
+    Array.from({ length: 100 }, (_, i) => [`k${i}`, i % 3 === 0 ? 'same' : `v${i}`]),
+  );
+  for (const event of [
+    { requestID: 'r', deep },
+    { requestID: 'r', wide },
+    { requestID: 'r', wide },
+  ]) {
+    assert.equal(encoder.line(event as unknown as AuditEvent), `${JSON.stringify(event)}\n`);
+  }
+});
+
+test('past its budget of remembered nested values, the encoder still writes what JSON.stringify writes', () => {
+  const encoder = new AuditLineEncoder();
+  const next = random(5);
+  // Each event nests at other places than the ones before, until the budget is spent many times over.
+  for (let i = 0; i < 3000; i++) {
+    const list: unknown[] = Array.from({ length: 1 + (i % 31) }, (_, j) =>
+      j === i % 31 ? { [`k${i % 7}`]: [text(next), { v: text(next) }] } : j,
+    );
+    const event = { requestID: `r${i}`, openirsa: { deep: { list } } };
+    assert.equal(encoder.line(event as unknown as AuditEvent), `${JSON.stringify(event)}\n`);
+  }
+});

@@ -2,62 +2,176 @@ import type { AuditEvent } from './event.js';
 
 /**
  * Writes audit events as JSON lines: `${JSON.stringify(event)}\n`, the same bytes, built with less
- * work. The members are written in the order `JSON.stringify` writes them (the own enumerable keys, in
- * `Object.keys` order). Three shortcuts, each exact:
+ * work. The encoder walks the event as `JSON.stringify` does (own enumerable keys in `Object.keys`
+ * order, arrays by index, `undefined`, functions and symbols left out of objects and `null` in arrays,
+ * non-finite numbers `null`), with three shortcuts, each exact:
  *
- * - a member value given to `internJson` (a session caller's userIdentity, shared by every event of an
- *   opened session; the decision of an action that needs no authorization) is written from the JSON
- *   made once for it;
- * - a string member equal to the one at the same place in the previous event (the event source,
- *   action, region, address, user agent, account repeat from event to event) reuses its quoted form;
+ * - a value given to `internJson` (a session caller's userIdentity, shared by every event of an opened
+ *   session; the decision of an action that needs no authorization) is written from the JSON made once
+ *   for it;
+ * - a key, or a string value, equal to the one at the same place in the previous event (the event
+ *   source, action, region, address, user agent, account, a decision's action and reason repeat from
+ *   event to event) reuses its quoted form; the places nest, so this holds inside objects and arrays too;
  * - another string is quoted without a call into JSON when it holds nothing to escape.
  *
- * Everything else goes through `JSON.stringify`, member by member. One encoder per sink: what it
- * remembers is one event's members, so it stays bounded. The property test in event-line.test.ts holds
- * it to the bytes `JSON.stringify` writes, over random events with characters that need escaping.
+ * Anything else — an object with `toJSON`, one that is not a plain object or array (a Date, a Map, a
+ * class instance), a BigInt, nesting deeper than `MAX_DEPTH` (a cycle) — sends the whole event through
+ * `JSON.stringify`, which then writes (or refuses) it exactly. One encoder per sink: what it remembers is
+ * one value per place, kept for at most `MAX_PLACES` places per object and `MAX_NESTED` nested
+ * objects and arrays in all (past them, values are encoded without memory), so it stays bounded. The property test in event-line.test.ts holds it to the bytes `JSON.stringify` writes,
+ * over random events with characters that need escaping, nested objects and arrays, and values JSON
+ * leaves out or refuses.
  */
 export class AuditLineEncoder {
-  private lastKeys: readonly string[] = [];
-  private lastValues: unknown[] = [];
-  /** `"key":` of each member of the previous event. */
-  private lastKeyJson: string[] = [];
-  /** `"key":value` of each member of the previous event; '' for a member left out. */
-  private lastMembers: string[] = [];
+  /** The places of the previous events' top-level members. */
+  private readonly root = new Places({ left: MAX_NESTED });
 
   line(event: AuditEvent): string {
     const record = event as unknown as Readonly<Record<string, unknown>>;
     // JSON.stringify would serialize what toJSON answers instead: leave that to it.
     if (typeof record['toJSON'] === 'function') return `${JSON.stringify(event)}\n`;
-    const keys = Object.keys(record);
-    const values: unknown[] = [];
-    const keyJson: string[] = [];
-    const members: string[] = [];
-    let out = '';
-    for (let i = 0; i < keys.length; i++) {
-      // INVARIANT: i < keys.length.
-      const key = keys[i] as string;
-      const value = record[key];
-      const sameKey = key === this.lastKeys[i];
-      const quotedKey = sameKey ? (this.lastKeyJson[i] ?? '') : `${quote(key)}:`;
-      let member: string;
-      if (sameKey && value === this.lastValues[i] && typeof value === 'string') {
-        member = this.lastMembers[i] ?? '';
-      } else {
-        const json = memberJson(value);
-        // undefined, a function or a symbol: JSON.stringify leaves the member out.
-        member = json === undefined ? '' : `${quotedKey}${json}`;
-      }
-      values.push(value);
-      keyJson.push(quotedKey);
-      members.push(member);
-      if (member !== '') out = out === '' ? member : `${out},${member}`;
-    }
-    this.lastKeys = keys;
-    this.lastValues = values;
-    this.lastKeyJson = keyJson;
-    this.lastMembers = members;
-    return `{${out}}\n`;
+    const json = objectJson(record, this.root, 0);
+    return json === UNUSUAL ? `${JSON.stringify(event)}\n` : `${json}\n`;
   }
+}
+
+/**
+ * What the encoder remembers of the previous events at one object or array: by place (index), the key
+ * and its quoted form, the last string value and its quoted form, and the places of a nested value.
+ * Each pair is written together, so a place is always consistent; a place is only a cache.
+ */
+class Places {
+  /** The encoder's budget of nested Places, shared by all of them. */
+  constructor(readonly budget: { left: number }) {}
+
+  readonly keys: (string | undefined)[] = [];
+  readonly keyJson: string[] = [];
+  readonly strings: (string | undefined)[] = [];
+  readonly stringJson: string[] = [];
+  readonly nested: (Places | undefined)[] = [];
+}
+
+/** Places remembered per object or array; later members are encoded without memory. */
+const MAX_PLACES = 32;
+/** Deeper than this (an audit event nests four levels), the event goes to JSON.stringify. */
+const MAX_DEPTH = 16;
+/**
+ * Nested objects and arrays remembered per encoder, over all events (an event holds a dozen; the places
+ * of events of other shapes add up, so they are counted).
+ */
+const MAX_NESTED = 1024;
+
+/** What a value the encoder does not handle itself answers: the event goes to JSON.stringify whole. */
+const UNUSUAL = Symbol('unusual');
+
+function objectJson(
+  record: Readonly<Record<string, unknown>>,
+  places: Places | undefined,
+  depth: number,
+): string | typeof UNUSUAL {
+  const keys = Object.keys(record);
+  let out = '';
+  let any = false;
+  for (let i = 0; i < keys.length; i++) {
+    // INVARIANT: i < keys.length.
+    const key = keys[i] as string;
+    const json = valueJson(record[key], places, i, depth);
+    if (json === UNUSUAL) return UNUSUAL;
+    // undefined, a function or a symbol: JSON.stringify leaves the member out.
+    if (json === undefined) continue;
+    const member = `${keyJsonAt(key, places, i)}${json}`;
+    out = any ? `${out},${member}` : member;
+    any = true;
+  }
+  return `{${out}}`;
+}
+
+function arrayJson(
+  list: readonly unknown[],
+  places: Places | undefined,
+  depth: number,
+): string | typeof UNUSUAL {
+  let out = '';
+  for (let i = 0; i < list.length; i++) {
+    const json = valueJson(list[i], places, i, depth);
+    if (json === UNUSUAL) return UNUSUAL;
+    // In an array, what an object leaves out is written `null`.
+    const element = json ?? 'null';
+    out = i === 0 ? element : `${out},${element}`;
+  }
+  return `[${out}]`;
+}
+
+/** `"key":`, from the place's memory when the key is the one seen there. */
+function keyJsonAt(key: string, places: Places | undefined, i: number): string {
+  if (places !== undefined && places.keys[i] === key) return places.keyJson[i] ?? `${quote(key)}:`;
+  const json = `${quote(key)}:`;
+  if (places !== undefined && i < MAX_PLACES) {
+    places.keys[i] = key;
+    places.keyJson[i] = json;
+  }
+  return json;
+}
+
+/**
+ * The JSON of a value at place `i` of its parent: `undefined` for what JSON.stringify leaves out of an
+ * object, UNUSUAL for what the encoder leaves to JSON.stringify.
+ */
+function valueJson(
+  value: unknown,
+  places: Places | undefined,
+  i: number,
+  depth: number,
+): string | undefined | typeof UNUSUAL {
+  switch (typeof value) {
+    case 'string': {
+      if (places !== undefined && places.strings[i] === value) return places.stringJson[i] ?? quote(value);
+      const json = quote(value);
+      if (places !== undefined && i < MAX_PLACES) {
+        places.strings[i] = value;
+        places.stringJson[i] = json;
+      }
+      return json;
+    }
+    case 'number':
+      // SerializeJSONProperty (ECMA-262 §25.5.2.2): a finite number is its ToString, anything else null.
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      return value === null ? 'null' : nestedJson(value, places, i, depth);
+    case 'bigint':
+      // JSON.stringify throws for it: the fallback does so.
+      return UNUSUAL;
+    default:
+      // undefined, a function, a symbol.
+      return undefined;
+  }
+}
+
+function nestedJson(
+  value: object,
+  places: Places | undefined,
+  i: number,
+  depth: number,
+): string | typeof UNUSUAL {
+  const known = INTERNED.get(value);
+  if (known !== undefined) return known;
+  if (depth >= MAX_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNUSUAL;
+  let inner: Places | undefined;
+  if (places !== undefined && i < MAX_PLACES) {
+    inner = places.nested[i];
+    if (inner === undefined && places.budget.left > 0) {
+      places.budget.left--;
+      inner = places.nested[i] = new Places(places.budget);
+    }
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    return prototype === Array.prototype ? arrayJson(value as unknown[], inner, depth + 1) : UNUSUAL;
+  }
+  if (prototype !== Object.prototype && prototype !== null) return UNUSUAL;
+  return objectJson(value as Readonly<Record<string, unknown>>, inner, depth + 1);
 }
 
 /**
@@ -74,17 +188,6 @@ export function internJson<T extends object>(value: T): T {
 
 /** Frozen values and their JSON; weak, so it holds nothing alive. */
 const INTERNED = new WeakMap<object, string>();
-
-function memberJson(value: unknown): string | undefined {
-  if (typeof value === 'string') return quote(value);
-  if (typeof value === 'object' && value !== null) {
-    const known = INTERNED.get(value);
-    if (known !== undefined) return known;
-  }
-  // lib.d.ts types it `string`, but it is undefined for undefined, functions and symbols.
-  const json: string | undefined = JSON.stringify(value);
-  return json;
-}
 
 /**
  * A JSON string literal, as JSON.stringify writes it. It escapes `"`, `\`, the controls below U+0020

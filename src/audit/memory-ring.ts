@@ -28,7 +28,11 @@ export class MemoryRing implements AuditSink {
 
   write(event: AuditEvent): void {
     const id = event.requestID;
-    if (this.byId.has(id)) this.remove(id);
+    // Set first, and a size that did not grow says the id was there: one hash lookup fewer than asking
+    // `has` before (284 against 416 ns a write at 10,000 events, node /tmp/h3/ringm.mjs).
+    const size = this.byId.size;
+    this.byId.set(id, event);
+    if (this.byId.size === size) this.closeGap(id);
     if (this.count === this.capacity) {
       const oldest = this.slots[this.start];
       if (oldest !== undefined) this.byId.delete(oldest.requestID);
@@ -38,7 +42,6 @@ export class MemoryRing implements AuditSink {
       this.slots[this.slotOf(this.count)] = event;
       this.count++;
     }
-    this.byId.set(id, event);
   }
 
   get(requestId: string): AuditEvent | undefined {
@@ -72,11 +75,10 @@ export class MemoryRing implements AuditSink {
     return at >= this.capacity ? at - this.capacity : at;
   }
 
-  /** Takes `id` out of the ring, moving the newer events one slot back. */
-  private remove(id: string): void {
+  /** Takes the slot of `id` out of the ring (its Map entry stays), moving the newer events one slot back. */
+  private closeGap(id: string): void {
     let i = 0;
     while (i < this.count && this.slots[this.slotOf(i)]?.requestID !== id) i++;
-    this.byId.delete(id);
     // INVARIANT: every id in byId has a slot; should one not, there is nothing to move.
     if (i === this.count) return;
     for (; i + 1 < this.count; i++) this.slots[this.slotOf(i)] = this.slots[this.slotOf(i + 1)];

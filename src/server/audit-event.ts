@@ -23,23 +23,30 @@ export interface AuditFacts {
  */
 export function auditEvent(facts: AuditFacts): AuditEvent {
   const accountId = facts.caller.kind === 'anonymous' ? '' : facts.caller.accountId;
-  return {
+  // Members assigned in CloudTrail's order, the optional ones only when present (the line encoder writes
+  // them in this order): plain assignments, not conditional spreads, which copied a temporary object
+  // each.
+  const event: { -readonly [K in keyof AuditEvent]: AuditEvent[K] } = {
     eventVersion: '1.08',
     eventTime: eventTime(facts.time),
     eventSource: `${facts.service}.amazonaws.com`,
     eventName: facts.action,
     awsRegion: facts.region,
     sourceIPAddress: facts.sourceIp,
-    ...(facts.userAgent !== undefined ? { userAgent: facts.userAgent } : {}),
-    userIdentity: identityOf(facts.caller),
-    requestParameters: null,
-    ...(facts.error !== undefined ? { errorCode: facts.error.code, errorMessage: facts.error.message } : {}),
-    requestID: facts.requestId,
-    eventID: facts.eventId,
-    eventType: 'AwsApiCall',
-    recipientAccountId: accountId,
-    openirsa: facts.decision,
-  };
+  } as AuditEvent;
+  if (facts.userAgent !== undefined) event.userAgent = facts.userAgent;
+  event.userIdentity = identityOf(facts.caller);
+  event.requestParameters = null;
+  if (facts.error !== undefined) {
+    event.errorCode = facts.error.code;
+    event.errorMessage = facts.error.message;
+  }
+  event.requestID = facts.requestId;
+  event.eventID = facts.eventId;
+  event.eventType = 'AwsApiCall';
+  event.recipientAccountId = accountId;
+  event.openirsa = facts.decision;
+  return event;
 }
 
 /** `2026-12-04T12:00:00Z`: whole seconds, as CloudTrail writes it; made once per second of events. */
@@ -56,21 +63,48 @@ let lastSecond = Number.NaN;
 let lastTime = '';
 
 /**
- * `userIdentity(caller)`, kept per role-session caller: authenticate.ts hands back the same Caller object
- * for every request of an opened session, so its identity is built once and the events share it (frozen:
- * no event can change another's).
+ * `userIdentity(caller)`, shared between events (frozen, so no event can change another's, and its JSON
+ * made once for the audit lines, event-line.ts). A role session's: kept per Caller object, since
+ * authenticate.ts hands back the same one for every request of an opened session. The root's or an IAM
+ * user's: the caller is built anew for every request from the access key the store returns, so the
+ * identity is compared with the last one of its kind instead, and that one is used again while it is
+ * the same (one long-term key signs request after request).
  */
 function identityOf(caller: Caller): UserIdentity {
-  if (caller.kind !== 'assumedRole') return userIdentity(caller);
+  if (caller.kind === 'anonymous') return ANONYMOUS;
   const known = IDENTITIES.get(caller);
   if (known !== undefined) return known;
-  // Frozen (no event can change another's), its JSON made once for the audit lines (event-line.ts).
-  const identity = internJson(userIdentity(caller));
+  const built = userIdentity(caller);
+  if (caller.kind !== 'assumedRole') {
+    if (lastLongTerm !== undefined && sameFlatIdentity(lastLongTerm, built)) return lastLongTerm;
+    lastLongTerm = internJson(built);
+    return lastLongTerm;
+  }
+  const identity = internJson(built);
   IDENTITIES.set(caller, identity);
   return identity;
 }
 
 const IDENTITIES = new WeakMap<Caller, UserIdentity>();
+
+const ANONYMOUS: UserIdentity = internJson({ type: 'Unknown' });
+
+/** The last root or IAM-user identity written; its members are flat strings (`userIdentity`). */
+let lastLongTerm: UserIdentity | undefined;
+
+/** Whether two root or IAM-user identities (no nested members) have the same members, in the same order. */
+function sameFlatIdentity(a: UserIdentity, b: UserIdentity): boolean {
+  return (
+    a.type === b.type &&
+    a.principalId === b.principalId &&
+    a.arn === b.arn &&
+    a.accountId === b.accountId &&
+    a.accessKeyId === b.accessKeyId &&
+    a.userName === b.userName &&
+    a.sessionContext === undefined &&
+    b.sessionContext === undefined
+  );
+}
 
 /** CloudTrail's `userIdentity` (CloudTrail User Guide, "userIdentity element"). */
 function userIdentity(caller: Caller): UserIdentity {

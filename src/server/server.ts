@@ -40,7 +40,7 @@ import type { StoreScope } from '../store/types.js';
 import { stsActions } from '../sts/actions.js';
 import { JwksCache, type JwksCacheOptions } from '../sts/jwks-cache.js';
 import { auditEvent } from './audit-event.js';
-import { authenticate, type AuthenticateDeps } from './authenticate.js';
+import { authenticateRequest, type AuthenticateDeps } from './authenticate.js';
 import { MAX_QUERY_BODY_BYTES, readBody } from './body.js';
 import { explainDenial } from './explain-denial.js';
 import {
@@ -282,7 +282,8 @@ async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerRespo
     const caller: Caller =
       action?.authentication === 'none'
         ? { kind: 'anonymous' }
-        : await authenticate(request, p.deps, parsedAuth);
+        : // authenticateRequest itself, not its async wrapper `authenticate`: one promise fewer.
+          (await authenticateRequest(request, p.deps, undefined, parsedAuth)).caller;
 
     // decode
     if (!decoded.ok) throw queryRequestError(decoded.failure);
