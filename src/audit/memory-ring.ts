@@ -2,8 +2,9 @@ import type { AuditEvent } from './event.js';
 import type { AuditSink } from './sink.js';
 
 /**
- * The last `capacity` events in memory, found by request id: what `openirsa explain REQUEST_ID` asks
- * the server for. Bounded: the oldest event goes when a new one arrives at capacity.
+ * The last `capacity` events in memory, found by request id: the sink of in-process servers (tests,
+ * embedders) that read their events back. `openirsa up` keeps none: `openirsa explain` reads the audit
+ * files. Bounded: the oldest event goes when a new one arrives at capacity.
  *
  * A fixed circular array of events, oldest at `start`, plus a Map from request id to event. A write at
  * capacity overwrites the oldest slot and deletes that one id: O(1), with no Map reordering. (A Map

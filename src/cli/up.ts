@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { MemoryRing } from '../audit/memory-ring.js';
 import { JsonlFileSink } from '../audit/jsonl-file-sink.js';
 import { teeSink } from '../audit/sink.js';
 import { parseIssuer } from '../identity/issuer.js';
@@ -333,8 +332,8 @@ async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: Abor
   }
   const auditDir = join(data.dir, 'audit');
   const dataFlag = resolve(options.data) === resolve(DEFAULT_DATA_DIR) ? '' : ` --data ${options.data}`;
+  // The audit files are what `openirsa explain` reads; no copy is kept in memory.
   const audit = teeSink(
-    new MemoryRing(),
     new JsonlFileSink({ dir: auditDir, clock: io.clock }),
     denialLogSink(logger, (requestId) => `openirsa explain ${requestId}${dataFlag}`),
   );

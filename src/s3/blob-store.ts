@@ -317,9 +317,14 @@ export class BlobStore {
     return new Promise((resolve, reject) => {
       openFile(path, 'r', (error, fd) => {
         if (error !== null) return reject(isMissing(error) ? new BlobGoneError(blobId) : error);
-        resolve(
-          createReadStream(path, range === undefined ? { fd } : { fd, start: range.start, end: range.end }),
-        );
+        // A throw here (a range createReadStream refuses) would escape this callback and end the process.
+        try {
+          resolve(
+            createReadStream(path, range === undefined ? { fd } : { fd, start: range.start, end: range.end }),
+          );
+        } catch (thrown) {
+          close(fd, () => reject(thrown instanceof Error ? thrown : new Error(String(thrown))));
+        }
       });
     });
   }

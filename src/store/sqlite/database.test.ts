@@ -176,6 +176,27 @@ describe('cachedRead', () => {
     }
   });
 
+  test('a scope of few entries still gets room once another scope has filled the cache', async () => {
+    const t = open(60_000);
+    try {
+      let runs = 0;
+      const read = (key: string) =>
+        t.db.cachedRead(key, () => {
+          runs++;
+          return key;
+        });
+      for (let i = 0; i < 1100; i++) await read(`object\u0000${i}`);
+      for (let round = 0; round < 3; round++) {
+        for (let b = 0; b < 4; b++) await read(`bucket\u0000${b}`);
+        for (let k = 0; k < 4; k++) await read(`key\u0000${k}`);
+      }
+      // The four buckets and four keys were read once each; the rounds after the first were all kept.
+      assert.equal(runs, 1100 + 8);
+    } finally {
+      await t.close();
+    }
+  });
+
   test('an interval that is not a non-negative number is a programming error', () => {
     const own = new Database(':memory:');
     try {

@@ -135,7 +135,7 @@ export class SqliteDatabase {
       let kept = this.cache.get(scope);
       if (kept?.has(key) === true) return kept.get(key) as T;
       const value = work();
-      if (this.cacheSize >= MAX_CACHED_READS) this.evictOne(kept);
+      if (this.cacheSize >= MAX_CACHED_READS) this.evictOne();
       if (kept === undefined) {
         kept = new Map();
         this.cache.set(scope, kept);
@@ -325,12 +325,18 @@ export class SqliteDatabase {
     this.cache.delete(scope);
   }
 
-  /** Makes room for one result: the oldest of `preferred` (the scope about to grow), else of any scope. */
-  private evictOne(preferred: Map<string, unknown> | undefined): void {
-    const from = preferred !== undefined && preferred.size > 0 ? preferred : this.cache.values().next().value;
-    const oldest = from?.keys().next();
-    if (from === undefined || oldest === undefined || oldest.done === true) return;
-    from.delete(oldest.value);
+  /**
+   * Makes room for one result: the oldest of the largest scope. A scope of few, hot entries (buckets,
+   * access keys) is never held to the size it had when the cache filled up, as it was when each scope
+   * evicted from itself: a GET load over many keys then made every new bucket or key a miss.
+   */
+  private evictOne(): void {
+    let largest: Map<string, unknown> | undefined;
+    for (const kept of this.cache.values())
+      if (largest === undefined || kept.size > largest.size) largest = kept;
+    const oldest = largest?.keys().next();
+    if (largest === undefined || oldest === undefined || oldest.done === true) return;
+    largest.delete(oldest.value);
     this.cacheSize--;
   }
 

@@ -122,6 +122,11 @@ export function openSqliteConnection(options: SqliteStoreOptions): Database.Data
     connection.pragma('journal_mode = WAL');
     connection.pragma('synchronous = FULL');
     connection.pragma('foreign_keys = ON');
+    // SQLite ignores the pragma where foreign keys are compiled out; an object put relies on them to refuse
+    // a missing bucket (objects.ts), so a build without them must not open a store at all.
+    if (connection.pragma('foreign_keys', { simple: true }) !== 1) {
+      throw new Error('this SQLite build does not enforce foreign keys, which the store needs');
+    }
     migrate(connection, { location: options.path, clock: options.clock ?? systemClock });
     return connection;
   } catch (error) {
