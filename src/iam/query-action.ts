@@ -80,8 +80,9 @@ export function registerQueryAction<I extends StructureShape, O extends Structur
     authentication: action.authentication,
     output: action.output,
     decode: (params) => readQueryInput(action.input, params),
-    // INVARIANT: the pipeline passes `decode`'s value, which is a `ValueOf<I>`.
-    authorize: async (input, ctx) => action.authorize(input as ValueOf<I>, ctx),
+    // INVARIANT: the pipeline passes `decode`'s value, which is a `ValueOf<I>`. The action's own answer,
+    // not wrapped in a promise: most answer synchronously, and the server awaits only real promises.
+    authorize: (input, ctx) => action.authorize(input as ValueOf<I>, ctx),
     handle: (input, ctx) => action.handle(input as ValueOf<I>, ctx),
   };
 }

@@ -330,7 +330,10 @@ async function authorizeAndInvoke(
   input: unknown,
   ctx: ActionContext,
 ): Promise<WireResponse> {
-  const needs = await action.authorize(input, ctx);
+  // Awaited only when it is a promise (an action that reads the store first): a synchronous answer, the
+  // usual one, costs no promise and no microtask.
+  const authorization = action.authorize(input, ctx);
+  const needs = authorization instanceof Promise ? await authorization : authorization;
   const { decision, denied } = needs.length === 0 ? NOTHING_TO_AUTHORIZE : await decide(needs, req, ctx);
   const audit = (recorded: AuditDecision, error?: AwsError | Error) => {
     // One literal, no conditional spreads: an absent user agent or error is `undefined`.
