@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_JSON_DEPTH, parseStrictJson, parseStrictJsonFully } from './strict-json.js';
+import { MAX_JSON_DEPTH, memberSeparators, parseStrictJson, parseStrictJsonFully } from './strict-json.js';
 import { seededRandom as random } from '../shared/seeded-random.js';
 
 test('valid JSON reads the same as JSON.parse', () => {
@@ -29,7 +29,11 @@ test('a member named __proto__ stays an own property and never changes the proto
 
 test('duplicate member names are rejected at every depth (RFC 7515 §4, RFC 7519 §4)', () => {
   const top = parseStrictJson('{"alg":"RS256","alg":"none"}');
-  assert.deepEqual(top, { ok: false, reason: 'duplicate', message: 'member `alg` appears more than once' });
+  assert.deepEqual(top, {
+    ok: false,
+    reason: 'duplicate',
+    message: 'member `alg` appears more than once',
+  });
   const nested = parseStrictJson('{"kubernetes.io":{"namespace":"a","namespace":"b"}}');
   assert.equal(nested.ok ? '' : nested.reason, 'duplicate');
   // Equal after unescaping is equal: "a" and "\u0061" are the same name.
@@ -176,6 +180,40 @@ test('the JSON.parse fast path answers exactly as the full reader, on random tex
   }
   // The generator must exercise both sides, or the comparison proves little.
   assert.ok(accepted > 2_000 && repeated > 500, `accepted ${accepted}, repeated ${repeated}`);
+});
+
+/** The count as it was made before: every character read in turn, escapes stepped over. */
+function separatorsByCharacter(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58) count++;
+    else if (c === 34) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    }
+  }
+  return count;
+}
+
+test('memberSeparators counts the colons outside strings as a character-by-character reading does', () => {
+  let valid = 0;
+  for (const text of jsonTexts(20_000, 11)) {
+    assert.equal(memberSeparators(text), separatorsByCharacter(text), text);
+    try {
+      JSON.parse(text);
+      valid++;
+    } catch {
+      // broken texts are compared too: the count must not differ on them either
+    }
+  }
+  assert.ok(valid > 2_000, `valid ${valid}`);
+  for (const text of ['', ':', '"', '":"', '"\\":', '"\\\\"::', '"a\\\\\\":":1', '{"a:b":"c:d","e":":"}']) {
+    assert.equal(memberSeparators(text), separatorsByCharacter(text), text);
+  }
 });
 
 test('a repeat hidden in an overwritten value, or behind a prototype member, is still a repeat', () => {

@@ -22,7 +22,11 @@ export type StrictJsonValue =
 
 export type StrictJsonResult =
   | { readonly ok: true; readonly value: StrictJsonValue }
-  | { readonly ok: false; readonly reason: 'syntax' | 'duplicate'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'syntax' | 'duplicate';
+      readonly message: string;
+    };
 
 /**
  * Deeper nesting is refused: no token needs more than a few levels. The top-level value is at depth 0,
@@ -85,21 +89,35 @@ function countMembers(value: unknown, depth: number): number {
   return total;
 }
 
-/** The `:` outside string literals of a valid JSON text: one per object member. */
-function memberSeparators(text: string): number {
+/**
+ * The `:` outside string literals of a valid JSON text: one per object member. Found with `indexOf`
+ * (native) rather than by reading every character in JS: the colons before the next `"`, then that
+ * string skipped to its closing `"`, the first one after an even run of backslashes (an odd run escapes
+ * it). strict-json.test.ts holds it to a character-by-character count over random texts with escapes.
+ */
+export function memberSeparators(text: string): number {
   let count = 0;
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 58) count++;
-    else if (c === 34) {
-      // A string: to its closing quote, stepping over every escaped character.
-      for (i++; i < length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
-      }
+  let from = 0;
+  let colon = text.indexOf(':');
+  while (colon >= 0) {
+    const quote = text.indexOf('"', from);
+    const end = quote < 0 ? text.length : quote;
+    while (colon >= 0 && colon < end) {
+      count++;
+      colon = text.indexOf(':', colon + 1);
     }
+    if (quote < 0) return count;
+    let close = quote;
+    for (;;) {
+      close = text.indexOf('"', close + 1);
+      // An unterminated string (never in a text JSON.parse read): nothing after it counts.
+      if (close < 0) return count;
+      let backslash = close - 1;
+      while (text.charCodeAt(backslash) === 92) backslash--;
+      if ((close - 1 - backslash) % 2 === 0) break;
+    }
+    from = close + 1;
+    if (colon >= 0 && colon < from) colon = text.indexOf(':', from);
   }
   return count;
 }
@@ -112,7 +130,11 @@ export function parseStrictJsonFully(text: string): StrictJsonResult {
   const read = readJson(text);
   if (!read.ok) {
     const { message, line, column } = read.error;
-    return { ok: false, reason: 'syntax', message: `${message} at line ${line}, column ${column}` };
+    return {
+      ok: false,
+      reason: 'syntax',
+      message: `${message} at line ${line}, column ${column}`,
+    };
   }
   // The first repeat in document order: `readJson` records each as it reads the second name.
   const [repeated] = read.duplicates;
