@@ -111,7 +111,10 @@ test('the InvalidIdentityToken error body is §5.6 byte for byte: RequestId besi
       'InvalidIdentityToken',
       'No OpenIDConnect provider found in your account for https://auth.mozilla.auth0.com/',
     ),
-    { namespace: STS_NAMESPACE, requestId: '26603485-0bd5-11ea-a642-b7dfa91cf04b' },
+    {
+      namespace: STS_NAMESPACE,
+      requestId: '26603485-0bd5-11ea-a642-b7dfa91cf04b',
+    },
   );
   assert.equal(r.status, 400);
   assert.deepEqual(r.headers, {
@@ -127,7 +130,10 @@ test('a real STS error comes out at the 390 bytes AWS sent, its apostrophe raw (
       'InvalidIdentityToken',
       "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements",
     ),
-    { namespace: STS_NAMESPACE, requestId: '00000000-0000-0000-0000-000000000000' },
+    {
+      namespace: STS_NAMESPACE,
+      requestId: '00000000-0000-0000-0000-000000000000',
+    },
   );
   assert.equal(Buffer.byteLength(r.body), 390);
   assert.ok(r.body.includes("<Message>Couldn't retrieve"));
@@ -183,7 +189,11 @@ test('IAM answers in its own namespace; timestamps are whole seconds with Z (raw
 });
 
 test('an operation without output has no Result element (IAM DeleteRole)', () => {
-  const r = encodeQueryResponse({ action: 'DeleteRole', namespace: IAM_NAMESPACE, requestId: 'r-2' });
+  const r = encodeQueryResponse({
+    action: 'DeleteRole',
+    namespace: IAM_NAMESPACE,
+    requestId: 'r-2',
+  });
   assert.equal(
     r.body,
     `<DeleteRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
@@ -296,7 +306,9 @@ test('a 5xx AwsError is a Receiver fault; 501 for an unimplemented action keeps 
 
 test('extra error fields follow Message inside Error', () => {
   const r = encodeQueryError(
-    new AwsError('NoSuchEntity', 404, 'The role with name x cannot be found.', { fields: { RoleName: 'x' } }),
+    new AwsError('NoSuchEntity', 404, 'The role with name x cannot be found.', {
+      fields: { RoleName: 'x' },
+    }),
     { namespace: IAM_NAMESPACE, requestId: 'r' },
   );
   assert.ok(
@@ -316,7 +328,10 @@ test('anything but an AwsError is InternalFailure 500 with a generic message: no
     null,
     { message: secret, code: 'AccessDenied', status: 403 },
   ]) {
-    const r = encodeQueryError(thrown, { namespace: STS_NAMESPACE, requestId: 'req-1' });
+    const r = encodeQueryError(thrown, {
+      namespace: STS_NAMESPACE,
+      requestId: 'req-1',
+    });
     assert.equal(r.status, 500);
     assert.equal(
       r.body,
@@ -340,7 +355,10 @@ test('encoding an error never throws: a malformed AwsError or envelope is Intern
     new AwsError('Fine', 200, 'm'),
     Object.assign(new AwsError('X', 400, 'm'), { fields: null }),
   ]) {
-    const r = encodeQueryError(weird, { namespace: IAM_NAMESPACE, requestId: 'r' });
+    const r = encodeQueryError(weird, {
+      namespace: IAM_NAMESPACE,
+      requestId: 'r',
+    });
     assert.equal(r.status, 500);
     assert.ok(r.body.includes('<Code>InternalFailure</Code>') && !r.body.includes('<Message>m</Message>'));
   }
@@ -359,7 +377,9 @@ test('encoding an error never throws: a malformed AwsError or envelope is Intern
 
 test('an error field that is no XML name, or that would replace Type, Code or Message, is dropped', () => {
   const r = encodeQueryError(
-    new AwsError('NoSuchEntity', 404, 'm', { fields: { 'not a name': 'x', Type: 'Receiver', Ok: 'y' } }),
+    new AwsError('NoSuchEntity', 404, 'm', {
+      fields: { 'not a name': 'x', Type: 'Receiver', Ok: 'y' },
+    }),
     { namespace: IAM_NAMESPACE, requestId: 'r' },
   );
   assert.equal(r.status, 404);
@@ -388,6 +408,28 @@ test('timestamps of any year, before and after 1970, in and beyond 0000-9999, cu
   for (const ms of values) assert.equal(formatTimestamp(ms), reference(ms), String(ms));
   assert.equal(formatTimestamp(253402300800000), '+010000-01-01T00:00:00Z');
   assert.equal(formatTimestamp(-1), '1969-12-31T23:59:59Z');
+});
+
+test('timestamps in runs of one second, and back and forth between seconds, answer as formatted afresh', () => {
+  const next = random(89);
+  const reference = (ms: number) =>
+    new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  let ms = Date.UTC(2026, 0, 1);
+  const seconds = [ms, ms + 1000, -1000, 253402300800000, 0];
+  for (let i = 0; i < 20_000; i++) {
+    const roll = next();
+    // Mostly the same second again (another millisecond of it), sometimes the next, or one far away.
+    if (roll < 0.6) ms = Math.floor(ms / 1000) * 1000 + Math.floor(next() * 1000);
+    else if (roll < 0.8) ms += 1000;
+    else if (roll < 0.9) ms = seconds[Math.floor(next() * seconds.length)] ?? 0;
+    else ms = Math.floor((next() * 2 - 1) * 8.64e15);
+    assert.equal(formatTimestamp(ms), reference(ms), String(ms));
+  }
+  assert.equal(formatTimestamp(-0), '1970-01-01T00:00:00Z');
+  assert.equal(formatTimestamp(999), '1970-01-01T00:00:00Z');
+  assert.equal(formatTimestamp(-1), '1969-12-31T23:59:59Z');
+  assert.equal(formatTimestamp(-1), '1969-12-31T23:59:59Z');
+  assert.throws(() => formatTimestamp(Number.POSITIVE_INFINITY), TypeError);
 });
 
 test('a header value is sanitized exactly as the two replaces did, whatever its characters', () => {

@@ -62,8 +62,14 @@ export function encodeQueryResponse(
     children.push(element(`${envelope.action}Result`, structureChildren(shape, value)));
   }
   children.push(element('ResponseMetadata', [textElement('RequestId', envelope.requestId)]));
-  const root = element(`${envelope.action}Response`, children, { xmlns: envelope.namespace });
-  return { status: 200, headers: queryHeaders(envelope.requestId), body: renderXml(root) };
+  const root = element(`${envelope.action}Response`, children, {
+    xmlns: envelope.namespace,
+  });
+  return {
+    status: 200,
+    headers: queryHeaders(envelope.requestId),
+    body: renderXml(root),
+  };
 }
 
 /**
@@ -89,7 +95,9 @@ export function encodeQueryError(error: unknown, envelope: ErrorEnvelope): WireR
     // Falls through to InternalFailure: a malformed AwsError is our bug too.
   }
   return errorResponse(
-    new AwsError('InternalFailure', 500, INTERNAL_FAILURE_MESSAGE, { fault: 'Receiver' }),
+    new AwsError('InternalFailure', 500, INTERNAL_FAILURE_MESSAGE, {
+      fault: 'Receiver',
+    }),
     envelope,
   );
 }
@@ -101,11 +109,21 @@ export function encodeQueryError(error: unknown, envelope: ErrorEnvelope): WireR
  */
 export function formatTimestamp(ms: number): string {
   if (!Number.isFinite(ms)) throw new TypeError(`\`${ms}\` is not a timestamp`);
-  const iso = new Date(Math.floor(ms / 1000) * 1000).toISOString();
+  const second = Math.floor(ms / 1000);
+  // The text of the second formatted last: the requests of one second answer expirations of one second
+  // (issued now, for the same duration), so most calls format nothing.
+  if (second === lastSecond.value) return lastSecond.text;
+  const iso = new Date(second * 1000).toISOString();
   // Years 0000-9999 come as `YYYY-MM-DDTHH:mm:ss.sssZ`, 24 characters: the fraction is cut by a slice.
   // Extended years (`+010000-...`, `-000001-...`) are longer and take the pattern.
-  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
+  const text = iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
+  lastSecond.value = second;
+  lastSecond.text = text;
+  return text;
 }
+
+/** `formatTimestamp`'s one remembered second (a pure function's memo: the same second, the same text). */
+const lastSecond = { value: Number.NaN, text: '' };
 
 /** A code that is an XML name and a 4xx/5xx status; anything else is sent as InternalFailure. */
 function isWellFormed(error: AwsError): boolean {
@@ -142,7 +160,11 @@ function errorResponse(error: AwsError, envelope: ErrorEnvelope): WireResponse {
     ],
     { xmlns: namespace },
   );
-  return { status: error.status, headers: queryHeaders(requestId), body: renderXml(root) };
+  return {
+    status: error.status,
+    headers: queryHeaders(requestId),
+    body: renderXml(root),
+  };
 }
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -151,7 +173,10 @@ const RESERVED = new Set(['Type', 'Code', 'Message']);
 
 /** As AWS sends them (irsa-wire.md §5.5, §5.6). */
 export function queryHeaders(requestId: string): Record<string, string> {
-  return { 'Content-Type': 'text/xml', 'x-amzn-RequestId': headerSafe(requestId) };
+  return {
+    'Content-Type': 'text/xml',
+    'x-amzn-RequestId': headerSafe(requestId),
+  };
 }
 
 /**
