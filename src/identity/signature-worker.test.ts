@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seededRandom } from '../shared/seeded-random.js';
-import { SignatureWorker, threadpoolChecker } from './signature-worker.js';
+import { SIGNATURE_WORKER_MAX_KEYS, SignatureWorker, threadpoolChecker } from './signature-worker.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -150,6 +150,43 @@ describe('SignatureWorker', () => {
     );
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout.trim(), 'true');
+  });
+
+  test('more keys than a worker holds, over many batches and in one: every check answers as crypto.verify', async () => {
+    const worker = new SignatureWorker(50);
+    try {
+      const data = 'eyJhbGciOiJFUzI1NiJ9.e30';
+      const signed = Array.from({ length: SIGNATURE_WORKER_MAX_KEYS * 2 + 5 }, (_, i) => {
+        const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+        const signature = sign('sha256', Buffer.from(data), {
+          key: pair.privateKey,
+          dsaEncoding: 'ieee-p1363',
+        });
+        // Every third one checked under the wrong key (its neighbour's): it must not verify.
+        return { publicKey: pair.publicKey, signature, wrong: i % 3 === 2 };
+      });
+      const check = (i: number) => {
+        const own = signed[i];
+        const other = signed[(i + 1) % signed.length];
+        assert.ok(own !== undefined && other !== undefined);
+        const key = own.wrong ? other.publicKey : own.publicKey;
+        return worker.check('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, own.signature);
+      };
+      const expectedAt = (i: number) => !(signed[i]?.wrong ?? true);
+      // One batch per turn, each with a few keys old and new, so that the worker resets its keys on the way.
+      for (let round = 0; round < signed.length; round += 7) {
+        const indexes = [round, round + 1, round + 2, 0, Math.floor(round / 2)].filter(
+          (i) => i < signed.length,
+        );
+        assert.deepEqual(await Promise.all(indexes.map(check)), indexes.map(expectedAt), `round ${round}`);
+      }
+      // And all of them in one batch, more distinct keys than the bound at once.
+      const all = signed.map((_, i) => i);
+      assert.deepEqual(await Promise.all(all.map(check)), all.map(expectedAt));
+      assert.deepEqual(await Promise.all(all.map(check)), all.map(expectedAt));
+    } finally {
+      await worker.close();
+    }
   });
 
   test('idleMs must be a non-negative number', () => {

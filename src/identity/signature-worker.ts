@@ -1,4 +1,4 @@
-import { verify, type VerifyKeyObjectInput } from 'node:crypto';
+import { verify, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -11,19 +11,39 @@ export interface SignatureChecker {
   check(hash: string, data: string, key: VerifyKeyObjectInput, signature: Uint8Array): Promise<boolean>;
 }
 
-/** One signature to check, as the worker thread receives it. */
+/**
+ * One signature to check, as the worker thread receives it: the key by the number it was sent under
+ * (`SignatureBatch.keys`), with the options `crypto.verify` takes beside it.
+ */
 export interface SignatureJob {
   readonly hash: string;
   readonly data: string;
-  readonly key: VerifyKeyObjectInput;
+  readonly key: number;
+  readonly padding: number | undefined;
+  readonly saltLength: number | undefined;
+  readonly dsaEncoding: VerifyKeyObjectInput['dsaEncoding'];
   readonly signature: Uint8Array;
 }
 
-/** What the main thread sends: the signatures requested during one turn of its event loop. */
+/**
+ * What the main thread sends: the signatures requested during one turn of its event loop, and the keys
+ * among theirs the worker has not been sent yet. Each key goes over once per worker, not once per job:
+ * cloning a KeyObject into a message is the costliest part of a job's clone (node /tmp/h4/pm.mjs).
+ * `reset` first drops every key the worker holds, so that it never holds more than about
+ * SIGNATURE_WORKER_MAX_KEYS (keys are made anew when an issuer's JWKS is read again).
+ */
 export interface SignatureBatch {
   readonly id: number;
+  readonly reset: boolean;
+  readonly keys: readonly { readonly id: number; readonly key: KeyObject }[];
   readonly jobs: readonly SignatureJob[];
 }
+
+/**
+ * After this many keys sent to one worker, the next batch resets its keys (and sends again those it
+ * needs): the worker holds at most this many less one, plus the distinct keys of one batch.
+ */
+export const SIGNATURE_WORKER_MAX_KEYS = 64;
 
 /** The worker's answer: one byte per job of the batch, in order, 1 for a valid signature. */
 export interface SignatureBatchAnswer {
@@ -49,7 +69,10 @@ export const threadpoolChecker: SignatureChecker = {
 };
 
 interface Queued {
-  readonly job: SignatureJob;
+  readonly hash: string;
+  readonly data: string;
+  readonly key: VerifyKeyObjectInput;
+  readonly signature: Uint8Array;
   readonly resolve: (valid: boolean) => void;
 }
 
@@ -96,6 +119,9 @@ export class SignatureWorker implements SignatureChecker {
   /** Batches posted to the current worker and not answered yet, by id. */
   readonly #sent = new Map<number, readonly Queued[]>();
   #nextBatch = 0;
+  /** The numbers the current worker knows keys by, and how many it was sent since its last reset. */
+  #keyIds = new WeakMap<KeyObject, number>();
+  #keysSent = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly idleMs = SIGNATURE_WORKER_IDLE_MS) {
@@ -108,7 +134,7 @@ export class SignatureWorker implements SignatureChecker {
     return new Promise((resolve) => {
       // The job's own copy of exactly the signature's bytes: a Buffer is often a view into a larger one
       // (Buffer's 8 KiB pool), which postMessage would copy whole.
-      this.#queued.push({ job: { hash, data, key, signature: new Uint8Array(signature) }, resolve });
+      this.#queued.push({ hash, data, key, signature: new Uint8Array(signature), resolve });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(this.#flush);
@@ -144,7 +170,31 @@ export class SignatureWorker implements SignatureChecker {
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
     const id = ++this.#nextBatch;
-    const batch: SignatureBatch = { id, jobs: queued.map((q) => q.job) };
+    const reset = this.#keysSent >= SIGNATURE_WORKER_MAX_KEYS;
+    if (reset) {
+      this.#keyIds = new WeakMap();
+      this.#keysSent = 0;
+    }
+    const keys: { id: number; key: KeyObject }[] = [];
+    const jobs: SignatureJob[] = [];
+    for (const q of queued) {
+      let keyId = this.#keyIds.get(q.key.key);
+      if (keyId === undefined) {
+        keyId = ++this.#keysSent;
+        this.#keyIds.set(q.key.key, keyId);
+        keys.push({ id: keyId, key: q.key.key });
+      }
+      jobs.push({
+        hash: q.hash,
+        data: q.data,
+        key: keyId,
+        padding: q.key.padding,
+        saltLength: q.key.saltLength,
+        dsaEncoding: q.key.dsaEncoding,
+        signature: q.signature,
+      });
+    }
+    const batch: SignatureBatch = { id, reset, keys, jobs };
     try {
       worker.postMessage(batch);
     } catch {
@@ -162,6 +212,9 @@ export class SignatureWorker implements SignatureChecker {
     worker.on('error', () => this.#gone(worker));
     worker.on('exit', () => this.#gone(worker));
     this.#worker = worker;
+    // A new worker holds no key.
+    this.#keyIds = new WeakMap();
+    this.#keysSent = 0;
     return worker;
   }
 
@@ -202,7 +255,7 @@ export class SignatureWorker implements SignatureChecker {
 }
 
 function inThreadpool(queued: readonly Queued[]): void {
-  for (const { job, resolve } of queued) {
-    void threadpoolChecker.check(job.hash, job.data, job.key, job.signature).then(resolve);
+  for (const { hash, data, key, signature, resolve } of queued) {
+    void threadpoolChecker.check(hash, data, key, signature).then(resolve);
   }
 }
