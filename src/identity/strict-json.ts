@@ -22,11 +22,7 @@ export type StrictJsonValue =
 
 export type StrictJsonResult =
   | { readonly ok: true; readonly value: StrictJsonValue }
-  | {
-      readonly ok: false;
-      readonly reason: 'syntax' | 'duplicate';
-      readonly message: string;
-    };
+  | { readonly ok: false; readonly reason: 'syntax' | 'duplicate'; readonly message: string };
 
 /**
  * Deeper nesting is refused: no token needs more than a few levels. The top-level value is at depth 0,
@@ -130,11 +126,7 @@ export function parseStrictJsonFully(text: string): StrictJsonResult {
   const read = readJson(text);
   if (!read.ok) {
     const { message, line, column } = read.error;
-    return {
-      ok: false,
-      reason: 'syntax',
-      message: `${message} at line ${line}, column ${column}`,
-    };
+    return { ok: false, reason: 'syntax', message: `${message} at line ${line}, column ${column}` };
   }
   // The first repeat in document order: `readJson` records each as it reads the second name.
   const [repeated] = read.duplicates;

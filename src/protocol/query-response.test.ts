@@ -111,10 +111,7 @@ test('the InvalidIdentityToken error body is §5.6 byte for byte: RequestId besi
       'InvalidIdentityToken',
       'No OpenIDConnect provider found in your account for https://auth.mozilla.auth0.com/',
     ),
-    {
-      namespace: STS_NAMESPACE,
-      requestId: '26603485-0bd5-11ea-a642-b7dfa91cf04b',
-    },
+    { namespace: STS_NAMESPACE, requestId: '26603485-0bd5-11ea-a642-b7dfa91cf04b' },
   );
   assert.equal(r.status, 400);
   assert.deepEqual(r.headers, {
@@ -130,10 +127,7 @@ test('a real STS error comes out at the 390 bytes AWS sent, its apostrophe raw (
       'InvalidIdentityToken',
       "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements",
     ),
-    {
-      namespace: STS_NAMESPACE,
-      requestId: '00000000-0000-0000-0000-000000000000',
-    },
+    { namespace: STS_NAMESPACE, requestId: '00000000-0000-0000-0000-000000000000' },
   );
   assert.equal(Buffer.byteLength(r.body), 390);
   assert.ok(r.body.includes("<Message>Couldn't retrieve"));
@@ -189,11 +183,7 @@ test('IAM answers in its own namespace; timestamps are whole seconds with Z (raw
 });
 
 test('an operation without output has no Result element (IAM DeleteRole)', () => {
-  const r = encodeQueryResponse({
-    action: 'DeleteRole',
-    namespace: IAM_NAMESPACE,
-    requestId: 'r-2',
-  });
+  const r = encodeQueryResponse({ action: 'DeleteRole', namespace: IAM_NAMESPACE, requestId: 'r-2' });
   assert.equal(
     r.body,
     `<DeleteRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
@@ -306,9 +296,7 @@ test('a 5xx AwsError is a Receiver fault; 501 for an unimplemented action keeps 
 
 test('extra error fields follow Message inside Error', () => {
   const r = encodeQueryError(
-    new AwsError('NoSuchEntity', 404, 'The role with name x cannot be found.', {
-      fields: { RoleName: 'x' },
-    }),
+    new AwsError('NoSuchEntity', 404, 'The role with name x cannot be found.', { fields: { RoleName: 'x' } }),
     { namespace: IAM_NAMESPACE, requestId: 'r' },
   );
   assert.ok(
@@ -328,10 +316,7 @@ test('anything but an AwsError is InternalFailure 500 with a generic message: no
     null,
     { message: secret, code: 'AccessDenied', status: 403 },
   ]) {
-    const r = encodeQueryError(thrown, {
-      namespace: STS_NAMESPACE,
-      requestId: 'req-1',
-    });
+    const r = encodeQueryError(thrown, { namespace: STS_NAMESPACE, requestId: 'req-1' });
     assert.equal(r.status, 500);
     assert.equal(
       r.body,
@@ -355,10 +340,7 @@ test('encoding an error never throws: a malformed AwsError or envelope is Intern
     new AwsError('Fine', 200, 'm'),
     Object.assign(new AwsError('X', 400, 'm'), { fields: null }),
   ]) {
-    const r = encodeQueryError(weird, {
-      namespace: IAM_NAMESPACE,
-      requestId: 'r',
-    });
+    const r = encodeQueryError(weird, { namespace: IAM_NAMESPACE, requestId: 'r' });
     assert.equal(r.status, 500);
     assert.ok(r.body.includes('<Code>InternalFailure</Code>') && !r.body.includes('<Message>m</Message>'));
   }
@@ -377,9 +359,7 @@ test('encoding an error never throws: a malformed AwsError or envelope is Intern
 
 test('an error field that is no XML name, or that would replace Type, Code or Message, is dropped', () => {
   const r = encodeQueryError(
-    new AwsError('NoSuchEntity', 404, 'm', {
-      fields: { 'not a name': 'x', Type: 'Receiver', Ok: 'y' },
-    }),
+    new AwsError('NoSuchEntity', 404, 'm', { fields: { 'not a name': 'x', Type: 'Receiver', Ok: 'y' } }),
     { namespace: IAM_NAMESPACE, requestId: 'r' },
   );
   assert.equal(r.status, 404);

@@ -62,14 +62,8 @@ export function encodeQueryResponse(
     children.push(element(`${envelope.action}Result`, structureChildren(shape, value)));
   }
   children.push(element('ResponseMetadata', [textElement('RequestId', envelope.requestId)]));
-  const root = element(`${envelope.action}Response`, children, {
-    xmlns: envelope.namespace,
-  });
-  return {
-    status: 200,
-    headers: queryHeaders(envelope.requestId),
-    body: renderXml(root),
-  };
+  const root = element(`${envelope.action}Response`, children, { xmlns: envelope.namespace });
+  return { status: 200, headers: queryHeaders(envelope.requestId), body: renderXml(root) };
 }
 
 /**
@@ -95,9 +89,7 @@ export function encodeQueryError(error: unknown, envelope: ErrorEnvelope): WireR
     // Falls through to InternalFailure: a malformed AwsError is our bug too.
   }
   return errorResponse(
-    new AwsError('InternalFailure', 500, INTERNAL_FAILURE_MESSAGE, {
-      fault: 'Receiver',
-    }),
+    new AwsError('InternalFailure', 500, INTERNAL_FAILURE_MESSAGE, { fault: 'Receiver' }),
     envelope,
   );
 }
@@ -160,11 +152,7 @@ function errorResponse(error: AwsError, envelope: ErrorEnvelope): WireResponse {
     ],
     { xmlns: namespace },
   );
-  return {
-    status: error.status,
-    headers: queryHeaders(requestId),
-    body: renderXml(root),
-  };
+  return { status: error.status, headers: queryHeaders(requestId), body: renderXml(root) };
 }
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -173,10 +161,7 @@ const RESERVED = new Set(['Type', 'Code', 'Message']);
 
 /** As AWS sends them (irsa-wire.md §5.5, §5.6). */
 export function queryHeaders(requestId: string): Record<string, string> {
-  return {
-    'Content-Type': 'text/xml',
-    'x-amzn-RequestId': headerSafe(requestId),
-  };
+  return { 'Content-Type': 'text/xml', 'x-amzn-RequestId': headerSafe(requestId) };
 }
 
 /**
