@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GroupCommit } from '../../src/s3/group-commit.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { benchObject } from './inline-object.js';
 
 const [base = tmpdir(), rowsText = '12000', pairsText = '2'] = process.argv.slice(2);
 const ROWS = Number(rowsText);
@@ -37,16 +38,7 @@ async function measure(
     const put = () => {
       const i = ++n;
       const key = keys === 'new' ? `k${i}` : `k${i % 256}`;
-      const object = {
-        bucket: 'b',
-        key,
-        size: body.length,
-        etag: '"e"',
-        metadata: [],
-        checksums: {},
-        lastModified: 0,
-        blobId: `blob-${i}`,
-      };
+      const object = benchObject(key, `blob-${i}`, body.length);
       return commits.put(store, object, body);
     };
     const lanes = async (rows: number) =>

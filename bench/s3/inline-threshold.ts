@@ -15,6 +15,7 @@ import { Readable } from 'node:stream';
 import { BlobStore } from '../../src/s3/blob-store.js';
 import { GroupCommit } from '../../src/s3/group-commit.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { benchObject } from './inline-object.js';
 
 const [base = tmpdir(), countText = '2000'] = process.argv.slice(2);
 const OBJECTS = Number(countText);
@@ -55,16 +56,7 @@ for (const kib of [4, 16, 64, 128, 256]) {
     let n = 0;
     const inline = await timed(() => {
       const i = ++n;
-      const object = {
-        bucket: 'b',
-        key: `k${i}`,
-        size: body.length,
-        etag: '"e"',
-        metadata: [],
-        checksums: {},
-        lastModified: 0,
-        blobId: `blob-${i}`,
-      };
+      const object = benchObject(`k${i}`, `blob-${i}`, body.length);
       return commits.put(store, object, body);
     });
     await store.close();
