@@ -139,7 +139,7 @@ export class Md5Hashers {
     };
   }
 
-  /** Ends the worker now: every hash begun on it fails (tests; a store closing). */
+  /** Ends the worker now: every hash begun on it fails (tests). */
   async terminate(): Promise<void> {
     const running = this.#running;
     if (running === undefined) return;
