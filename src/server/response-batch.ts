@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { WireResponse } from '../protocol/query-response.js';
 
 /**
- * The awsQuery, issuer and admin answers of one turn of the event loop, written together once the turn's
- * requests have run (a `setImmediate`, which runs after the poll phase that read them), each in one
+ * The answers held in memory (awsQuery, issuer, admin, and S3's) of one turn of the event loop, written
+ * together once the turn's requests have run (a `setImmediate`, which runs after the poll phase that read them), each in one
  * write of its own as before: the same bytes, the same order, only later within the turn.
  *
  * Why: on this 2-core machine every response written while the client waits wakes the client's process,

@@ -16,7 +16,6 @@ import type { ActionContext, AuthorizationNeed, RegisteredQueryAction } from '..
 import { authorize } from '../policy/authorize.js';
 import { PolicyCache } from '../policy/compile.js';
 import { derivedContext, RequestTimeKeys } from '../policy/context.js';
-import type { ContextValue } from '../policy/types.js';
 import { explain } from '../policy/explain.js';
 import { validationError } from '../protocol/query-input.js';
 import { queryRequestError, readQueryRequest } from '../protocol/query-request.js';
@@ -152,13 +151,15 @@ export function createServer(options: ServerOptions): Server {
   const opsRoutes: OpsRouteContext = { ...options, issuer, auth: deps };
   // Bounded, per server; PolicyCache keys by document text, so an edited policy compiles anew.
   const policies = new PolicyCache(4096);
+  // One batch for every answer held in memory, S3's too: one flush at the end of each turn.
+  const responses = new ResponseBatch((res, error) => failedAnswer(logger, res, error));
   const s3: S3RouteContext = {
     ...options,
     logger,
     auth: deps,
     policies,
     ...(options.dataDir !== undefined ? { blobs: blobStoreIn(options.dataDir) } : {}),
-    responses: new ResponseBatch((res, error) => failedAnswer(logger, res, error)),
+    responses,
   };
   const podRoutes: PodIdentityRouteContext = {
     store: options.store,
@@ -169,7 +170,8 @@ export function createServer(options: ServerOptions): Server {
   const pipeline: Pipeline = {
     options,
     logger,
-    responses: new ResponseBatch((res, error) => failedAnswer(logger, res, error)),
+    responses,
+    requestTimes: new RequestTimeKeys(),
     services,
     ownerOf: (action) => {
       for (const [name, service] of services) if (service.actions.has(action)) return name;
@@ -197,8 +199,10 @@ export function createServer(options: ServerOptions): Server {
 interface Pipeline {
   readonly options: ServerOptions;
   readonly logger: Logger;
-  /** Where every answer but S3's goes: written at the end of the event loop's turn (response-batch.ts). */
+  /** Where every answer held in memory goes, S3's too: written at the end of the event loop's turn (response-batch.ts). */
   readonly responses: ResponseBatch;
+  /** aws:CurrentTime and aws:EpochTime, formatted once a second for this server's requests. */
+  readonly requestTimes: RequestTimeKeys;
   readonly services: ReadonlyMap<string, QueryService>;
   /** The service whose action table holds an action (identify.ts); made once, not per request. */
   readonly ownerOf: (action: string) => string | undefined;
@@ -334,7 +338,8 @@ async function authorizeAndInvoke(
   // usual one, costs no promise and no microtask.
   const authorization = action.authorize(input, ctx);
   const needs = authorization instanceof Promise ? await authorization : authorization;
-  const { decision, denied } = needs.length === 0 ? NOTHING_TO_AUTHORIZE : await decide(needs, req, ctx);
+  const { decision, denied } =
+    needs.length === 0 ? NOTHING_TO_AUTHORIZE : await decide(needs, req, ctx, p.requestTimes);
   const audit = (recorded: AuditDecision, error?: AwsError | Error) => {
     // One literal, no conditional spreads: an absent user agent or error is `undefined`.
     p.options.audit.write(
@@ -404,14 +409,12 @@ const NOTHING_TO_AUTHORIZE: Decided = {
   denied: undefined,
 };
 
-/** aws:CurrentTime and aws:EpochTime, formatted once a second for every request of this process. */
-const requestTimes = new RequestTimeKeys();
-
 /** Evaluates each need with the caller's policies and the request's context. */
 async function decide(
   needs: readonly AuthorizationNeed[],
   req: IncomingMessage,
   ctx: ActionContext,
+  requestTimes: RequestTimeKeys,
 ): Promise<Decided> {
   const principal = callerPrincipal(ctx.caller);
   // The caller's identity policies (IAM users; role sessions fail closed, see callerPolicies); the
@@ -420,8 +423,7 @@ async function decide(
   // The keys AWS sets for every request (IAM User Guide, global condition keys): what the principal
   // implies, the time, the region; aws:SecureTransport is true over TLS (the transparent proxy,
   // https-proxy.ts, hands its decrypted TLS sockets to this server).
-  const context = new Map<string, ContextValue>();
-  for (const [k, v] of derivedContext(principal, ctx.clock.now(), requestTimes)) context.set(k, v);
+  const context = derivedContext(principal, ctx.clock.now(), requestTimes);
   context.set('aws:requestedregion', ctx.region);
   context.set('aws:securetransport', req.socket instanceof TLSSocket ? 'true' : 'false');
   if (ctx.sourceIp !== undefined) context.set('aws:sourceip', ctx.sourceIp);
