@@ -1,3 +1,4 @@
+import { isoSecond } from '../policy/context.js';
 import type { ContextValue } from '../policy/types.js';
 import type { StoreScope } from '../store/types.js';
 import type { Caller } from './caller.js';
@@ -23,7 +24,7 @@ export async function principalContext(
     for (const [key, value] of tags) out.set(`aws:principaltag/${key.toLowerCase()}`, value);
   };
   const setTemporary = (issuedAt: number) => {
-    out.set('aws:tokenissuetime', new Date(issuedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    out.set('aws:tokenissuetime', isoSecond(issuedAt));
     out.set('aws:multifactorauthpresent', 'false');
   };
   switch (caller.kind) {

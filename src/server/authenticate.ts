@@ -86,7 +86,7 @@ export function authenticateRequest(
     }
     return Promise.resolve(verifiedCaller(request, deps, errors, auth, resolving));
   } catch (error) {
-    // As an async function would: whatever is thrown rejects the promise.
+    // Whatever is thrown rejects the promise, as in an async function, wrapped in an Error if it is not one.
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
