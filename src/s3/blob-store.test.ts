@@ -17,7 +17,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { after, describe, test } from 'node:test';
 import { seededRandom } from '../shared/seeded-random.js';
-import { BlobStore, SMALL_READ_BYTES, SMALL_WRITE_BYTES } from './blob-store.js';
+import { BlobStore, READ_CHUNK_BYTES, SMALL_READ_BYTES, SMALL_WRITE_BYTES } from './blob-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openirsa-blobs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,6 +78,38 @@ describe('BlobStore', () => {
     await blobs.remove(id);
     await blobs.remove(id);
     assert.equal(existsSync(blobs.pathOf(id)), false);
+  });
+
+  test('a streamed read gives the bytes in chunks of at most READ_CHUNK_BYTES, whole and ranged', async () => {
+    const blobs = fresh();
+    const id = BlobStore.blobId('b', 'big', 'v1');
+    const size = 2 * READ_CHUNK_BYTES + 1234;
+    const bytes = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) bytes[i] = (i * 131) & 0xff;
+    await blobs.write(id, Readable.from([bytes]), { maxBytes: size, tooLarge });
+    const chunksOf = async (stream: Readable) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return chunks;
+    };
+    for (const [name, stream, expected] of [
+      ['openRead', await blobs.openRead(id), bytes],
+      ['read', blobs.read(id), bytes],
+      [
+        'openRead, a range',
+        await blobs.openRead(id, { start: 10, end: size - 11 }),
+        bytes.subarray(10, size - 10),
+      ],
+    ] as const) {
+      const chunks = await chunksOf(stream);
+      // The memory a streaming GET holds is a chunk or two, whatever the object's size.
+      assert.ok(
+        chunks.every((c) => c.length <= READ_CHUNK_BYTES),
+        `${name}: ${chunks.map((c) => c.length).join(', ')}`,
+      );
+      assert.equal(chunks[0]?.length, READ_CHUNK_BYTES, name);
+      assert.ok(Buffer.concat(chunks).equals(expected), name);
+    }
   });
 
   test('a failed check, an oversized or a failing source leaves no file behind', async () => {
