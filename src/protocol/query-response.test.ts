@@ -5,6 +5,7 @@ import {
   encodeQueryError,
   encodeQueryResponse,
   formatTimestamp,
+  TimestampFormatter,
   headerSafe,
   IAM_NAMESPACE,
   INTERNAL_FAILURE_MESSAGE,
@@ -392,6 +393,8 @@ test('timestamps of any year, before and after 1970, in and beyond 0000-9999, cu
 
 test('timestamps in runs of one second, and back and forth between seconds, answer as formatted afresh', () => {
   const next = random(89);
+  const timestamps = new TimestampFormatter();
+  const formatTimestamp = (ms: number) => timestamps.format(ms);
   const reference = (ms: number) =>
     new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   let ms = Date.UTC(2026, 0, 1);

@@ -1,5 +1,5 @@
 import type { Shape, StructureShape } from './shape.js';
-import { formatTimestamp, queryHeaders, type QueryEnvelope, type WireResponse } from './query-response.js';
+import { queryHeaders, TimestampFormatter, type QueryEnvelope, type WireResponse } from './query-response.js';
 import { escapeXmlAttribute, escapeXmlText, xmlName } from './xml.js';
 
 /** One action's success body writer: the request id and the action's output value in, the response out. */
@@ -21,7 +21,9 @@ export function compileQueryResponse(
   shape: StructureShape,
 ): QueryResponseWriter | undefined {
   const action = xmlName(envelope.action);
-  const result = memberWriter(`${action}Result`, shape, '  ');
+  // The writer's own memo of the last second formatted (one writer per action of one server).
+  const timestamps = new TimestampFormatter();
+  const result = memberWriter(`${action}Result`, shape, '  ', timestamps);
   if (result === undefined) return undefined;
   const head = `<${xmlName(`${action}Response`)} xmlns="${escapeXmlAttribute(envelope.namespace)}">\n`;
   const tail = `  </ResponseMetadata>\n</${action}Response>\n`;
@@ -35,12 +37,17 @@ export function compileQueryResponse(
 /** Writes one present member (never `undefined` or `null`) as its lines, indentation included. */
 type MemberWriter = (value: unknown) => string;
 
-function memberWriter(name: string, shape: Shape, indent: string): MemberWriter | undefined {
+function memberWriter(
+  name: string,
+  shape: Shape,
+  indent: string,
+  timestamps: TimestampFormatter,
+): MemberWriter | undefined {
   const open = `${indent}<${xmlName(name)}>`;
   const close = `</${name}>\n`;
   switch (shape.kind) {
     case 'structure':
-      return structureWriter(name, shape, indent);
+      return structureWriter(name, shape, indent, timestamps);
     case 'list':
     case 'map':
       return undefined;
@@ -64,7 +71,7 @@ function memberWriter(name: string, shape: Shape, indent: string): MemberWriter 
     case 'timestamp':
       return (value) => {
         if (typeof value !== 'number') throw new TypeError(`member \`${name}\` is not a timestamp`);
-        return `${open}${escapeXmlText(formatTimestamp(value))}${close}`;
+        return `${open}${escapeXmlText(timestamps.format(value))}${close}`;
       };
   }
 }
@@ -74,11 +81,16 @@ function memberWriter(name: string, shape: Shape, indent: string): MemberWriter 
  * value that is no object read as one without members; with no member written, `<Name></Name>` on one
  * line, as the generic writer renders an element without children.
  */
-function structureWriter(name: string, shape: StructureShape, indent: string): MemberWriter | undefined {
+function structureWriter(
+  name: string,
+  shape: StructureShape,
+  indent: string,
+  timestamps: TimestampFormatter,
+): MemberWriter | undefined {
   const names: string[] = [];
   const writers: MemberWriter[] = [];
   for (const [member, memberShape] of Object.entries(shape.members)) {
-    const writer = memberWriter(member, memberShape, `${indent}  `);
+    const writer = memberWriter(member, memberShape, `${indent}  `, timestamps);
     if (writer === undefined) return undefined;
     names.push(member);
     writers.push(writer);

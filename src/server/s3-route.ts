@@ -21,7 +21,7 @@ import type { IdGenerator } from '../shared/ids.js';
 import { parseAuthorization, type ParseAuthorizationResult } from '../sigv4/parse-authorization.js';
 import { distinctHeaders, type HttpHeaders, type SigV4Request } from '../sigv4/types.js';
 import type { StoreScope } from '../store/types.js';
-import { auditEvent } from './audit-event.js';
+import type { AuditEvents } from './audit-event.js';
 import type { ResponseBatch } from './response-batch.js';
 import { authenticateRequest, type AuthenticateDeps, type AuthErrors } from './authenticate.js';
 
@@ -35,6 +35,8 @@ export interface S3RouteContext {
   readonly ids: IdGenerator;
   readonly region: string;
   readonly audit: AuditSink;
+  /** The server's builder of audit events (one per server, shared with its awsQuery pipeline). */
+  readonly auditEvents: AuditEvents;
   readonly logger: { error(message: string, fields?: Readonly<Record<string, unknown>>): void };
   readonly auth: AuthenticateDeps;
   readonly policies: PolicyCache;
@@ -154,7 +156,7 @@ export async function handleS3Request(
   if (trail.operation !== undefined) {
     const userAgent = req.headers['user-agent'];
     c.audit.write(
-      auditEvent({
+      c.auditEvents.build({
         time: c.clock.now(),
         service: 's3',
         action: trail.operation,

@@ -38,7 +38,7 @@ import { headersFromRaw, type HttpHeaders, type SigV4Request } from '../sigv4/ty
 import type { StoreScope } from '../store/types.js';
 import { stsActions } from '../sts/actions.js';
 import { JwksCache, type JwksCacheOptions } from '../sts/jwks-cache.js';
-import { auditEvent } from './audit-event.js';
+import { AuditEvents } from './audit-event.js';
 import { authenticateRequest, type AuthenticateDeps } from './authenticate.js';
 import { MAX_QUERY_BODY_BYTES, readBody } from './body.js';
 import { explainDenial } from './explain-denial.js';
@@ -153,6 +153,8 @@ export function createServer(options: ServerOptions): Server {
   const policies = new PolicyCache(4096);
   // One batch for every answer held in memory, S3's too: one flush at the end of each turn.
   const responses = new ResponseBatch((res, error) => failedAnswer(logger, res, error));
+  // One builder of audit events for the awsQuery and S3 routes alike.
+  const auditEvents = new AuditEvents();
   const s3: S3RouteContext = {
     ...options,
     logger,
@@ -160,6 +162,7 @@ export function createServer(options: ServerOptions): Server {
     policies,
     ...(options.dataDir !== undefined ? { blobs: blobStoreIn(options.dataDir) } : {}),
     responses,
+    auditEvents,
   };
   const podRoutes: PodIdentityRouteContext = {
     store: options.store,
@@ -171,6 +174,7 @@ export function createServer(options: ServerOptions): Server {
     options,
     logger,
     responses,
+    auditEvents,
     requestTimes: new RequestTimeKeys(),
     services,
     ownerOf: (action) => {
@@ -201,6 +205,8 @@ interface Pipeline {
   readonly logger: Logger;
   /** Where every answer held in memory goes, S3's too: written at the end of the event loop's turn (response-batch.ts). */
   readonly responses: ResponseBatch;
+  /** Builds the audit events of this server's requests (audit-event.ts). */
+  readonly auditEvents: AuditEvents;
   /** aws:CurrentTime and aws:EpochTime, formatted once a second for this server's requests. */
   readonly requestTimes: RequestTimeKeys;
   readonly services: ReadonlyMap<string, QueryService>;
@@ -343,7 +349,7 @@ async function authorizeAndInvoke(
   const audit = (recorded: AuditDecision, error?: AwsError | Error) => {
     // One literal, no conditional spreads: an absent user agent or error is `undefined`.
     p.options.audit.write(
-      auditEvent({
+      p.auditEvents.build({
         time: p.options.clock.now(),
         service: serviceName,
         action: action.name,
