@@ -17,7 +17,14 @@ import { PassThrough, Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { after, describe, test } from 'node:test';
 import { seededRandom } from '../shared/seeded-random.js';
-import { BlobStore, READ_CHUNK_BYTES, SMALL_READ_BYTES, SMALL_WRITE_BYTES } from './blob-store.js';
+import {
+  BlobGoneError,
+  BlobStore,
+  READ_CHUNK_BYTES,
+  retryIfGone,
+  SMALL_READ_BYTES,
+  SMALL_WRITE_BYTES,
+} from './blob-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openirsa-blobs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -110,6 +117,30 @@ describe('BlobStore', () => {
       assert.equal(chunks[0]?.length, READ_CHUNK_BYTES, name);
       assert.ok(Buffer.concat(chunks).equals(expected), name);
     }
+  });
+
+  test('retryIfGone reads once more when the bytes are gone, and only then, and only once', async () => {
+    const runs = (answers: readonly (Error | string)[]) => {
+      let calls = 0;
+      const read = () => {
+        const answer = answers[calls++];
+        return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer ?? 'none');
+      };
+      return { read, calls: () => calls };
+    };
+    const gone = () => new BlobGoneError('b'.repeat(64));
+    const once = runs(['first']);
+    assert.equal(await retryIfGone(once.read), 'first');
+    assert.equal(once.calls(), 1);
+    const again = runs([gone(), 'second']);
+    assert.equal(await retryIfGone(again.read), 'second');
+    assert.equal(again.calls(), 2);
+    const twice = runs([gone(), gone(), 'third']);
+    await assert.rejects(retryIfGone(twice.read), BlobGoneError);
+    assert.equal(twice.calls(), 2);
+    const other = runs([new Error('disk on fire'), 'second']);
+    await assert.rejects(retryIfGone(other.read), /disk on fire/);
+    assert.equal(other.calls(), 1);
   });
 
   test('a failed check, an oversized or a failing source leaves no file behind', async () => {

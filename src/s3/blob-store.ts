@@ -53,6 +53,22 @@ export class BlobGoneError extends Error {
   }
 }
 
+/**
+ * Runs `read` (a read of an object's row, then of its bytes) and, when the bytes turn out to be gone
+ * (`BlobGoneError`: a delete or an overwrite committed between the two reads), runs it once more, so that
+ * the answer is that of a read after the change (NoSuchKey, or the newer version), never a 500: S3's
+ * reads are strongly consistent, a read sees the object as one of the writes left it. Bytes gone a second
+ * time, or any other error, are thrown as they are.
+ */
+export async function retryIfGone<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof BlobGoneError)) throw error;
+    return read();
+  }
+}
+
 /** Options of `BlobStore.write`. */
 export interface BlobWrite {
   /** A write that grows beyond it fails with `tooLarge` before the file is kept. */

@@ -1,6 +1,6 @@
 import { AwsError, notImplemented } from '../shared/aws-error.js';
 import type { S3Object } from '../store/objects.js';
-import { BlobGoneError, SMALL_READ_BYTES } from './blob-store.js';
+import { retryIfGone, SMALL_READ_BYTES } from './blob-store.js';
 import { checksumHeaders } from './checksum-response.js';
 import { accessDenied, noSuchKey, s3Error } from './errors.js';
 import {
@@ -254,13 +254,8 @@ export async function readResponse(
  * own headers. S3 never answers such a race with a 500 (its reads are strongly consistent: a read sees
  * the object as one of the writes left it). Bytes gone a second time are our failure.
  */
-export async function readWithBody(req: S3Request, ctx: S3OperationContext): Promise<S3Response> {
-  try {
-    return await readResponse(ctx, await readObject(req, ctx), true);
-  } catch (error) {
-    if (!(error instanceof BlobGoneError)) throw error;
-    return readResponse(ctx, await readObject(req, ctx), true);
-  }
+export function readWithBody(req: S3Request, ctx: S3OperationContext): Promise<S3Response> {
+  return retryIfGone(async () => readResponse(ctx, await readObject(req, ctx), true));
 }
 
 /** Object bytes need a data directory (the server's `dataDir` option); without one they are not served. */

@@ -3,7 +3,7 @@ import { pipeline, Transform, type Readable, type TransformCallback } from 'node
 import { element, textElement } from '../../protocol/xml.js';
 import { isStoreError } from '../../store/errors.js';
 import type { S3Object } from '../../store/objects.js';
-import { BlobGoneError, BlobStore, isInlineSize, type WrittenBlob } from '../blob-store.js';
+import { BlobStore, isInlineSize, retryIfGone, type WrittenBlob } from '../blob-store.js';
 import { checksumHeaders } from '../checksum-response.js';
 import { CHECKSUM_ALGORITHMS, createChecksummer, type Checksummer } from '../checksums.js';
 import { checkCopyConditions, copiedTags, readCopySource, type CopySource } from '../copy-source.js';
@@ -38,7 +38,7 @@ type SourceRead =
 /**
  * The source object (NoSuchKey when missing; its copy conditions and size checked) with its bytes taken
  * whole or its file opened. Bytes gone between the two reads (a delete or an overwrite of the source
- * committed meanwhile: `BlobGoneError`) read the source again, once, as a copy that came after the change
+ * committed meanwhile) read the source again, once (`retryIfGone`), as a copy that came after the change
  * would have (NoSuchKey, or the newer version), never a 500 (as GetObject: object-read.ts `readWithBody`).
  */
 async function readSourceObject(
@@ -47,7 +47,7 @@ async function readSourceObject(
   blobs: BlobStore,
   source: CopySource,
 ): Promise<SourceRead> {
-  for (let attempt = 1; ; attempt++) {
+  return retryIfGone(async () => {
     const from = await ctx.store.objects.get(source.bucket, source.key);
     if (from === undefined) throw noSuchKey(source.key);
     checkCopyConditions(req, from);
@@ -58,15 +58,11 @@ async function readSourceObject(
         `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PUT_BYTES}`,
       );
     }
-    try {
-      if (!isInlineSize(from.size)) return { from, stream: await blobs.openRead(from.blobId) };
-      const bytes =
-        from.size === 0 ? Buffer.alloc(0) : await blobs.readObject(ctx.store.objects, from, wholeOf(from));
-      return { from, bytes };
-    } catch (error) {
-      if (!(error instanceof BlobGoneError) || attempt >= 2) throw error;
-    }
-  }
+    if (!isInlineSize(from.size)) return { from, stream: await blobs.openRead(from.blobId) };
+    const bytes =
+      from.size === 0 ? Buffer.alloc(0) : await blobs.readObject(ctx.store.objects, from, wholeOf(from));
+    return { from, bytes };
+  });
 }
 
 /** (S3 API Reference, CopyObject, error "InvalidRequest" when copying an object onto itself unchanged) */

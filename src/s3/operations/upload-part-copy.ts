@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { element, textElement } from '../../protocol/xml.js';
 import { isStoreError } from '../../store/errors.js';
 import type { UploadPart } from '../../store/uploads.js';
-import { BlobGoneError, BlobStore } from '../blob-store.js';
+import { BlobStore, retryIfGone } from '../blob-store.js';
 import { checkCopyConditions, readCopySource, type CopySource } from '../copy-source.js';
 import { accessDenied, noSuchBucket, noSuchKey, s3Error } from '../errors.js';
 import { loadUpload, MAX_PART_BYTES, noSuchUpload, readPartNumber } from '../multipart.js';
@@ -22,7 +22,7 @@ import { S3_NAMESPACE, s3Timestamp, s3Xml } from '../xml.js';
  * The bytes of the source object (NoSuchKey when missing; its copy conditions, range and size checked),
  * all or the range, as a stream: an inline source's read whole from the store, a file opened. Bytes
  * gone between the two reads (a delete or an overwrite of the source committed meanwhile:
- * `BlobGoneError`) read the source again, once, as CopyObject does (copy-object.ts `readSourceObject`).
+ * `BlobGoneError`) read the source again, once (`retryIfGone`), as CopyObject does.
  */
 async function readSourceRange(
   req: S3Request,
@@ -30,7 +30,7 @@ async function readSourceRange(
   blobs: BlobStore,
   source: CopySource,
 ): Promise<{ length: number; stream: Readable }> {
-  for (let attempt = 1; ; attempt++) {
+  return retryIfGone(async () => {
     const from = await ctx.store.objects.get(source.bucket, source.key);
     if (from === undefined) throw noSuchKey(source.key);
     checkCopyConditions(req, from);
@@ -43,19 +43,15 @@ async function readSourceRange(
         `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PART_BYTES}`,
       );
     }
-    try {
-      // An inline source is read from the store whole (at most INLINE_MAX bytes); the part is a file
-      // either way.
-      if (from.inline !== true) return { length, stream: await blobs.openRead(from.blobId, range) };
-      const bytes =
-        length === 0
-          ? Buffer.alloc(0)
-          : await blobs.readObject(ctx.store.objects, from, range ?? { start: 0, end: from.size - 1 });
-      return { length, stream: Readable.from([bytes]) };
-    } catch (error) {
-      if (!(error instanceof BlobGoneError) || attempt >= 2) throw error;
-    }
-  }
+    // An inline source is read from the store whole (at most INLINE_MAX bytes); the part is a file
+    // either way.
+    if (from.inline !== true) return { length, stream: await blobs.openRead(from.blobId, range) };
+    const bytes =
+      length === 0
+        ? Buffer.alloc(0)
+        : await blobs.readObject(ctx.store.objects, from, range ?? { start: 0, end: from.size - 1 });
+    return { length, stream: Readable.from([bytes]) };
+  });
 }
 
 /**
