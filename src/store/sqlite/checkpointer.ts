@@ -32,9 +32,8 @@ export const CHECKPOINT_WORKER_IDLE_MS = 5000;
  * A `Checkpointer` moves that work to a worker thread with its own connection (checkpoint-worker.ts),
  * which runs PASSIVE checkpoints: they never block the store's reads or commits, and are crash-safe by
  * SQLite's design (a frame is only dropped from the WAL once it is in the fsynced database). The store
- * calls `nudge` after the commits of its transactions (`transaction`, `transactionSyncedLater`; not after
- * a single-statement `write`, which leaves it to the safety net); a checkpoint then begins at once, or, if one began less than
- * `intervalMs` ago, once that long has passed — one at a time, none while no commits come. The store's
+ * calls `nudge` after every commit of its connection (database.ts `afterCommit`); a checkpoint then
+ * begins at once, or, if one began less than `intervalMs` ago, once that long has passed — one at a time, none while no commits come. The store's
  * connection keeps an automatic checkpoint at SAFETY_NET_PAGES, so a worker that fails or falls behind
  * costs speed, never an unbounded WAL. After a failure no more are tried (the safety net serves).
  * One per store: no module-level state.

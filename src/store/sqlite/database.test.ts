@@ -212,3 +212,63 @@ function countingReads(db: SqliteDatabase): { read: (key: string) => Promise<str
     });
   return { read, runs: () => runs };
 }
+
+describe('afterCommit', () => {
+  test('follows each commit of a write, a writeIn and an outermost transaction, never a nested one or a failure', async () => {
+    const { db, own, close } = open();
+    try {
+      const seen: string[] = [];
+      // What the hook sees: never an open transaction, and the committed row already there.
+      db.afterCommit = () => {
+        assert.equal(own.inTransaction, false);
+        seen.push((db.statement("SELECT v FROM t WHERE k = 'a'").get() as { v: string }).v);
+      };
+      const set = (v: string) => db.statement("UPDATE t SET v = ? WHERE k = 'a'").run(v);
+      await db.write(() => set('w'));
+      await db.writeIn('t', () => set('wi'));
+      await db.transaction(async () => {
+        await db.write(() => set('nested write'));
+        await db.transaction(() => {
+          set('nested transaction');
+          return Promise.resolve();
+        });
+        assert.deepEqual(seen, ['w', 'wi'], 'nothing inside the transaction is a commit');
+        set('outer');
+      });
+      await db.transactionSyncedLater(
+        () => {
+          set('later');
+          return Promise.resolve();
+        },
+        () => Promise.resolve(),
+      );
+      assert.deepEqual(seen, ['w', 'wi', 'outer', 'later']);
+      await assert.rejects(
+        db.write(() => {
+          set('rolled back');
+          throw new Error('no');
+        }),
+        /no/,
+      );
+      await assert.rejects(
+        db.transaction(() => {
+          set('rolled back too');
+          return Promise.reject(new Error('no'));
+        }),
+        /no/,
+      );
+      assert.deepEqual(seen, ['w', 'wi', 'outer', 'later']);
+      // A hook that throws leaves the commit a success.
+      db.afterCommit = () => {
+        throw new Error('hook');
+      };
+      await db.write(() => set('after a bad hook'));
+      assert.equal(
+        (db.statement("SELECT v FROM t WHERE k = 'a'").get() as { v: string }).v,
+        'after a bad hook',
+      );
+    } finally {
+      await close();
+    }
+  });
+});

@@ -83,6 +83,14 @@ export class SqliteDatabase {
   private closed = false;
   /** The first failed WAL fsync of `transactionSyncedLater`: no write is taken after it (`assertWritable`). */
   private walSyncFailure: { readonly cause: unknown } | undefined;
+  /**
+   * Called after each COMMIT of this connection, whatever made it: a `write` or `writeIn`, or a
+   * `transaction` or `transactionSyncedLater` that is not nested in another (a nested one commits with
+   * its outer transaction, and a rolled-back one commits nothing). Synchronous, outside any transaction.
+   * The store nudges its background checkpoints here (checkpointer.ts). A throw from it is ignored: the
+   * work did commit, and must not read as failed.
+   */
+  afterCommit: (() => void) | undefined;
   /** `.immediate(work)` / `.deferred(work)` run `work` inside BEGIN, or a SAVEPOINT when one is open. */
   private readonly atomically: BetterSqlite3.Transaction<(work: () => unknown) => unknown>;
 
@@ -162,6 +170,7 @@ export class SqliteDatabase {
       const result = this.atomically.immediate(work) as T;
       this.scopedChanges += (this.totalChanges.get() as number) - before;
       this.scopesChanged.add(scope);
+      this.committed();
       return result;
     });
   }
@@ -178,8 +187,23 @@ export class SqliteDatabase {
   write<T>(work: () => T): Promise<T> {
     return this.whenOurTurn(() => {
       this.assertWritable();
-      return this.atomically.immediate(work) as T;
+      const result = this.atomically.immediate(work) as T;
+      this.committed();
+      return result;
     });
+  }
+
+  /**
+   * After a unit of work that did not throw: `afterCommit`, unless the work ran inside an open
+   * transaction (a SAVEPOINT, released into it: that transaction's COMMIT is the one that counts).
+   */
+  private committed(): void {
+    if (this.db.inTransaction || this.afterCommit === undefined) return;
+    try {
+      this.afterCommit();
+    } catch {
+      // The commit stands (see afterCommit).
+    }
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
@@ -248,6 +272,7 @@ export class SqliteDatabase {
       const result = await this.context.run(tx, fn);
       if (tx.nestedFailure !== undefined) throw tx.nestedFailure.error;
       this.db.exec('COMMIT');
+      this.committed();
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');

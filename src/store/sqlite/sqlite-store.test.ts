@@ -252,6 +252,43 @@ INSERT INTO object_bytes (blob_id, bytes) VALUES ('inline-blob', X'6869');`);
     await assert.rejects(store.accounts.get('111122223333'), { message: 'the store is closed' });
   });
 
+  test('single-statement writes alone begin background checkpoints: their pages reach the database file', async () => {
+    const path = newFile();
+    const store = openSqliteStore({ path });
+    try {
+      await store.accounts.create({ id: A, createdAt: T0 });
+      await store.buckets.create({ name: 'cp', accountId: A, region: 'us-east-1', createdAt: T0 });
+      const before = statSync(path).size;
+      // 64 inline objects of 4 KiB, each put a write of its own (no transaction): 256 KiB of rows, far
+      // below the 10,000-page safety net, so only a background checkpoint can copy them into the file.
+      for (let i = 0; i < 64; i++) {
+        const bytes = Buffer.alloc(4096, i);
+        await store.objects.put(
+          {
+            bucket: 'cp',
+            key: `k${i}`,
+            size: bytes.length,
+            etag: '"e"',
+            metadata: [],
+            checksums: {},
+            lastModified: T0,
+            blobId: `cp-${i}`,
+          },
+          bytes,
+        );
+      }
+      let grown = statSync(path).size - before;
+      for (let waited = 0; grown < 64 * 4096 && waited < 5000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        grown = statSync(path).size - before;
+      }
+      assert.ok(grown >= 64 * 4096, `the database file grew by ${grown} bytes`);
+      assert.equal((await store.objects.getBytes('cp-63'))?.[0], 63);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('the cached gets of objects, buckets and access keys see every write of this store at once', async () => {
     const store = openSqliteStore({ path: newFile() });
     try {

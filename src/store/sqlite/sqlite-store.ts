@@ -72,12 +72,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (connection.open) connection.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
     };
   }
-  const committed = <T>(result: Promise<T>): Promise<T> => {
-    if (checkpointer === undefined) return result;
-    const nudge = () => checkpointer.nudge();
-    void result.then(nudge, nudge);
-    return result;
-  };
+  // Every commit of the store's connection nudges them, a single-statement write's too (database.ts
+  // `afterCommit`): before session 7 only transactions did, and a load of single-statement writes
+  // (DeleteObject, tagging, the group commit's per-row fallback) left checkpoints to the safety net,
+  // inside a COMMIT on the event loop.
+  if (checkpointer !== undefined) db.afterCommit = () => checkpointer.nudge();
   const scope: StoreScope = {
     accounts: sqliteAccounts(db),
     accessKeys: sqliteAccessKeys(db),
@@ -92,11 +91,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     buckets: sqliteBuckets(db),
     objects: sqliteObjects(db),
     uploads: sqliteUploads(db),
-    transaction: (fn) => committed(db.transaction(() => fn(scope))),
+    transaction: (fn) => db.transaction(() => fn(scope)),
     transactionSyncedLater: (fn) =>
-      wal === undefined
-        ? db.transaction(() => fn(scope))
-        : committed(db.transactionSyncedLater(() => fn(scope), wal)),
+      wal === undefined ? db.transaction(() => fn(scope)) : db.transactionSyncedLater(() => fn(scope), wal),
   };
   return {
     ...scope,
