@@ -108,6 +108,23 @@ describe('Checkpointer', () => {
     await checkpointer.close();
   });
 
+  test('a worker that cannot even start is a failed checkpoint: told once, nothing left waiting', async () => {
+    const checkpointer = new Checkpointer(join(dir, 'unused.sqlite'), 0, 5000, undefined, () => {
+      throw new Error('no threads today');
+    });
+    let told = 0;
+    checkpointer.onFailed = () => told++;
+    checkpointer.nudge();
+    await checkpointer.whenIdle();
+    assert.equal(checkpointer.stats.failures, 1);
+    assert.equal(told, 1);
+    assert.equal(checkpointer.hasWorker, false);
+    checkpointer.nudge();
+    await checkpointer.whenIdle();
+    assert.equal(checkpointer.stats.failures, 1);
+    await checkpointer.close();
+  });
+
   test('close waits for a worker whose ending the idle timer began', async () => {
     const { path, db } = walDatabase(5);
     const checkpointer = new Checkpointer(path, 0, 1);

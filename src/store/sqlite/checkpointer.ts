@@ -60,6 +60,9 @@ export class Checkpointer {
     private readonly intervalMs = CHECKPOINT_INTERVAL_MS,
     private readonly idleMs = CHECKPOINT_WORKER_IDLE_MS,
     private readonly now: () => number = () => performance.now(),
+    /** Makes the worker thread (for tests: one that cannot start). */
+    private readonly startWorker: (path: string) => Worker = (path) =>
+      new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: { path } }),
   ) {
     if (!Number.isFinite(intervalMs) || intervalMs < 0) {
       throw new TypeError(`intervalMs must be a non-negative number, got ${String(intervalMs)}`);
@@ -115,17 +118,24 @@ export class Checkpointer {
     this.#idleTimer = undefined;
     this.#running = true;
     this.#lastStart = this.now();
-    const worker = this.#workerNow();
-    // Referenced while a checkpoint runs (so a caller awaiting `whenIdle` sees its end), not otherwise.
-    worker.ref();
-    worker.postMessage('checkpoint');
+    try {
+      const worker = this.#workerNow();
+      // Referenced while a checkpoint runs (so a caller awaiting `whenIdle` sees its end), not otherwise.
+      worker.ref();
+      worker.postMessage('checkpoint');
+    } catch (error) {
+      // A worker that cannot start is a failed checkpoint, answered now: otherwise `#running` would stay
+      // set, with no answer to come, and `whenIdle` and `close` would wait forever.
+      this.#answered({
+        ok: false,
+        message: `the checkpoint worker could not start: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
   }
 
   #workerNow(): Worker {
     if (this.#worker !== undefined) return this.#worker;
-    const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
-      workerData: { path: this.path },
-    });
+    const worker = this.startWorker(this.path);
     // An idle worker never keeps the process alive.
     worker.unref();
     worker.on('message', (answer: CheckpointAnswer) => this.#answered(answer));

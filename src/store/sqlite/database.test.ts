@@ -218,9 +218,11 @@ describe('afterCommit', () => {
     const { db, own, close } = open();
     try {
       const seen: string[] = [];
-      // What the hook sees: never an open transaction, and the committed row already there.
+      // What the hook sees: never an open transaction here, and the committed row already there. (Asserted
+      // outside: a throw from the hook is ignored by design.)
+      const inTransaction: boolean[] = [];
       db.afterCommit = () => {
-        assert.equal(own.inTransaction, false);
+        inTransaction.push(own.inTransaction);
         seen.push((db.statement("SELECT v FROM t WHERE k = 'a'").get() as { v: string }).v);
       };
       const set = (v: string) => db.statement("UPDATE t SET v = ? WHERE k = 'a'").run(v);
@@ -240,7 +242,11 @@ describe('afterCommit', () => {
           set('later');
           return Promise.resolve();
         },
-        () => Promise.resolve(),
+        () => {
+          // The WAL's fsync comes before the hook.
+          assert.deepEqual(seen, ['w', 'wi', 'outer']);
+          return Promise.resolve();
+        },
       );
       assert.deepEqual(seen, ['w', 'wi', 'outer', 'later']);
       await assert.rejects(
@@ -258,6 +264,7 @@ describe('afterCommit', () => {
         /no/,
       );
       assert.deepEqual(seen, ['w', 'wi', 'outer', 'later']);
+      assert.deepEqual(inTransaction, [false, false, false, false]);
       // A hook that throws leaves the commit a success.
       db.afterCommit = () => {
         throw new Error('hook');

@@ -86,7 +86,9 @@ export class SqliteDatabase {
   /**
    * Called after each COMMIT of this connection, whatever made it: a `write` or `writeIn`, or a
    * `transaction` or `transactionSyncedLater` that is not nested in another (a nested one commits with
-   * its outer transaction, and a rolled-back one commits nothing). Synchronous, outside any transaction.
+   * its outer transaction, and a rolled-back one commits nothing); for `transactionSyncedLater`, once its
+   * WAL fsync has ended. Synchronous; outside any transaction, but for that last case, where another
+   * async context may have begun one meanwhile.
    * The store nudges its background checkpoints here (checkpointer.ts). A throw from it is ignored: the
    * work did commit, and must not read as failed.
    */
@@ -198,7 +200,12 @@ export class SqliteDatabase {
    * transaction (a SAVEPOINT, released into it: that transaction's COMMIT is the one that counts).
    */
   private committed(): void {
-    if (this.db.inTransaction || this.afterCommit === undefined) return;
+    if (!this.db.inTransaction) this.notifyCommit();
+  }
+
+  /** `afterCommit`, now: a COMMIT has happened (whatever is open since). */
+  private notifyCommit(): void {
+    if (this.afterCommit === undefined) return;
     try {
       this.afterCommit();
     } catch {
@@ -235,6 +242,10 @@ export class SqliteDatabase {
     } catch (cause) {
       this.walSyncFailure ??= { cause };
       throw new UnsyncedCommitError(cause);
+    } finally {
+      // After the WAL's fsync (or its failure), as the store nudged its checkpoints before the hook
+      // existed: a checkpoint begun at COMMIT would fsync the same file alongside `syncWal`.
+      this.notifyCommit();
     }
     return result;
   }
@@ -272,7 +283,8 @@ export class SqliteDatabase {
       const result = await this.context.run(tx, fn);
       if (tx.nestedFailure !== undefined) throw tx.nestedFailure.error;
       this.db.exec('COMMIT');
-      this.committed();
+      // The relaxed commit's hook follows its WAL fsync (transactionSyncedLater).
+      if (!relaxed) this.committed();
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
