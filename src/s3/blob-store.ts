@@ -17,10 +17,11 @@ const WRITE_BUFFER = 1024 * 1024;
 /**
  * Bytes a streamed blob read asks of the file at a time: 4 times `fs.createReadStream`'s 64 KiB default.
  * Each chunk is a trip to the thread pool and back, and a socket write: on this 2-core machine a 1 GiB
- * GET of 64 KiB chunks switched threads about 58,000 times and spent 1.5-1.8 s of CPU per GiB, where
- * 256 KiB chunks switched about 14,000 times and spent 1.2-1.3 s (node /tmp/tools/get.mjs, session 7,
- * alternating with bench/s3's bare server). A GET holds about two chunks (one read ahead, one in the
- * socket), so 512 KiB per streaming GET at most: bounded whatever the object's size.
+ * GET of 64 KiB chunks switched threads about 58,000 times and spent 1.5-1.7 s of CPU per GiB, where
+ * 256 KiB chunks switched about 14,000 times and spent 1.2-1.3 s (`node dist/bench/s3/run.js --only
+ * large`, session 7: 76 % of the bare server's rate before, 93 % after). A GET holds about two chunks
+ * (one read ahead, one in the socket): up to 512 KiB per streaming GET whatever the object's size, so
+ * about 4 times as much as before for each GET stalled by a slow client at the same time.
  */
 export const READ_CHUNK_BYTES = 256 * 1024;
 
@@ -96,8 +97,10 @@ export const SWEEP_MIN_AGE_MS = 15 * 60 * 1000;
 const TMP = 'tmp';
 
 /**
- * Reads up to this many bytes go whole into one buffer (`readSmall`); larger ones stream. 64 KiB is a
- * file stream's own chunk: below it a stream reads the same one chunk, with far more machinery around it.
+ * Reads up to this many bytes go whole into one buffer (`readSmall`); larger ones stream. Below it a
+ * stream would read the same one chunk (READ_CHUNK_BYTES is larger), with far more machinery around it;
+ * it is also the small-blob cache's largest entry, and INLINE_MAX, so an inline object is always read
+ * whole.
  */
 export const SMALL_READ_BYTES = 64 * 1024;
 /** Writes bounded by at most this many bytes take their body whole, then write it in one call (`write`). */

@@ -236,7 +236,7 @@ export async function readResponse(
     return { status: read.status, headers: read.headers };
   if (ctx.blobs === undefined) throw blobsNotConfigured();
   // A whole read still names its last byte (the blob holds exactly `size` bytes, and `size` > 0 here):
-  // without an end, a file stream allocates 64 KiB for every read whatever the object's size.
+  // without an end, a file stream allocates READ_CHUNK_BYTES for every read whatever the object's size.
   const range = read.range ?? { start: 0, end: read.object.size - 1 };
   // INVARIANT: an inline object holds at most INLINE_MAX ≤ SMALL_READ_BYTES bytes, so it is always read whole
   // (from the cache or the store); only files stream.

@@ -58,7 +58,11 @@ async function readSourceObject(
         `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PUT_BYTES}`,
       );
     }
-    if (!isInlineSize(from.size)) return { from, stream: await blobs.openRead(from.blobId) };
+    // Named to its last byte (a file holds more than INLINE_MAX bytes): a stream without an end allocates
+    // a whole chunk for its last, empty read.
+    if (!isInlineSize(from.size)) {
+      return { from, stream: await blobs.openRead(from.blobId, { start: 0, end: from.size - 1 }) };
+    }
     const bytes =
       from.size === 0 ? Buffer.alloc(0) : await blobs.readObject(ctx.store.objects, from, wholeOf(from));
     return { from, bytes };
