@@ -338,7 +338,7 @@ async function largeObjects(targets: readonly Target[]): Promise<void> {
       }
       return { rate: r.mbPerSecond, cpu };
     };
-    /** Each server's rounds of one method, alternating; a failed round makes the best NaN. */
+    /** Each server's rounds of one method, alternating; the best rate and the lowest CPU, maybe of different rounds. */
     const rounds = async (method: 'PUT' | 'GET'): Promise<Transferred[]> => {
       const specs: TransferSpec[] = [];
       for (const t of targets) {
@@ -361,9 +361,10 @@ async function largeObjects(targets: readonly Target[]): Promise<void> {
       for (let r = 0; r < ROUNDS; r++) {
         for (const [i, t] of targets.entries()) all[i]?.push(await run(t, specs[i] as TransferSpec));
       }
+      // A failed round makes the best rate NaN, and its CPU (a partial transfer's) is left out.
       return all.map((list) => ({
         rate: list.some((m) => Number.isNaN(m.rate)) ? Number.NaN : Math.max(...list.map((m) => m.rate)),
-        cpu: Math.min(...list.map((m) => m.cpu)),
+        cpu: Math.min(...list.filter((m) => !Number.isNaN(m.rate)).map((m) => m.cpu)),
       }));
     };
     const puts = await rounds('PUT');
