@@ -19,16 +19,16 @@
  *   node dist/bench/sts/run.js --only gci     # one comparison: `arwwi` or `gci`
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { teamAppRoleManifest } from '../../test/shared/irsa-manifests.js';
 import { expectedLoadResult } from '../shared/load.js';
-import { freePort, runNode, startChild } from '../shared/processes.js';
+import { runNode, startChild } from '../shared/processes.js';
 import type { LoadResult, LoadSpec } from './load.js';
+import { cpuMicrosOf, FORM_HEADERS, startOpenirsa } from './openirsa-server.js';
 
 const QUICK = process.argv.includes('--quick');
 const ONLY_AT = process.argv.indexOf('--only');
@@ -39,22 +39,10 @@ const PROFILE_DIR = PROFILE_AT > 0 ? process.argv[PROFILE_AT + 1] : undefined;
 const ROUND_SECONDS = QUICK ? 1.5 : 4;
 const ROUNDS = QUICK ? 2 : 3;
 const CONNECTIONS = 16;
-const ACCOUNT = '000000000000';
-const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/team-a-app`;
 const TARGET = 0.6;
-/** Linux USER_HZ: the unit of utime/stime in /proc/<pid>/stat (`getconf CLK_TCK` is 100 on every Linux). */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-function manifests(port: number): string {
-  return `apiVersion: v1
-kind: ServiceAccount
-metadata: {name: app, namespace: team-a, annotations: {eks.amazonaws.com/role-arn: "${ROLE_ARN}"}}
----
-${teamAppRoleManifest(ACCOUNT, port, '{Effect: Allow, Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::team-a", "arn:aws:s3:::team-a/*"]}')}`;
-}
 
 function pidOf(child: ChildProcess): number {
   if (child.pid === undefined) throw new Error('a bench server has no pid');
@@ -67,17 +55,6 @@ interface Measured extends LoadResult {
   readonly cpuMicros: number;
   /** The same for the server's main thread alone: the event loop, the bottleneck of a Node server. */
   readonly mainThreadMicros: number;
-}
-
-/** utime + stime of a process in µs (proc(5): fields 14 and 15, counted after the `(comm)` field). */
-async function cpuMicrosOf(pid: number, thread?: number): Promise<number> {
-  const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
-  const stat = await readFile(path, 'utf8').catch(() => undefined);
-  if (stat === undefined) return NaN;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After `pid (comm) `, field 3 (state) is index 0: utime (14) is index 11, stime (15) index 12.
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
 }
 
 type Target = Omit<LoadSpec, 'connections' | 'seconds'> & { readonly pid: number };
@@ -155,34 +132,13 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(os.tmpdir(), 'openirsa-bench-sts-'));
   const children: ChildProcess[] = [];
   try {
-    const port = await freePort();
-    const data = join(dir, 'data');
-    const manifest = join(dir, 'irsa.yaml');
-    await writeFile(manifest, manifests(port));
-    const up = await startChild(
-      [
-        ...(PROFILE_DIR !== undefined ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []),
-        cli,
-        'up',
-        '--port',
-        String(port),
-        '--data',
-        data,
-        '-f',
-        manifest,
-      ],
-      /listening|endpoint/i,
+    const up = await startOpenirsa(
+      cli,
+      dir,
+      PROFILE_DIR !== undefined ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
     );
     children.push(up.child);
-    const endpoint = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      const health = await fetch(`${endpoint}/_openirsa/health`).catch(() => undefined);
-      if (health?.status === 200) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const token = (
-      await runNode([cli, 'token', '--service-account', 'team-a/app', '--endpoint', endpoint, '--data', data])
-    ).trim();
+    const { endpoint, port, form } = up;
     const jwks = (await (await fetch(`${endpoint}/openid/v1/jwks`)).json()) as { keys: unknown[] };
     const jwk = jwks.keys[0];
 
@@ -194,14 +150,7 @@ async function main(): Promise<void> {
     const limitFixed = await startChild([here('./bare-server.js'), 'fixed'], /port (\d+)/);
     children.push(limitFixed.child);
 
-    const form = new URLSearchParams({
-      Action: 'AssumeRoleWithWebIdentity',
-      Version: '2011-06-15',
-      RoleArn: ROLE_ARN,
-      RoleSessionName: 'bench',
-      WebIdentityToken: token,
-    }).toString();
-    const formHeaders = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+    const formHeaders = FORM_HEADERS;
     const assumed = await fetch(`${endpoint}/`, { method: 'POST', headers: formHeaders, body: form });
     const assumedXml = await assumed.text();
     if (assumed.status !== 200)
@@ -213,7 +162,7 @@ async function main(): Promise<void> {
     if (ONLY !== 'gci') {
       const web = await sideBySide(
         {
-          pid: pidOf(up.child),
+          pid: up.pid,
           port,
           method: 'POST',
           path: '/',
@@ -265,7 +214,7 @@ async function main(): Promise<void> {
     );
     if (ONLY === 'arwwi') return;
     const gci = await sideBySide(
-      { pid: pidOf(up.child), port, method: 'POST', path: '/', headers, body, expectStatus: 200 },
+      { pid: up.pid, port, method: 'POST', path: '/', headers, body, expectStatus: 200 },
       {
         pid: pidOf(limitFixed.child),
         port: Number(limitFixed.match[1]),

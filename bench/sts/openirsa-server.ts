@@ -1,0 +1,85 @@
+/**
+ * `openirsa up` as bench/sts runs it, shared by run.ts (against the limit) and ab.ts (two builds side by
+ * side): its own process and data directory, with a service account `team-a/app` whose role
+ * `team-a-app` trusts its tokens; and the CPU a process or one of its threads has spent.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { teamAppRoleManifest } from '../../test/shared/irsa-manifests.js';
+import { freePort, runNode, startChild } from '../shared/processes.js';
+
+export const ACCOUNT = '000000000000';
+export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/team-a-app`;
+export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+
+/** Linux USER_HZ: the unit of utime/stime in /proc/<pid>/stat (`getconf CLK_TCK` is 100 on every Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function manifests(port: number): string {
+  return `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: app, namespace: team-a, annotations: {eks.amazonaws.com/role-arn: "${ROLE_ARN}"}}
+---
+${teamAppRoleManifest(ACCOUNT, port, '{Effect: Allow, Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::team-a", "arn:aws:s3:::team-a/*"]}')}`;
+}
+
+/** A running `openirsa up`, ready, with a token of `team-a/app` and the AssumeRoleWithWebIdentity form. */
+export interface BenchServer {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly port: number;
+  readonly endpoint: string;
+  readonly data: string;
+  readonly token: string;
+  /** The AssumeRoleWithWebIdentity request body for `token`. */
+  readonly form: string;
+}
+
+/**
+ * Starts `node [nodeArgs] cli up` with its data under `dir`, waits for its health route and mints a
+ * token with the same build's `token` command.
+ */
+export async function startOpenirsa(
+  cli: string,
+  dir: string,
+  nodeArgs: readonly string[] = [],
+): Promise<BenchServer> {
+  const port = await freePort();
+  const data = join(dir, 'data');
+  const manifest = join(dir, 'irsa.yaml');
+  await writeFile(manifest, manifests(port));
+  const up = await startChild(
+    [...nodeArgs, cli, 'up', '--port', String(port), '--data', data, '-f', manifest],
+    /listening|endpoint/i,
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const health = await fetch(`${endpoint}/_openirsa/health`).catch(() => undefined);
+    if (health?.status === 200) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const token = (
+    await runNode([cli, 'token', '--service-account', 'team-a/app', '--endpoint', endpoint, '--data', data])
+  ).trim();
+  const form = new URLSearchParams({
+    Action: 'AssumeRoleWithWebIdentity',
+    Version: '2011-06-15',
+    RoleArn: ROLE_ARN,
+    RoleSessionName: 'bench',
+    WebIdentityToken: token,
+  }).toString();
+  if (up.child.pid === undefined) throw new Error('a bench server has no pid');
+  return { child: up.child, pid: up.child.pid, port, endpoint, data, token, form };
+}
+
+/** utime + stime of a process (or of one of its threads) in µs (proc(5): fields 14 and 15); NaN without /proc. */
+export async function cpuMicrosOf(pid: number, thread?: number): Promise<number> {
+  const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+  const stat = await readFile(path, 'utf8').catch(() => undefined);
+  if (stat === undefined) return NaN;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After `pid (comm) `, field 3 (state) is index 0: utime (14) is index 11, stime (15) index 12.
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
