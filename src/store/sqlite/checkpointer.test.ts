@@ -94,36 +94,31 @@ describe('Checkpointer', () => {
     }
   });
 
-  test('a worker that cannot open the database fails once, says so once; later nudges try nothing', async () => {
-    const checkpointer = new Checkpointer(join(dir, 'missing.sqlite'), 0);
-    let told = 0;
-    checkpointer.onFailed = () => told++;
-    checkpointer.nudge();
-    await checkpointer.whenIdle();
-    assert.equal(checkpointer.stats.failures, 1);
-    assert.equal(told, 1);
-    checkpointer.nudge();
-    await checkpointer.whenIdle();
-    assert.equal(checkpointer.stats.failures, 1);
-    await checkpointer.close();
-  });
-
-  test('a worker that cannot even start is a failed checkpoint: told once, nothing left waiting', async () => {
-    const checkpointer = new Checkpointer(join(dir, 'unused.sqlite'), 0, 5000, undefined, () => {
-      throw new Error('no threads today');
+  for (const [name, make] of [
+    ['cannot open the database', () => new Checkpointer(join(dir, 'missing.sqlite'), 0)],
+    [
+      'cannot even start',
+      () =>
+        new Checkpointer(join(dir, 'unused.sqlite'), 0, 5000, undefined, () => {
+          throw new Error('no threads today');
+        }),
+    ],
+  ] as const) {
+    test(`a worker that ${name} fails once, says so once, leaves nothing waiting; later nudges try nothing`, async () => {
+      const checkpointer = make();
+      let told = 0;
+      checkpointer.onFailed = () => told++;
+      checkpointer.nudge();
+      await checkpointer.whenIdle();
+      assert.equal(checkpointer.stats.failures, 1);
+      assert.equal(told, 1);
+      assert.equal(checkpointer.hasWorker, false);
+      checkpointer.nudge();
+      await checkpointer.whenIdle();
+      assert.equal(checkpointer.stats.failures, 1);
+      await checkpointer.close();
     });
-    let told = 0;
-    checkpointer.onFailed = () => told++;
-    checkpointer.nudge();
-    await checkpointer.whenIdle();
-    assert.equal(checkpointer.stats.failures, 1);
-    assert.equal(told, 1);
-    assert.equal(checkpointer.hasWorker, false);
-    checkpointer.nudge();
-    await checkpointer.whenIdle();
-    assert.equal(checkpointer.stats.failures, 1);
-    await checkpointer.close();
-  });
+  }
 
   test('close waits for a worker whose ending the idle timer began', async () => {
     const { path, db } = walDatabase(5);
