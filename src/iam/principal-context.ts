@@ -1,4 +1,4 @@
-import { isoSecond } from '../policy/context.js';
+import { isoSecond } from '../shared/iso-second.js';
 import type { ContextValue } from '../policy/types.js';
 import type { StoreScope } from '../store/types.js';
 import type { Caller } from './caller.js';

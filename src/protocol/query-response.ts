@@ -1,4 +1,5 @@
 import { AwsError } from '../shared/aws-error.js';
+import { isoSecond } from '../shared/iso-second.js';
 import type { Shape, StructureShape, ValueOf } from './shape.js';
 import type { XmlNode } from './xml.js';
 import { element, renderXml, textElement } from './xml.js';
@@ -101,10 +102,8 @@ export function encodeQueryError(error: unknown, envelope: ErrorEnvelope): WireR
  */
 export function formatTimestamp(ms: number): string {
   if (!Number.isFinite(ms)) throw new TypeError(`\`${ms}\` is not a timestamp`);
-  const iso = new Date(Math.floor(ms / 1000) * 1000).toISOString();
-  // Years 0000-9999 come as `YYYY-MM-DDTHH:mm:ss.sssZ`, 24 characters: the fraction is cut by a slice.
-  // Extended years (`+010000-...`, `-000001-...`) are longer and take the pattern.
-  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
+  // Floored to its second first: below 1970 `Date` would truncate a fraction toward zero instead.
+  return isoSecond(Math.floor(ms / 1000) * 1000);
 }
 
 /**

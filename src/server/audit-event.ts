@@ -1,6 +1,7 @@
 import type { AuditDecision, AuditEvent, UserIdentity } from '../audit/event.js';
 import { internJson } from '../audit/event-line.js';
 import type { Caller } from '../iam/caller.js';
+import { isoSecond } from '../shared/iso-second.js';
 
 export interface AuditFacts {
   readonly time: number;
@@ -67,7 +68,7 @@ export class AuditEvents {
     const second = Math.floor(ms / 1000);
     if (second !== this.#lastSecond) {
       this.#lastSecond = second;
-      this.#lastTime = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+      this.#lastTime = isoSecond(second * 1000);
     }
     return this.#lastTime;
   }
