@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
+import { isoSecond } from '../shared/iso-second.js';
 import type { Issuer } from './issuer.js';
 import {
   SESSION_TAGS_CLAIM,
@@ -190,7 +191,7 @@ export function mintToken(request: TokenRequest, ctx: MintContext): MintResult {
     header,
     claims,
     expirationSeconds: expiration.seconds,
-    expirationTimestamp: new Date(claims.exp * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    expirationTimestamp: isoSecond(claims.exp * 1000),
     warnings: expiration.warnings,
   };
 }

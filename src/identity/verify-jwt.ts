@@ -1,5 +1,6 @@
 import { constants, verify, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
+import { isoSecond } from '../shared/iso-second.js';
 import {
   decodeJwt,
   type DecodedJwt,
@@ -272,9 +273,7 @@ function algorithmMessage(alg: string, allowed: readonly JwsAlgorithm[]): string
 
 function date(seconds: number): string {
   const ms = seconds * 1000;
-  return Math.abs(ms) <= 8.64e15
-    ? new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
-    : `${seconds}`;
+  return Math.abs(ms) <= 8.64e15 ? isoSecond(Math.floor(ms / 1000) * 1000) : `${seconds}`;
 }
 
 function clip(s: string): string {
