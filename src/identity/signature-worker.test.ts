@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seededRandom } from '../shared/seeded-random.js';
+import { SLOTS as SIGNATURE_WORKER_SLOTS } from './signature-channel.js';
 import { SIGNATURE_WORKER_MAX_KEYS, SignatureWorker, threadpoolChecker } from './signature-worker.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -48,7 +49,7 @@ describe('SignatureWorker', () => {
       const answers = await Promise.all(all.map((c) => worker.check(c.hash, c.data, c.key, c.signature)));
       assert.deepEqual(answers, all.map(expected));
       assert.ok(answers.includes(true) && answers.includes(false));
-      // Checks sent over several turns of the event loop, each turn a batch of its own.
+      // Checks sent over several turns of the event loop, the worker sleeping between some of them.
       const later: Promise<boolean>[] = [];
       for (const c of cases(30, 8)) {
         later.push(worker.check(c.hash, c.data, c.key, c.signature));
@@ -60,7 +61,7 @@ describe('SignatureWorker', () => {
     }
   });
 
-  test('a check that throws in the worker is an invalid signature and spoils no other check of its batch', async () => {
+  test('a check that throws in the worker is an invalid signature and spoils no other check', async () => {
     const worker = new SignatureWorker(50);
     try {
       const [good] = cases(1, 1).filter(expected);
@@ -102,7 +103,7 @@ describe('SignatureWorker', () => {
     const worker = new SignatureWorker(50);
     const all = cases(40, 11);
     const pending = all.map((c) => worker.check(c.hash, c.data, c.key, c.signature));
-    // The batch is posted at the end of this turn; the worker ends right after, holding it.
+    // The checks are in the worker's slots (those past its 64 wait for one); it ends holding them.
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(worker.running, true);
     await worker.close();
@@ -152,7 +153,7 @@ describe('SignatureWorker', () => {
     assert.equal(run.stdout.trim(), 'true');
   });
 
-  test('more keys than a worker holds, over many batches and in one: every check answers as crypto.verify', async () => {
+  test('more keys than a worker holds, over many rounds and all at once: every check answers as crypto.verify', async () => {
     const worker = new SignatureWorker(50);
     try {
       const data = 'eyJhbGciOiJFUzI1NiJ9.e30';
@@ -173,17 +174,119 @@ describe('SignatureWorker', () => {
         return worker.check('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, own.signature);
       };
       const expectedAt = (i: number) => !(signed[i]?.wrong ?? true);
-      // One batch per turn, each with a few keys old and new, so that the worker resets its keys on the way.
+      // One round per turn, each with a few keys old and new, so that the worker resets its keys on the way.
       for (let round = 0; round < signed.length; round += 7) {
         const indexes = [round, round + 1, round + 2, 0, Math.floor(round / 2)].filter(
           (i) => i < signed.length,
         );
         assert.deepEqual(await Promise.all(indexes.map(check)), indexes.map(expectedAt), `round ${round}`);
       }
-      // And all of them in one batch, more distinct keys than the bound at once.
+      // And all of them at once, more distinct keys than the bound.
       const all = signed.map((_, i) => i);
       assert.deepEqual(await Promise.all(all.map(check)), all.map(expectedAt));
       assert.deepEqual(await Promise.all(all.map(check)), all.map(expectedAt));
+    } finally {
+      await worker.close();
+    }
+  });
+
+  test('RSA-PSS options, negative salt-length constants included, reach the worker as given', async () => {
+    const worker = new SignatureWorker(50);
+    try {
+      const data = 'eyJhbGciOiJQUzI1NiJ9.e30';
+      const pss = (saltLength: number) => ({
+        key: rsa.privateKey,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength,
+      });
+      const signature = sign('sha256', Buffer.from(data), pss(32));
+      const checks: [number | undefined, number | undefined][] = [
+        [constants.RSA_PKCS1_PSS_PADDING, 32],
+        [constants.RSA_PKCS1_PSS_PADDING, constants.RSA_PSS_SALTLEN_DIGEST],
+        [constants.RSA_PKCS1_PSS_PADDING, constants.RSA_PSS_SALTLEN_AUTO],
+        [constants.RSA_PKCS1_PSS_PADDING, 20],
+        [constants.RSA_PKCS1_PSS_PADDING, undefined],
+        [constants.RSA_PKCS1_PADDING, undefined],
+        [undefined, undefined],
+      ];
+      const keys = checks.map(([padding, saltLength]): VerifyKeyObjectInput => ({
+        key: rsa.publicKey,
+        ...(padding !== undefined ? { padding } : {}),
+        ...(saltLength !== undefined ? { saltLength } : {}),
+      }));
+      const answers = await Promise.all(keys.map((key) => worker.check('sha256', data, key, signature)));
+      const wanted = keys.map((key) => {
+        try {
+          return verify('sha256', Buffer.from(data), key, signature);
+        } catch {
+          return false;
+        }
+      });
+      assert.deepEqual(answers, wanted);
+      // Salt 32 (given, digest-sized, or found by AUTO) verifies; 20 and PKCS#1 v1.5 do not.
+      assert.deepEqual(wanted, [true, true, true, false, true, false, false]);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  test('checks that no slot can carry (a signing input past 20 KiB, an unknown digest) are checked all the same', async () => {
+    const worker = new SignatureWorker(50);
+    try {
+      const long = `eyJhbGciOiJSUzI1NiJ9.${'x'.repeat(30_000)}`;
+      const signature = sign('sha256', Buffer.from(long), rsa.privateKey);
+      const sha1 = sign('sha1', Buffer.from(long), rsa.privateKey);
+      const answers = await Promise.all([
+        worker.check('sha256', long, rsaKey, signature),
+        worker.check('sha256', `${long}!`, rsaKey, signature),
+        worker.check('sha1', long, rsaKey, sha1),
+      ]);
+      assert.deepEqual(answers, [true, false, true]);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  test('four times more checks at once than the worker has slots: each answer belongs to its own check', async () => {
+    const worker = new SignatureWorker(50);
+    try {
+      // Every check distinct and four in ten of them invalid, so that an answer given to the wrong check
+      // would show.
+      const all = cases(SIGNATURE_WORKER_SLOTS * 4, 21);
+      const answers = await Promise.all(all.map((c) => worker.check(c.hash, c.data, c.key, c.signature)));
+      assert.deepEqual(answers, all.map(expected));
+    } finally {
+      await worker.close();
+    }
+  });
+
+  test('many rounds of more checks than slots each end: a wake-up that brings no answer still leaves a wait armed', async () => {
+    // The worker stores its count of answers, then notifies; a wait armed in between is woken with no
+    // new answer, and the main thread must arm another. The first version of the shared slots returned
+    // there when no slot was free, and the checks in flight hung: this test failed it within 70 rounds
+    // in each of three runs.
+    const data = 'eyJhbGciOiJSUzI1NiJ9.e30';
+    const good = sign('sha256', Buffer.from(data), rsa.privateKey);
+    const bad = Buffer.from(good);
+    bad[0]! ^= 1;
+    const signatures = Array.from({ length: SIGNATURE_WORKER_SLOTS * 4 }, (_, i) =>
+      i % 5 === 0 ? bad : good,
+    );
+    const wanted = signatures.map((sig) => sig === good);
+    const worker = new SignatureWorker(50);
+    try {
+      for (let round = 0; round < 150; round++) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const answers = Promise.all(signatures.map((sig) => worker.check('sha256', data, rsaKey, sig)));
+        const late = new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), 10_000);
+        });
+        try {
+          assert.deepEqual(await Promise.race([answers, late]), wanted, `round ${round}`);
+        } finally {
+          clearTimeout(timer);
+        }
+      }
     } finally {
       await worker.close();
     }

@@ -1,5 +1,16 @@
 import { verify, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import {
+  COMPLETED,
+  fitsSlot,
+  NO_KEY,
+  SignatureChannel,
+  SLEEPING,
+  SLOTS,
+  STOP,
+  SUBMITTED,
+  VALID,
+} from './signature-channel.js';
 
 /**
  * Checks one signature off the calling thread: resolves with whether `signature` is valid for the bytes
@@ -12,44 +23,28 @@ export interface SignatureChecker {
 }
 
 /**
- * One signature to check, as the worker thread receives it: the key by the number it was sent under
- * (`SignatureBatch.keys`), with the options `crypto.verify` takes beside it.
- */
-export interface SignatureJob {
-  readonly hash: string;
-  readonly data: string;
-  readonly key: number;
-  readonly padding: number | undefined;
-  readonly saltLength: number | undefined;
-  readonly dsaEncoding: VerifyKeyObjectInput['dsaEncoding'];
-  readonly signature: Uint8Array;
-}
-
-/**
- * What the main thread sends: the signatures requested during one turn of its event loop, and the keys
- * among theirs the worker has not been sent yet. Each key goes over once per worker, not once per job:
- * cloning a KeyObject into a message is the costliest part of a job's clone (node /tmp/h4/pm.mjs).
- * `reset` first drops every key the worker holds, so that it never holds more than about
+ * A key for the worker thread, sent as a message on a port of its own (a KeyObject cannot be written
+ * into shared memory) before the first check that needs it, under a number never used before by that
+ * SignatureWorker. `reset` first drops every key the thread holds, so that it never holds more than
  * SIGNATURE_WORKER_MAX_KEYS (keys are made anew when an issuer's JWKS is read again).
  */
-export interface SignatureBatch {
-  readonly id: number;
+export interface KeyMessage {
   readonly reset: boolean;
-  readonly keys: readonly { readonly id: number; readonly key: KeyObject }[];
-  readonly jobs: readonly SignatureJob[];
+  readonly id: number;
+  readonly key: KeyObject;
+}
+
+/** What the worker thread starts with. */
+export interface SignatureWorkerData {
+  readonly buffer: SharedArrayBuffer;
+  readonly keys: MessagePort;
 }
 
 /**
- * After this many keys sent to one worker, the next batch resets its keys (and sends again those it
- * needs): the worker holds at most this many less one, plus the distinct keys of one batch.
+ * After this many keys sent to one worker, the next new key resets its keys (and sends again those it
+ * needs): the worker holds at most this many.
  */
 export const SIGNATURE_WORKER_MAX_KEYS = 64;
-
-/** The worker's answer: one byte per job of the batch, in order, 1 for a valid signature. */
-export interface SignatureBatchAnswer {
-  readonly id: number;
-  readonly valid: Uint8Array;
-}
 
 /** A worker idle this long ends, so an idle server (or a test's short-lived one) holds no thread. */
 export const SIGNATURE_WORKER_IDLE_MS = 5000;
@@ -76,52 +71,62 @@ interface Queued {
   readonly resolve: (valid: boolean) => void;
 }
 
+/** A running worker thread and the state of its shared slots. */
+interface Running {
+  readonly thread: Worker;
+  readonly channel: SignatureChannel;
+  readonly keys: MessagePort;
+  /** The job of each slot in flight, by `seq & (SLOTS - 1)`. */
+  readonly inFlight: (Queued | undefined)[];
+  /** Jobs written (the next one's seq) and jobs whose answers were read. */
+  submitted: number;
+  consumed: number;
+  /** Whether an `Atomics.waitAsync` on COMPLETED is pending. */
+  waiting: boolean;
+  /** The numbers this thread knows keys by, and how many it holds since its last reset. */
+  keyIds: WeakMap<KeyObject, number>;
+  keysHeld: number;
+}
+
 /**
- * Checks signatures in one worker thread of its own, a batch at a time: the checks requested during
- * one turn of the event loop go over in one message at the end of the turn (`setImmediate`), and come
- * back in one, where `crypto.verify` with a callback hands each signature to libuv's threadpool and
- * back, with a wake-up of a pool thread and of the event loop for each.
+ * Checks signatures in one worker thread of its own. Each check is written into a slot of memory the
+ * two threads share (signature-channel.ts) as soon as it is asked for, and the worker, which sleeps
+ * only when it has nothing to check, starts on it at once; the main thread learns of answers through
+ * `Atomics.waitAsync`, and reads every answer ready at that moment.
  *
- * Why: AssumeRoleWithWebIdentity's RSA verification is its largest piece of work, and the 2-core
- * machine runs the server's event loop, the verifications and the clients together. Measured in
+ * Why a worker: AssumeRoleWithWebIdentity's RSA verification is its largest piece of work, and the
+ * 2-core machine runs the server's event loop, the verifications and the clients together. Measured in
  * process (bench/sts/handler.ts, `handle, 16 in flight`, CPU µs per call, alternating runs on a loaded
- * machine): the threadpool 70-73 µs of process CPU of which 39-41 on the main thread; this worker
- * 54 µs, 25 on the main thread; a synchronous verify 47 µs, all 46 on the main thread.
+ * machine): `crypto.verify` with a callback (libuv's threadpool, a wake-up of a pool thread and of the
+ * event loop per signature) 70-73 µs of process CPU of which 39-41 on the main thread; a worker 54 µs,
+ * 25 on the main thread; a synchronous verify 47 µs, all 46 on the main thread, where the event loop is
+ * the bottleneck: with `openirsa up` under load it served the fewest requests of the three (session 6).
+ * A smaller threadpool (UV_THREADPOOL_SIZE=1) did better than 4 threads, but `openirsa up` cannot set
+ * it (Node 20's ESM loader starts the pool before any code of ours runs), and it would queue every fs
+ * call and DNS lookup behind the verifications.
  *
- * The other ways, measured with `openirsa up` under load (bench/sts's load process, 16 keep-alive
- * connections, two servers in alternating 3 s rounds, session 6, the machine shared, load average 3-7;
- * server CPU µs per request, min/median, and its main thread's):
- * - synchronous `crypto.verify`: total 176/191 against the threadpool's 175/197 in the same run, but
- *   main thread 168/179 against 129/144, and fewer requests/s (5,556 at best against 6,474): the event
- *   loop is the bottleneck, so it is the worst of the three.
- * - the threadpool with `UV_THREADPOOL_SIZE=1` (in the server's environment): 171/197, main 132/154,
- *   against 192/227, 144/161 with the default 4 pool threads (in process, `handle, 16 in flight`:
- *   49-58 / 27-32 against 70-73 / 39-41; 2 threads 82 / 45). Better, but `openirsa up` cannot set it
- *   itself: on Node 20 the ESM loader reads the module graph with asynchronous fs calls, which start
- *   the pool at its default size before any code of ours runs (checked: `process.env` set first thing
- *   in an ESM entry still gives 4 pool threads; only the process's environment or a CommonJS launcher
- *   changes it). And one pool thread would queue every fs call and DNS lookup (an external issuer's
- *   `getaddrinfo`, which can block for seconds) with the verifications. This worker leaves the pool
- *   alone and took server CPU from 183/208 to 153/178 and the main thread from 134/148 to 105/129 in
- *   the run above.
+ * Why shared memory rather than messages: until session 8 the checks of one turn of the event loop
+ * went over in one `postMessage` at its end (`setImmediate`) and came back in one. Cloning the batch and
+ * dispatching the answer cost the main thread about 10 µs per check (profiled under bench/sts's load),
+ * and the batching left the worker idle while a turn's checks piled up, then the main thread idle while
+ * the worker went through them: its event loop was idle 16-18 % of the time under full load. Posting
+ * each check on its own was worse (+10 µs of main thread per request, bench/sts/ab.js). Here a check
+ * costs a copy of its bytes into the slot, and a wake-up only when the worker sleeps.
  *
  * Every signature is checked, each on its own (no result is cached or shared between jobs). If the
- * worker dies (or cannot start), the checks it held, and those of the batch that could not be sent,
- * go to the threadpool instead, and the next batch starts a new worker: an answer is never lost and
- * never guessed. The worker starts on demand, keeps the process alive only while it holds checks, and
- * ends after `idleMs` without any. One per owner (one per AssumeRoleWithWebIdentity action, so one per
- * server): no module-level state.
+ * worker dies (or cannot start), the checks it held go to the threadpool instead, and the next check
+ * starts a new worker: an answer is never lost and never guessed. A check the slots cannot take (a
+ * digest the worker does not know, bytes longer than a slot) goes to the threadpool too. The worker
+ * starts on demand, keeps the process alive only while it holds checks, and ends after `idleMs`
+ * without any. One per owner (one per AssumeRoleWithWebIdentity action, so one per server): no
+ * module-level state.
  */
 export class SignatureWorker implements SignatureChecker {
-  #worker: Worker | undefined;
-  #queued: Queued[] = [];
-  #flushScheduled = false;
-  /** Batches posted to the current worker and not answered yet, by id. */
-  readonly #sent = new Map<number, readonly Queued[]>();
-  #nextBatch = 0;
-  /** The numbers the current worker knows keys by, and how many it was sent since its last reset. */
-  #keyIds = new WeakMap<KeyObject, number>();
-  #keysSent = 0;
+  #running: Running | undefined;
+  /** Checks waiting for a free slot, oldest first. */
+  #waiting: Queued[] = [];
+  /** Key numbers are never reused within one SignatureWorker (signature-worker-thread.ts). */
+  #nextKeyId = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly idleMs = SIGNATURE_WORKER_IDLE_MS) {
@@ -132,127 +137,232 @@ export class SignatureWorker implements SignatureChecker {
 
   check(hash: string, data: string, key: VerifyKeyObjectInput, signature: Uint8Array): Promise<boolean> {
     return new Promise((resolve) => {
-      // The job's own copy of exactly the signature's bytes: a Buffer is often a view into a larger one
-      // (Buffer's 8 KiB pool), which postMessage would copy whole.
-      this.#queued.push({ hash, data, key, signature: new Uint8Array(signature), resolve });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(this.#flush);
+      const queued = { hash, data, key, signature, resolve };
+      if (
+        !fitsSlot({
+          hash,
+          padding: key.padding,
+          saltLength: key.saltLength,
+          dsaEncoding: key.dsaEncoding,
+          data,
+          signature,
+        })
+      ) {
+        inThreadpool([queued]);
+        return;
       }
+      this.#waiting.push(queued);
+      this.#pump();
     });
   }
 
   /** Whether a worker thread is running now (for tests). */
   get running(): boolean {
-    return this.#worker !== undefined;
+    return this.#running !== undefined;
   }
 
   /** Ends the worker now; checks it held go to the threadpool. The next check starts a new one. */
   async close(): Promise<void> {
-    const worker = this.#worker;
-    if (worker === undefined) return;
-    this.#gone(worker);
-    await worker.terminate();
+    const running = this.#running;
+    if (running === undefined) return;
+    this.#gone(running);
+    await running.thread.terminate();
   }
 
-  readonly #flush = (): void => {
-    this.#flushScheduled = false;
-    const queued = this.#queued;
-    this.#queued = [];
-    if (queued.length === 0) return;
-    let worker: Worker;
-    try {
-      worker = this.#worker ?? this.#start();
-    } catch {
-      inThreadpool(queued);
-      return;
-    }
-    if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
-    this.#idleTimer = undefined;
-    const id = ++this.#nextBatch;
-    const reset = this.#keysSent >= SIGNATURE_WORKER_MAX_KEYS;
-    if (reset) {
-      this.#keyIds = new WeakMap();
-      this.#keysSent = 0;
-    }
-    const keys: { id: number; key: KeyObject }[] = [];
-    const jobs: SignatureJob[] = [];
-    for (const q of queued) {
-      let keyId = this.#keyIds.get(q.key.key);
-      if (keyId === undefined) {
-        keyId = ++this.#keysSent;
-        this.#keyIds.set(q.key.key, keyId);
-        keys.push({ id: keyId, key: q.key.key });
+  /**
+   * Moves everything along: reads the answers that are in, writes waiting checks into the slots that
+   * frees (starting a worker if none runs), and, while any check is in flight, keeps exactly one
+   * `Atomics.waitAsync` armed for the next answer. Called for every new check and every wake-up.
+   *
+   * A wake-up may bring no answer: the worker stores COMPLETED and then notifies, so a wait armed
+   * between the two sees the answer already read and is woken all the same. So every pass ends with a
+   * wait armed if anything is in flight, whether or not it read or wrote anything (session 8 hung here).
+   */
+  #pump(): void {
+    let running = this.#running;
+    if (running === undefined) {
+      if (this.#waiting.length === 0) return;
+      try {
+        running = this.#start();
+      } catch {
+        const waiting = this.#waiting;
+        this.#waiting = [];
+        inThreadpool(waiting);
+        return;
       }
-      jobs.push({
-        hash: q.hash,
-        data: q.data,
-        key: keyId,
-        padding: q.key.padding,
-        saltLength: q.key.saltLength,
-        dsaEncoding: q.key.dsaEncoding,
-        signature: q.signature,
-      });
     }
-    const batch: SignatureBatch = { id, reset, keys, jobs };
-    try {
-      worker.postMessage(batch);
-    } catch {
-      inThreadpool(queued);
-      return;
+    for (;;) {
+      this.#read(running);
+      if (this.#waiting.length > 0) this.#fill(running);
+      if (running.consumed === running.submitted) {
+        this.#idle(running);
+        return;
+      }
+      if (running.waiting) return;
+      const wait = waitAsync(running.channel.control, COMPLETED, running.consumed);
+      if (wait.async) {
+        running.waiting = true;
+        void wait.value.then(() => {
+          running.waiting = false;
+          if (running === this.#running) this.#pump();
+        });
+        return;
+      }
+      // COMPLETED moved on since the read: go round again.
     }
-    this.#sent.set(id, queued);
-    worker.ref();
-  };
-
-  #start(): Worker {
-    const worker = new Worker(new URL('./signature-worker-thread.js', import.meta.url));
-    worker.unref();
-    worker.on('message', (answer: SignatureBatchAnswer) => this.#answered(worker, answer));
-    worker.on('error', () => this.#gone(worker));
-    worker.on('exit', () => this.#gone(worker));
-    this.#worker = worker;
-    // A new worker holds no key.
-    this.#keyIds = new WeakMap();
-    this.#keysSent = 0;
-    return worker;
   }
 
-  #answered(worker: Worker, answer: SignatureBatchAnswer): void {
-    if (worker !== this.#worker) return;
-    const queued = this.#sent.get(answer.id);
-    if (queued === undefined) return;
-    this.#sent.delete(answer.id);
-    for (let i = 0; i < queued.length; i++) {
-      // INVARIANT: i < queued.length; the worker answers one byte per job (a missing byte is invalid).
-      queued[i]!.resolve(answer.valid[i] === 1);
+  /** Writes waiting checks into free slots, and wakes the worker if it sleeps. */
+  #fill(running: Running): void {
+    const { channel } = running;
+    let taken = 0;
+    let written = 0;
+    while (taken < this.#waiting.length && ((running.submitted - running.consumed) | 0) < SLOTS) {
+      // INVARIANT: taken < this.#waiting.length.
+      const queued = this.#waiting[taken++]!;
+      const seq = running.submitted;
+      try {
+        this.#write(running, seq, queued);
+      } catch {
+        // The key could not be sent (postMessage threw): this one check goes elsewhere.
+        inThreadpool([queued]);
+        continue;
+      }
+      running.inFlight[seq & (SLOTS - 1)] = queued;
+      running.submitted = (seq + 1) | 0;
+      Atomics.store(channel.control, SUBMITTED, running.submitted);
+      written++;
     }
-    if (this.#sent.size === 0) this.#idle(worker);
+    this.#waiting = taken === this.#waiting.length ? [] : this.#waiting.slice(taken);
+    if (written === 0) return;
+    if (this.#idleTimer !== undefined) {
+      clearTimeout(this.#idleTimer);
+      this.#idleTimer = undefined;
+    }
+    if (Atomics.load(channel.control, SLEEPING) === 1) Atomics.notify(channel.control, SUBMITTED);
+    running.thread.ref();
+  }
+
+  #write(running: Running, seq: number, queued: Queued): void {
+    const { key } = queued;
+    let keyId = running.keyIds.get(key.key);
+    if (keyId === undefined) {
+      keyId = ++this.#nextKeyId;
+      const reset = running.keysHeld >= SIGNATURE_WORKER_MAX_KEYS;
+      const message: KeyMessage = { reset, id: keyId, key: key.key };
+      running.keys.postMessage(message);
+      if (reset) {
+        running.keyIds = new WeakMap();
+        running.keysHeld = 0;
+      }
+      running.keyIds.set(key.key, keyId);
+      running.keysHeld++;
+    }
+    running.channel.write(seq, {
+      keyId,
+      hash: queued.hash,
+      padding: key.padding,
+      saltLength: key.saltLength,
+      dsaEncoding: key.dsaEncoding,
+      data: queued.data,
+      signature: queued.signature,
+    });
+  }
+
+  /** Resolves every check whose answer is in. */
+  #read(running: Running): void {
+    const { channel, inFlight } = running;
+    const completed = Atomics.load(channel.control, COMPLETED);
+    const retry: Queued[] = [];
+    while (running.consumed !== completed) {
+      const slot = running.consumed & (SLOTS - 1);
+      // INVARIANT: every seq between consumed and submitted holds its check (#fill).
+      const queued = inFlight[slot]!;
+      inFlight[slot] = undefined;
+      const answer = channel.answerOf(running.consumed);
+      running.consumed = (running.consumed + 1) | 0;
+      if (answer === NO_KEY) retry.push(queued);
+      else queued.resolve(answer === VALID);
+    }
+    inThreadpool(retry);
+  }
+
+  #start(): Running {
+    const channel = new SignatureChannel();
+    const { port1, port2 } = new MessageChannel();
+    const workerData: SignatureWorkerData = { buffer: channel.buffer, keys: port2 };
+    const thread = new Worker(new URL('./signature-worker-thread.js', import.meta.url), {
+      workerData,
+      transferList: [port2],
+    });
+    thread.unref();
+    port1.unref();
+    const running: Running = {
+      thread,
+      channel,
+      keys: port1,
+      inFlight: new Array<Queued | undefined>(SLOTS).fill(undefined),
+      submitted: 0,
+      consumed: 0,
+      waiting: false,
+      keyIds: new WeakMap(),
+      keysHeld: 0,
+    };
+    thread.on('error', () => this.#gone(running));
+    thread.on('exit', () => this.#gone(running));
+    this.#running = running;
+    return running;
   }
 
   /** The worker died, or is being ended: what it held goes to the threadpool; nothing waits on it. */
-  #gone(worker: Worker): void {
-    if (worker !== this.#worker) return;
-    this.#worker = undefined;
+  #gone(running: Running): void {
+    if (running !== this.#running) return;
+    this.#running = undefined;
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
-    const held = [...this.#sent.values()];
-    this.#sent.clear();
-    for (const queued of held) inThreadpool(queued);
+    Atomics.store(running.channel.control, STOP, 1);
+    Atomics.notify(running.channel.control, SUBMITTED);
+    running.keys.close();
+    const held: Queued[] = [];
+    for (let seq = running.consumed; seq !== running.submitted; seq = (seq + 1) | 0) {
+      const queued = running.inFlight[seq & (SLOTS - 1)];
+      if (queued !== undefined) held.push(queued);
+    }
+    running.consumed = running.submitted;
+    inThreadpool(held);
+    // Checks still waiting for a slot start the next worker.
+    this.#pump();
   }
 
   /** With nothing in flight the worker no longer keeps the process alive, and ends after `idleMs`. */
-  #idle(worker: Worker): void {
-    worker.unref();
+  #idle(running: Running): void {
+    running.thread.unref();
+    if (this.#idleTimer !== undefined) return;
     this.#idleTimer = setTimeout(() => {
       this.#idleTimer = undefined;
-      if (worker !== this.#worker || this.#sent.size > 0) return;
-      this.#gone(worker);
-      void worker.terminate();
+      if (running !== this.#running || running.consumed !== running.submitted) return;
+      this.#gone(running);
+      void running.thread.terminate();
     }, this.idleMs);
     this.#idleTimer.unref();
   }
 }
+
+/**
+ * `Atomics.waitAsync` (ES2024; in V8, so in Node 20, though TypeScript's ES2022 library lacks it).
+ */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      this: void,
+      array: Int32Array,
+      index: number,
+      value: number,
+    ):
+      | { async: false; value: 'not-equal' | 'timed-out' }
+      | { async: true; value: Promise<'ok' | 'timed-out'> };
+  }
+).waitAsync;
 
 function inThreadpool(queued: readonly Queued[]): void {
   for (const { hash, data, key, signature, resolve } of queued) {
