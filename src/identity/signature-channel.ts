@@ -1,4 +1,5 @@
 import type { VerifyKeyObjectInput } from 'node:crypto';
+import { SEAL_IV_BYTES } from '../shared/sealed-box.js';
 
 /**
  * The memory `SignatureWorker` (signature-worker.ts) and its thread (signature-worker-thread.ts) share:
@@ -37,8 +38,14 @@ const WORD = {
   dsaEncoding: 5,
   lengths: 6,
   answer: 7,
+  /** The sealing key's number, 0 for a job with nothing to seal. */
+  sealKey: 8,
+  /** Bytes of the plaintext to seal. */
+  plainLength: 9,
+  /** Characters of the sealed token the worker wrote over the signing input, 0 for none. */
+  sealedLength: 10,
 } as const;
-const SLOT_WORDS = 8;
+const SLOT_WORDS = 11;
 
 /**
  * A slot's bytes: the signing input (ASCII) and then the signature. Every token STS accepts fits: its
@@ -48,7 +55,15 @@ const SLOT_WORDS = 8;
  */
 const SLOT_DATA_BYTES = 20_480;
 const SLOT_SIGNATURE_BYTES = 1_024;
-const SLOT_BYTES = SLOT_DATA_BYTES + SLOT_SIGNATURE_BYTES;
+/**
+ * Then the nonce and the plaintext of a seal. A plaintext of up to SEAL_PLAIN_BYTES seals to a token
+ * that fits where the signing input was (base64 of header, tag and ciphertext: under 16.5 KB).
+ */
+const SLOT_IV_BYTES = 16;
+const SLOT_PLAIN_BYTES = 12_288;
+const SLOT_BYTES = SLOT_DATA_BYTES + SLOT_SIGNATURE_BYTES + SLOT_IV_BYTES + SLOT_PLAIN_BYTES;
+const IV_AT = SLOT_DATA_BYTES + SLOT_SIGNATURE_BYTES;
+const PLAIN_AT = IV_AT + SLOT_IV_BYTES;
 
 /** The digests a job may name, by their number in the slot's `hash` word. Any other goes to the threadpool instead. */
 const HASHES: readonly string[] = ['sha256', 'sha384', 'sha512'];
@@ -64,12 +79,15 @@ export interface SlotJob {
   /** The signing input: ASCII text (base64url parts and a dot). */
   readonly data: string;
   readonly signature: Uint8Array;
+  /** What to seal if the signature is valid (`fitsSlot` holds it to a size that fits). */
+  readonly seal?: { readonly keyId: number; readonly iv: Uint8Array; readonly plaintext: string };
 }
 
 /** The job as the worker reads it: the same, its bytes as views into the slot. */
-export interface SlotJobView extends Omit<SlotJob, 'data' | 'signature'> {
+export interface SlotJobView extends Omit<SlotJob, 'data' | 'signature' | 'seal'> {
   readonly data: Buffer;
   readonly signature: Buffer;
+  readonly seal: { readonly keyId: number; readonly iv: Buffer; readonly plaintext: Buffer } | undefined;
 }
 
 /**
@@ -83,7 +101,11 @@ export function fitsSlot(job: Omit<SlotJob, 'keyId'>): boolean {
     HASHES.includes(job.hash) &&
     DSA_ENCODINGS.includes(job.dsaEncoding) &&
     isInt32OrAbsent(job.padding) &&
-    isInt32OrAbsent(job.saltLength)
+    isInt32OrAbsent(job.saltLength) &&
+    (job.seal === undefined ||
+      (job.seal.iv.length === SEAL_IV_BYTES &&
+        // A UTF-16 code unit is at most 3 UTF-8 bytes: a bound without measuring the text.
+        job.seal.plaintext.length * 3 <= SLOT_PLAIN_BYTES))
   );
 }
 
@@ -124,6 +146,13 @@ export class SignatureChannel {
     this.bytes.set(job.signature, at + SLOT_DATA_BYTES);
     slots[base + WORD.lengths] = dataLength | (job.signature.length << 16);
     slots[base + WORD.answer] = INVALID;
+    slots[base + WORD.sealedLength] = 0;
+    const { seal } = job;
+    slots[base + WORD.sealKey] = seal === undefined ? 0 : seal.keyId;
+    if (seal !== undefined) {
+      this.bytes.set(seal.iv, at + IV_AT);
+      slots[base + WORD.plainLength] = this.bytes.write(seal.plaintext, at + PLAIN_AT, 'utf8');
+    }
   }
 
   /** Job `seq` as written, or undefined if its digest or encoding number is not one of ours. */
@@ -144,7 +173,37 @@ export class SignatureChannel {
       dsaEncoding: DSA_ENCODINGS[dsaEncoding],
       data: this.bytes.subarray(at, at + (lengths & 0xffff)),
       signature: this.bytes.subarray(at + SLOT_DATA_BYTES, at + SLOT_DATA_BYTES + (lengths >>> 16)),
+      seal: this.#sealOf(seq),
     };
+  }
+
+  #sealOf(seq: number): SlotJobView['seal'] {
+    const base = (seq & (SLOTS - 1)) * SLOT_WORDS;
+    const keyId = this.slots[base + WORD.sealKey] ?? 0;
+    if (keyId === 0) return undefined;
+    const at = (seq & (SLOTS - 1)) * SLOT_BYTES;
+    const plainLength = this.slots[base + WORD.plainLength] ?? 0;
+    return {
+      keyId,
+      iv: this.bytes.subarray(at + IV_AT, at + IV_AT + SEAL_IV_BYTES),
+      plaintext: this.bytes.subarray(at + PLAIN_AT, at + PLAIN_AT + plainLength),
+    };
+  }
+
+  /** The worker's sealed token for job `seq`, written where its signing input was (ASCII). */
+  writeSealed(seq: number, token: string): void {
+    const at = (seq & (SLOTS - 1)) * SLOT_BYTES;
+    if (token.length > SLOT_DATA_BYTES) return;
+    this.bytes.write(token, at, 'latin1');
+    this.slots[(seq & (SLOTS - 1)) * SLOT_WORDS + WORD.sealedLength] = token.length;
+  }
+
+  /** The sealed token of job `seq`, or undefined when the worker sealed nothing. */
+  sealedOf(seq: number): string | undefined {
+    const length = this.slots[(seq & (SLOTS - 1)) * SLOT_WORDS + WORD.sealedLength] ?? 0;
+    if (length === 0) return undefined;
+    const at = (seq & (SLOTS - 1)) * SLOT_BYTES;
+    return this.bytes.toString('latin1', at, at + length);
   }
 
   /** The worker's answer to job `seq`. */

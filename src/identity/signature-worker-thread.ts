@@ -11,7 +11,7 @@
  * still needs: that job answers NO_KEY, and is checked elsewhere). It keeps no answer and reads
  * nothing but what it is sent.
  */
-import { verify, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
+import { KeyObject, verify, type VerifyKeyObjectInput } from 'node:crypto';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import {
   COMPLETED,
@@ -22,7 +22,9 @@ import {
   STOP,
   SUBMITTED,
   VALID,
+  type SlotJobView,
 } from './signature-channel.js';
+import { sealBytes, type SealingKey } from '../shared/sealed-box.js';
 import type { KeyMessage, SignatureWorkerData } from './signature-worker.js';
 
 const data = workerData as SignatureWorkerData | null;
@@ -32,7 +34,8 @@ if (data === null || typeof data !== 'object') {
 const channel = new SignatureChannel(data.buffer);
 const port: MessagePort = data.keys;
 const { control } = channel;
-const keys = new Map<number, KeyObject>();
+/** Verification keys and sealing keys, by the numbers they were sent under. */
+const keys = new Map<number, KeyObject | SealingKey>();
 
 /** Reads every key message sent so far. */
 function receiveKeys(): void {
@@ -41,31 +44,54 @@ function receiveKeys(): void {
     message !== undefined;
     message = receiveMessageOnPort(port)
   ) {
-    const { reset, id, key } = message.message as KeyMessage;
-    if (reset) keys.clear();
-    keys.set(id, key);
+    const sent = message.message as KeyMessage;
+    if (sent.reset) keys.clear();
+    keys.set(sent.id, sent.kind === 'verify' ? sent.key : { id: sent.keyId, key: sent.key });
   }
+}
+
+/** The key numbered `id`, reading the key messages sent so far if this thread does not hold it yet. */
+function keyNumbered(id: number): KeyObject | SealingKey | undefined {
+  const held = keys.get(id);
+  if (held !== undefined) return held;
+  receiveKeys();
+  return keys.get(id);
 }
 
 function check(seq: number): number {
   const job = channel.read(seq);
   if (job === undefined) return INVALID;
-  let key = keys.get(job.keyId);
-  if (key === undefined) {
-    receiveKeys();
-    key = keys.get(job.keyId);
-    if (key === undefined) return NO_KEY;
-  }
+  const key = keyNumbered(job.keyId);
+  if (key === undefined) return NO_KEY;
+  if (!(key instanceof KeyObject)) return INVALID;
   const input: VerifyKeyObjectInput = {
     key,
     padding: job.padding,
     saltLength: job.saltLength,
     dsaEncoding: job.dsaEncoding,
   };
+  let valid: boolean;
   try {
-    return verify(job.hash, job.data, input, job.signature) ? VALID : INVALID;
+    valid = verify(job.hash, job.data, input, job.signature);
   } catch {
     return INVALID;
+  }
+  if (!valid) return INVALID;
+  if (job.seal !== undefined) seal(seq, job.seal);
+  return VALID;
+}
+
+/**
+ * Seals the job's plaintext, for a valid signature only. Anything that goes wrong (a key never sent, a
+ * sealing that throws) leaves the token unwritten, and the main thread seals it itself.
+ */
+function seal(seq: number, job: NonNullable<SlotJobView['seal']>): void {
+  const key = keyNumbered(job.keyId);
+  if (key === undefined || key instanceof KeyObject) return;
+  try {
+    channel.writeSealed(seq, sealBytes(job.plaintext, key, job.iv));
+  } catch {
+    // Unsealed: the main thread seals, and meets the same error there.
   }
 }
 
@@ -75,8 +101,7 @@ for (;;) {
   if (Atomics.load(control, SUBMITTED) === next) {
     // Announce the sleep, then look once more: a job submitted in between is seen here, or its
     // submitter saw SLEEPING and wakes this thread (both sides use sequentially consistent atomics).
-    // Polling instead (a timed wait of 50 µs for 2 ms after the last check), which spares the main
-    // thread the wake-up, measured no better: the polls took the load process's core (session 8).
+    // Polling instead measured no better (signature-worker.ts says why).
     Atomics.store(control, SLEEPING, 1);
     if (Atomics.load(control, SUBMITTED) === next && Atomics.load(control, STOP) === 0) {
       Atomics.wait(control, SUBMITTED, next);

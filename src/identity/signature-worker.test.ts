@@ -4,6 +4,7 @@ import { constants, generateKeyPairSync, sign, verify, type VerifyKeyObjectInput
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sealBytes } from '../shared/sealed-box.js';
 import { seededRandom } from '../shared/seeded-random.js';
 import { SLOTS as SIGNATURE_WORKER_SLOTS } from './signature-channel.js';
 import { SIGNATURE_WORKER_MAX_KEYS, SignatureWorker, threadpoolChecker } from './signature-worker.js';
@@ -287,6 +288,46 @@ describe('SignatureWorker', () => {
           clearTimeout(timer);
         }
       }
+    } finally {
+      await worker.close();
+    }
+  });
+
+  test('checkAndSeal seals in the worker exactly what sealBytes writes here, and only for a valid signature', async () => {
+    const worker = new SignatureWorker(50);
+    try {
+      const data = 'eyJhbGciOiJSUzI1NiJ9.e30';
+      const good = sign('sha256', Buffer.from(data), rsa.privateKey);
+      const bad = Buffer.from(good);
+      bad[7]! ^= 1;
+      const keys = [
+        { id: 'sk-one', key: Buffer.alloc(32, 1) },
+        { id: 'sk-two', key: Buffer.alloc(32, 2) },
+      ];
+      const requests = Array.from({ length: 40 }, (_, i) => ({
+        key: keys[i % 2]!,
+        iv: Buffer.alloc(12, i),
+        // Non-ASCII text too: the plaintext goes over as UTF-8.
+        plaintext: JSON.stringify({ n: i, name: `sessión-${'x'.repeat(i * 7)}` }),
+        signature: i % 5 === 3 ? bad : good,
+      }));
+      const answers = await Promise.all(
+        requests.map((r) => worker.checkAndSeal('sha256', data, rsaKey, r.signature, r)),
+      );
+      requests.forEach((r, i) => {
+        const valid = r.signature === good;
+        assert.deepEqual(
+          answers[i],
+          { valid, sealed: valid ? sealBytes(Buffer.from(r.plaintext), r.key, r.iv) : undefined },
+          `request ${i}`,
+        );
+      });
+      // A plaintext too large for a slot is checked, and left for the caller to seal.
+      const large = { key: keys[0]!, iv: Buffer.alloc(12, 9), plaintext: 'y'.repeat(5000) };
+      assert.deepEqual(await worker.checkAndSeal('sha256', data, rsaKey, good, large), {
+        valid: true,
+        sealed: undefined,
+      });
     } finally {
       await worker.close();
     }

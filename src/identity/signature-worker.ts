@@ -11,6 +11,7 @@ import {
   SUBMITTED,
   VALID,
 } from './signature-channel.js';
+import type { SealingKey } from '../shared/sealed-box.js';
 
 /**
  * Checks one signature off the calling thread: resolves with whether `signature` is valid for the bytes
@@ -20,19 +21,45 @@ import {
  */
 export interface SignatureChecker {
   check(hash: string, data: string, key: VerifyKeyObjectInput, signature: Uint8Array): Promise<boolean>;
+  /**
+   * `check`, and for a valid signature, `sealBytes(seal.plaintext, seal.key, seal.iv)`
+   * (shared/sealed-box.ts) done where the check ran: `sealed` is that token, or undefined when this
+   * checker did not seal (the caller then seals itself: the bytes are the same wherever it is done).
+   * Never sealed for an invalid signature.
+   */
+  checkAndSeal?(
+    hash: string,
+    data: string,
+    key: VerifyKeyObjectInput,
+    signature: Uint8Array,
+    seal: SealRequest,
+  ): Promise<{ readonly valid: boolean; readonly sealed: string | undefined }>;
+}
+
+/** A plaintext to seal if a signature checks out (AssumeRoleWithWebIdentity's session). */
+export interface SealRequest {
+  readonly key: SealingKey;
+  /** 12 random bytes. */
+  readonly iv: Uint8Array;
+  readonly plaintext: string;
 }
 
 /**
  * A key for the worker thread, sent as a message on a port of its own (a KeyObject cannot be written
  * into shared memory) before the first check that needs it, under a number never used before by that
- * SignatureWorker. `reset` first drops every key the thread holds, so that it never holds more than
- * SIGNATURE_WORKER_MAX_KEYS (keys are made anew when an issuer's JWKS is read again).
+ * SignatureWorker: a verification key, or a sealing key (its id and its 32 bytes). `reset` first drops
+ * every key the thread holds, so that it never holds more than SIGNATURE_WORKER_MAX_KEYS (keys are
+ * made anew when an issuer's JWKS is read again).
  */
-export interface KeyMessage {
-  readonly reset: boolean;
-  readonly id: number;
-  readonly key: KeyObject;
-}
+export type KeyMessage =
+  | { readonly kind: 'verify'; readonly reset: boolean; readonly id: number; readonly key: KeyObject }
+  | {
+      readonly kind: 'seal';
+      readonly reset: boolean;
+      readonly id: number;
+      readonly keyId: string;
+      readonly key: Buffer;
+    };
 
 /** What the worker thread starts with. */
 export interface SignatureWorkerData {
@@ -68,7 +95,9 @@ interface Queued {
   readonly data: string;
   readonly key: VerifyKeyObjectInput;
   readonly signature: Uint8Array;
-  readonly resolve: (valid: boolean) => void;
+  readonly seal: SealRequest | undefined;
+  /** `sealed` only for a valid signature with a `seal` the worker sealed. */
+  readonly resolve: (valid: boolean, sealed?: string) => void;
 }
 
 /** A running worker thread and the state of its shared slots. */
@@ -84,7 +113,7 @@ interface Running {
   /** Whether an `Atomics.waitAsync` on COMPLETED is pending. */
   waiting: boolean;
   /** The numbers this thread knows keys by, and how many it holds since its last reset. */
-  keyIds: WeakMap<KeyObject, number>;
+  keyIds: WeakMap<KeyObject | SealingKey, number>;
   keysHeld: number;
 }
 
@@ -111,7 +140,18 @@ interface Running {
  * and the batching left the worker idle while a turn's checks piled up, then the main thread idle while
  * the worker went through them: its event loop was idle 16-18 % of the time under full load. Posting
  * each check on its own was worse (+10 µs of main thread per request, bench/sts/ab.js). Here a check
- * costs a copy of its bytes into the slot, and a wake-up only when the worker sleeps.
+ * costs a copy of its bytes into the slot, and a wake-up only when the worker sleeps; and a session to
+ * seal rides along (`checkAndSeal`) for the cost of a copy, where a cloned message cost as much as the
+ * seal itself (session 7). Measured with bench/sts/ab.js against the postMessage build, alternating
+ * rounds: the slots alone +16.6 % requests/s in one run and -1 % in another as the machine's mood
+ * changed (a futex wake-up here costs its sender 8-12 µs, and this VM's cost of it varies); with the
+ * seal moved into the worker, +8.3 % (10 rounds), main thread 89 -> 85 µs per request.
+ *
+ * Fewer wake-ups did worse. Waking the worker once per turn of the event loop (`setImmediate`), and
+ * the worker waking the main thread only when it ran out of work, was 11 % slower than waking at once:
+ * the event loop sat idle 28 % of the time under full load, waiting. A worker that polls (a 50 µs timed
+ * wait for 2 ms after its last check) spared the main thread its wake-ups but took the load process's
+ * core: no better.
  *
  * Every signature is checked, each on its own (no result is cached or shared between jobs). If the
  * worker dies (or cannot start), the checks it held go to the threadpool instead, and the next check
@@ -136,24 +176,45 @@ export class SignatureWorker implements SignatureChecker {
   }
 
   check(hash: string, data: string, key: VerifyKeyObjectInput, signature: Uint8Array): Promise<boolean> {
-    return new Promise((resolve) => {
-      const queued = { hash, data, key, signature, resolve };
-      if (
-        !fitsSlot({
-          hash,
-          padding: key.padding,
-          saltLength: key.saltLength,
-          dsaEncoding: key.dsaEncoding,
-          data,
-          signature,
-        })
-      ) {
-        inThreadpool([queued]);
-        return;
-      }
-      this.#waiting.push(queued);
-      this.#pump();
+    return new Promise((resolve) => this.#queue({ hash, data, key, signature, seal: undefined, resolve }));
+  }
+
+  checkAndSeal(
+    hash: string,
+    data: string,
+    key: VerifyKeyObjectInput,
+    signature: Uint8Array,
+    seal: SealRequest,
+  ): Promise<{ readonly valid: boolean; readonly sealed: string | undefined }> {
+    return new Promise((resolve) =>
+      this.#queue({
+        hash,
+        data,
+        key,
+        signature,
+        seal,
+        resolve: (valid, sealed) => resolve({ valid, sealed }),
+      }),
+    );
+  }
+
+  #queue(queued: Queued): void {
+    const { hash, data, key, signature, seal } = queued;
+    const fits = fitsSlot({
+      hash,
+      padding: key.padding,
+      saltLength: key.saltLength,
+      dsaEncoding: key.dsaEncoding,
+      data,
+      signature,
+      ...(seal !== undefined ? { seal: { keyId: 0, iv: seal.iv, plaintext: seal.plaintext } } : {}),
     });
+    if (!fits) {
+      inThreadpool([queued]);
+      return;
+    }
+    this.#waiting.push(queued);
+    this.#pump();
   }
 
   /** Whether a worker thread is running now (for tests). */
@@ -244,20 +305,23 @@ export class SignatureWorker implements SignatureChecker {
   }
 
   #write(running: Running, seq: number, queued: Queued): void {
-    const { key } = queued;
-    let keyId = running.keyIds.get(key.key);
-    if (keyId === undefined) {
-      keyId = ++this.#nextKeyId;
-      const reset = running.keysHeld >= SIGNATURE_WORKER_MAX_KEYS;
-      const message: KeyMessage = { reset, id: keyId, key: key.key };
-      running.keys.postMessage(message);
-      if (reset) {
-        running.keyIds = new WeakMap();
-        running.keysHeld = 0;
-      }
-      running.keyIds.set(key.key, keyId);
-      running.keysHeld++;
-    }
+    const { key, seal } = queued;
+    const keyId = this.#keyNumber(running, key.key, (id, reset) => ({
+      kind: 'verify',
+      reset,
+      id,
+      key: key.key,
+    }));
+    const sealKeyId =
+      seal === undefined
+        ? undefined
+        : this.#keyNumber(running, seal.key, (id, reset) => ({
+            kind: 'seal',
+            reset,
+            id,
+            keyId: seal.key.id,
+            key: seal.key.key,
+          }));
     running.channel.write(seq, {
       keyId,
       hash: queued.hash,
@@ -266,7 +330,30 @@ export class SignatureWorker implements SignatureChecker {
       dsaEncoding: key.dsaEncoding,
       data: queued.data,
       signature: queued.signature,
+      ...(seal !== undefined && sealKeyId !== undefined
+        ? { seal: { keyId: sealKeyId, iv: seal.iv, plaintext: seal.plaintext } }
+        : {}),
     });
+  }
+
+  /** The number the worker knows `key` by, sending it first (`message`) if the worker does not hold it. */
+  #keyNumber(
+    running: Running,
+    key: KeyObject | SealingKey,
+    message: (id: number, reset: boolean) => KeyMessage,
+  ): number {
+    const known = running.keyIds.get(key);
+    if (known !== undefined) return known;
+    const id = ++this.#nextKeyId;
+    const reset = running.keysHeld >= SIGNATURE_WORKER_MAX_KEYS;
+    running.keys.postMessage(message(id, reset));
+    if (reset) {
+      running.keyIds = new WeakMap();
+      running.keysHeld = 0;
+    }
+    running.keyIds.set(key, id);
+    running.keysHeld++;
+    return id;
   }
 
   /** Resolves every check whose answer is in. */
@@ -279,10 +366,12 @@ export class SignatureWorker implements SignatureChecker {
       // INVARIANT: every seq between consumed and submitted holds its check (#fill).
       const queued = inFlight[slot]!;
       inFlight[slot] = undefined;
-      const answer = channel.answerOf(running.consumed);
-      running.consumed = (running.consumed + 1) | 0;
+      const seq = running.consumed;
+      running.consumed = (seq + 1) | 0;
+      const answer = channel.answerOf(seq);
       if (answer === NO_KEY) retry.push(queued);
-      else queued.resolve(answer === VALID);
+      else if (answer !== VALID) queued.resolve(false);
+      else queued.resolve(true, queued.seal === undefined ? undefined : channel.sealedOf(seq));
     }
     inThreadpool(retry);
   }

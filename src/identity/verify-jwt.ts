@@ -16,7 +16,7 @@ import {
   keyProblem,
   type JwsAlgorithm,
 } from './jws-algorithms.js';
-import { threadpoolChecker, type SignatureChecker } from './signature-worker.js';
+import { threadpoolChecker, type SealRequest, type SignatureChecker } from './signature-worker.js';
 
 /**
  * Clock-skew leeway for `exp`, `nbf` and `iat`: go-jose's `jwt.DefaultLeeway` (1 minute), which
@@ -105,16 +105,39 @@ export function verifyDecodedJwt(decoded: DecodedJwt, options: VerifyJwtOptions)
  */
 export async function verifyDecodedJwtAsync(
   decoded: DecodedJwt,
-  options: VerifyJwtOptions,
-): Promise<VerifyJwtResult> {
+  options: VerifyJwtOptions & {
+    /**
+     * A plaintext to seal if, and only if, the signature is valid, where the signature was checked (a
+     * `SignatureChecker` with `checkAndSeal`): STS's session, sealed in its signature worker rather than
+     * on the main thread. The result's `sealed` is the token, or undefined when the checker did not seal
+     * it (the caller seals it then) or the token failed.
+     */
+    readonly seal?: SealRequest;
+  },
+): Promise<VerifyJwtResult & { readonly sealed?: string }> {
   const checked = checkBeforeSignature(decoded, options);
   if (!checked.ok) return checked;
   const { signingInput, signature } = decoded;
   const signatures = options.signatures ?? threadpoolChecker;
-  if (!(await hasValidSignatureAsync(signingInput, signature, checked.key, checked.alg, signatures))) {
+  const call = verifyCall(signature, checked.key, checked.alg);
+  let valid = false;
+  let sealed: string | undefined;
+  if (call !== undefined && options.seal !== undefined && signatures.checkAndSeal !== undefined) {
+    ({ valid, sealed } = await signatures.checkAndSeal(
+      call.hash,
+      signingInput,
+      call.key,
+      signature,
+      options.seal,
+    ));
+  } else if (call !== undefined) {
+    valid = await signatures.check(call.hash, signingInput, call.key, signature);
+  }
+  if (!valid) {
     return fail('invalidSignature', `the signature does not verify with key \`${clip(checked.kid)}\``);
   }
-  return checkedTimes(decoded, options, checked.leeway);
+  const result = checkedTimes(decoded, options, checked.leeway);
+  return result.ok && sealed !== undefined ? { ...result, sealed } : result;
 }
 
 type Checked =
@@ -207,19 +230,6 @@ function hasValidSignature(
   } catch {
     return false;
   }
-}
-
-/** `hasValidSignature` off the calling thread, by `signatures`; never rejects (any error is invalid). */
-function hasValidSignatureAsync(
-  signingInput: string,
-  signature: Buffer,
-  publicKey: KeyObject,
-  alg: JwsAlgorithm,
-  signatures: SignatureChecker,
-): Promise<boolean> {
-  const call = verifyCall(signature, publicKey, alg);
-  if (call === undefined) return Promise.resolve(false);
-  return signatures.check(call.hash, signingInput, call.key, signature);
 }
 
 function checkTimes(

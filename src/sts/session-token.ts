@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createDecipheriv, randomBytes } from 'node:crypto';
+import {
+  SEAL_IV_BYTES,
+  SEAL_MAGIC,
+  SEAL_TAG_BYTES,
+  sealBytes,
+  type SealingKey,
+} from '../shared/sealed-box.js';
 
 /**
  * Stateless temporary credentials (DESIGN.md, "Session credentials"): the session token is the
@@ -6,8 +13,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
  * Any server holding the key opens it; no session table is shared. The access key id is bound into
  * the sealed context, so a token works only with the key id it was issued with.
  *
- * Wire form: base64 of `"OIS1" | keyIdLength (1 byte) | keyId | iv (12) | tag (16) | ciphertext`,
- * with the version, key id and iv as associated data. AWS's own tokens are opaque and of no fixed
+ * Wire form: shared/sealed-box.ts (the version, key id and iv in the clear, as associated data). AWS's own tokens are opaque and of no fixed
  * size ("make no assumptions about the maximum size", STS API reference); ours stay under a few KB.
  */
 
@@ -76,25 +82,18 @@ export function isRoleSession(context: SealedSession): context is SessionContext
   return context.kind === undefined || context.kind === 'assumedRole';
 }
 
-export interface SealingKey {
-  /** Short printable id, sent in the clear. */
-  readonly id: string;
-  /** 32 bytes. */
-  readonly key: Buffer;
-}
+export type { SealingKey };
 
 export type OpenFailure =
   | { readonly code: 'malformed'; readonly message: string }
   | { readonly code: 'unknownKey'; readonly message: string }
   | { readonly code: 'tampered'; readonly message: string };
 
-const MAGIC = Buffer.from('OIS1', 'ascii');
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+const MAGIC = SEAL_MAGIC;
+const IV_BYTES = SEAL_IV_BYTES;
+const TAG_BYTES = SEAL_TAG_BYTES;
 /** Larger tokens are refused before any decryption work. */
 export const MAX_TOKEN_CHARS = 16 * 1024;
-
-const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Seals a session context under `key`. */
 export function sealSession(
@@ -102,31 +101,7 @@ export function sealSession(
   key: SealingKey,
   iv: Buffer = randomBytes(IV_BYTES),
 ): string {
-  if (key.key.length !== 32) throw new TypeError('a sealing key has 32 bytes');
-  if (!KEY_ID.test(key.id)) throw new TypeError('a sealing key id is 1-64 characters of [A-Za-z0-9_-]');
-  if (iv.length !== IV_BYTES) throw new TypeError('the iv has 12 bytes');
-  // The whole token in one buffer, written in place: header (the associated data), tag, ciphertext.
-  // The key id is ASCII (KEY_ID), one byte per character.
-  const plain = Buffer.from(JSON.stringify(context), 'utf8');
-  const idAt = MAGIC.length + 1;
-  const headerLength = idAt + key.id.length + IV_BYTES;
-  const bodyAt = headerLength + TAG_BYTES;
-  const out = Buffer.allocUnsafe(bodyAt + plain.length);
-  MAGIC.copy(out, 0);
-  out[MAGIC.length] = key.id.length;
-  out.write(key.id, idAt, 'latin1');
-  iv.copy(out, headerLength - IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key.key, iv);
-  cipher.setAAD(out.subarray(0, headerLength));
-  const body = cipher.update(plain);
-  const rest = cipher.final();
-  // INVARIANT: GCM is a stream mode: `update` returns exactly as many bytes as it was given and `final`
-  // none. Checked all the same, so that no byte of `out` is ever left unwritten.
-  if (body.length !== plain.length || rest.length !== 0)
-    throw new Error('AES-GCM returned an unexpected length');
-  cipher.getAuthTag().copy(out, headerLength);
-  body.copy(out, bodyAt);
-  return out.toString('base64');
+  return sealBytes(Buffer.from(JSON.stringify(context), 'utf8'), key, iv);
 }
 
 /** The key id a token names, without opening it (to pick the key), or `undefined` if malformed. */

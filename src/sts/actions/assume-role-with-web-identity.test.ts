@@ -12,7 +12,7 @@ import { AwsError } from '../../shared/aws-error.js';
 import { fixedClock } from '../../shared/clock.js';
 import { sequentialIds } from '../../shared/ids.js';
 import { openSqliteStore } from '../../store/sqlite/sqlite-store.js';
-import { isRoleSession, openSession } from '../session-token.js';
+import { isRoleSession, openSession, sealSession } from '../session-token.js';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.js';
 
 const ACCOUNT = '111122223333';
@@ -169,5 +169,34 @@ test('a role ARN whose path differs from the role is AccessDenied: that role doe
     (e: AwsError) => e instanceof AwsError && e.code === 'AccessDenied' && e.status === 403,
   );
   assert.match(decisions.get('req-1')?.explanation ?? '', /does not exist/);
+  await store.close();
+});
+
+test('a forged token that the trust policy would also refuse is InvalidIdentityToken, and no trust decision is recorded', async () => {
+  // Steps 5-10 are decided while the signature is checked; the token's own failure must still win.
+  const { store, action, ctx, token, decisions } = await setup();
+  const [header, payload, signature] = token('app', 'other').split('.') as [string, string, string];
+  const forged = `${header}.${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+  await assert.rejects(
+    action.handle({ RoleArn: ROLE, RoleSessionName: 'app', WebIdentityToken: forged }, ctx),
+    (e: AwsError) => e.code === 'InvalidIdentityToken' && e.status === 400,
+  );
+  assert.equal(decisions.get('req-1'), undefined);
+  await store.close();
+});
+
+test('the session token sealed beside the signature check is byte for byte what sealSession writes', async () => {
+  const { store, action, ctx, token } = await setup();
+  const out = await action.handle(
+    { RoleArn: ROLE, RoleSessionName: 'app', WebIdentityToken: token('app') },
+    ctx,
+  );
+  const sealed = out.Credentials?.SessionToken ?? '';
+  const opened = openSession(sealed, () => SEALING);
+  assert.ok(opened.ok);
+  // The nonce sits after "OIS1", the key id's length and the key id.
+  const raw = Buffer.from(sealed, 'base64');
+  const ivAt = 5 + SEALING.id.length;
+  assert.equal(sealSession(opened.context, SEALING, raw.subarray(ivAt, ivAt + 12)), sealed);
   await store.close();
 });
