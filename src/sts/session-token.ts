@@ -1,9 +1,11 @@
-import { createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
+  MAX_SEALED_CHARS,
+  openSealed,
   SEAL_IV_BYTES,
-  SEAL_MAGIC,
-  SEAL_TAG_BYTES,
   sealBytes,
+  sealedKeyId,
+  type OpenFailure,
   type SealingKey,
 } from '../shared/sealed-box.js';
 
@@ -13,8 +15,9 @@ import {
  * Any server holding the key opens it; no session table is shared. The access key id is bound into
  * the sealed context, so a token works only with the key id it was issued with.
  *
- * Wire form: shared/sealed-box.ts (the version, key id and iv in the clear, as associated data). AWS's own tokens are opaque and of no fixed
- * size ("make no assumptions about the maximum size", STS API reference); ours stay under a few KB.
+ * Wire form, sealing and opening: shared/sealed-box.ts (the version, key id and iv in the clear, as
+ * associated data). AWS's own tokens are opaque and of no fixed size ("make no assumptions about the
+ * maximum size", STS API reference); ours stay under a few KB.
  */
 
 /**
@@ -84,31 +87,23 @@ export function isRoleSession(context: SealedSession): context is SessionContext
 
 export type { SealingKey };
 
-export type OpenFailure =
-  | { readonly code: 'malformed'; readonly message: string }
-  | { readonly code: 'unknownKey'; readonly message: string }
-  | { readonly code: 'tampered'; readonly message: string };
+export type { OpenFailure };
 
-const MAGIC = SEAL_MAGIC;
-const IV_BYTES = SEAL_IV_BYTES;
-const TAG_BYTES = SEAL_TAG_BYTES;
 /** Larger tokens are refused before any decryption work. */
-export const MAX_TOKEN_CHARS = 16 * 1024;
+export const MAX_TOKEN_CHARS = MAX_SEALED_CHARS;
 
 /** Seals a session context under `key`. */
 export function sealSession(
   context: SealedSession,
   key: SealingKey,
-  iv: Buffer = randomBytes(IV_BYTES),
+  iv: Buffer = randomBytes(SEAL_IV_BYTES),
 ): string {
   return sealBytes(Buffer.from(JSON.stringify(context), 'utf8'), key, iv);
 }
 
 /** The key id a token names, without opening it (to pick the key), or `undefined` if malformed. */
 export function sealingKeyId(token: string): string | undefined {
-  const raw = decode(token);
-  if (!raw) return undefined;
-  return raw.subarray(MAGIC.length + 1, MAGIC.length + 1 + raw[MAGIC.length]!).toString('ascii');
+  return sealedKeyId(token);
 }
 
 /**
@@ -119,52 +114,22 @@ export function openSession(
   token: string,
   keyFor: (id: string) => SealingKey | undefined,
 ): { ok: true; context: SealedSession } | { ok: false; failure: OpenFailure } {
-  const raw = decode(token);
-  if (!raw) return fail('malformed', 'the session token is not one this server issued');
-  const idLength = raw[MAGIC.length]!;
-  const headerLength = MAGIC.length + 1 + idLength + IV_BYTES;
-  if (raw.length < headerLength + TAG_BYTES) return fail('malformed', 'the session token is truncated');
-  const id = raw.subarray(MAGIC.length + 1, MAGIC.length + 1 + idLength).toString('ascii');
-  const key = keyFor(id);
-  if (!key)
-    return fail(
-      'unknownKey',
-      `the session token was sealed with key \`${id}\`, which this server does not hold`,
-    );
-  const header = raw.subarray(0, headerLength);
-  const iv = raw.subarray(headerLength - IV_BYTES, headerLength);
-  const tag = raw.subarray(headerLength, headerLength + TAG_BYTES);
-  const body = raw.subarray(headerLength + TAG_BYTES);
-  let plain: string;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key.key, iv);
-    decipher.setAAD(header);
-    decipher.setAuthTag(tag);
-    plain = Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
-  } catch {
-    return fail('tampered', 'the session token does not verify');
-  }
+  const opened = openSealed(token, keyFor);
+  if (!opened.ok) return opened;
   let context: unknown;
   try {
-    context = JSON.parse(plain);
+    context = JSON.parse(opened.plain);
   } catch {
-    return fail('tampered', 'the session token does not verify');
+    return TAMPERED;
   }
-  if (!isContext(context)) return fail('tampered', 'the session token does not verify');
+  if (!isContext(context)) return TAMPERED;
   return { ok: true, context };
 }
 
-function decode(token: string): Buffer | undefined {
-  if (token.length === 0 || token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(token))
-    return undefined;
-  const raw = Buffer.from(token, 'base64');
-  if (raw.length < MAGIC.length + 1 || !raw.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-  return raw;
-}
-
-function fail(code: OpenFailure['code'], message: string): { ok: false; failure: OpenFailure } {
-  return { ok: false, failure: { code, message } };
-}
+const TAMPERED = {
+  ok: false,
+  failure: { code: 'tampered', message: 'the session token does not verify' },
+} as const;
 
 function isContext(v: unknown): v is SealedSession {
   if (v === null || typeof v !== 'object') return false;
