@@ -12,6 +12,7 @@ import { compilePolicy, type CompiledPolicy } from '../../policy/compile.js';
 import { derivedContext, RequestTimeKeys } from '../../policy/context.js';
 import { integer, list, string, structure, timestamp, type ValueOf } from '../../protocol/shape.js';
 import { parseArn } from '../../shared/arn.js';
+import { sealBytes } from '../../shared/sealed-box.js';
 import { errorCatalogue } from '../../shared/aws-error.js';
 import type { OidcProvider } from '../../store/oidc-providers.js';
 import { DEFAULT_MAX_SESSION_DURATION, type Role } from '../../store/roles.js';
@@ -26,7 +27,6 @@ import {
 } from '../session-tags.js';
 import { decideTrust } from '../trust-decision.js';
 import {
-  sealSession,
   secretAccessKey,
   temporaryAccessKeyId,
   type SealingKey,
@@ -337,9 +337,7 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
         const key = await deps.sealingKey();
         const iv = ctx.ids.bytes(12);
         return {
-          session,
           seal: { key, iv, plaintext: JSON.stringify(session) },
-          record,
           answer: (token: string) => ({
             Audience: audience,
             AssumedRoleUser: {
@@ -361,7 +359,7 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
       };
       const outcome = await decide(decoded.claims, provider).then(
         (value): Outcome => ({ ok: true, ...value }),
-        (error: unknown): Outcome => ({ ok: false, error, record: recorded }),
+        (error: unknown): Outcome => ({ ok: false, error }),
       );
       // The token was taken apart above (step 3): the signature and times are checked on that decode.
       // The signature off the main thread, in the worker: the RSA verification is the largest piece of
@@ -391,31 +389,29 @@ export function assumeRoleWithWebIdentity(deps: WebIdentityDeps): QueryAction<ty
             throw stsError('InvalidIdentityToken', verified.message);
         }
       }
-      if (outcome.record !== undefined) deps.recordDecision(ctx.requestId, outcome.record);
+      if (recorded !== undefined) deps.recordDecision(ctx.requestId, recorded);
       if (!outcome.ok) throw outcome.error;
       // The worker sealed the session, or (it did not: a fallback to the threadpool, a session too
       // large for its slot) it is sealed here, to the same bytes.
-      const sessionToken = verified.sealed ?? sealSession(outcome.session, outcome.seal.key, outcome.seal.iv);
+      const { key, iv, plaintext } = outcome.seal;
+      const sessionToken = verified.sealed ?? sealBytes(Buffer.from(plaintext, 'utf8'), key, iv);
       return outcome.answer(sessionToken);
     },
   };
 }
 
 /**
- * What steps 5-10 decide on a token's claims before its signature is known good: the session, the
- * request to seal it, the trust decision for the audit trail, and the answer around the token.
+ * What steps 5-10 decide on a token's claims before its signature is known good: the session's JSON
+ * and how to seal it, and the answer around the sealed token. (The trust decision, once made, waits in
+ * `recorded` for the token to verify.)
  */
 interface Decided {
-  readonly session: SessionContext;
-  readonly seal: SealRequest & { readonly iv: Buffer };
-  readonly record: AuditDecision;
+  readonly seal: SealRequest;
   readonly answer: (sessionToken: string) => ValueOf<typeof output>;
 }
 
-/** `Decided`, or the error steps 5-10 answer with (and the trust decision, if one was made). */
-type Outcome =
-  | ({ readonly ok: true } & Decided)
-  | { readonly ok: false; readonly error: unknown; readonly record: AuditDecision | undefined };
+/** `Decided`, or the error steps 5-10 answer with. */
+type Outcome = ({ readonly ok: true } & Decided) | { readonly ok: false; readonly error: unknown };
 
 /** The condition keys a provider's claims set (`<host/path>:sub`, irsa-wire.md §4.2-4.3). */
 interface ProviderKeys {
