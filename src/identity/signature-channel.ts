@@ -94,7 +94,11 @@ export interface SlotJobView extends Omit<SlotJob, 'data' | 'signature' | 'seal'
  * Whether a slot can carry the job: the bytes fit, the digest and encoding are known, and the numbers
  * are int32. A job that cannot goes to the threadpool instead.
  */
-export function fitsSlot(job: Omit<SlotJob, 'keyId'>): boolean {
+export function fitsSlot(
+  job: Omit<SlotJob, 'keyId' | 'seal'> & {
+    readonly seal: { readonly iv: Uint8Array; readonly plaintext: string } | undefined;
+  },
+): boolean {
   return (
     job.data.length <= SLOT_DATA_BYTES &&
     job.signature.length <= SLOT_SIGNATURE_BYTES &&

@@ -207,7 +207,7 @@ export class SignatureWorker implements SignatureChecker {
       dsaEncoding: key.dsaEncoding,
       data,
       signature,
-      ...(seal !== undefined ? { seal: { keyId: 0, iv: seal.iv, plaintext: seal.plaintext } } : {}),
+      seal,
     });
     if (!fits) {
       inThreadpool([queued]);
@@ -330,7 +330,7 @@ export class SignatureWorker implements SignatureChecker {
       dsaEncoding: key.dsaEncoding,
       data: queued.data,
       signature: queued.signature,
-      ...(seal !== undefined && sealKeyId !== undefined
+      ...(sealKeyId !== undefined && seal !== undefined
         ? { seal: { keyId: sealKeyId, iv: seal.iv, plaintext: seal.plaintext } }
         : {}),
     });
@@ -360,7 +360,7 @@ export class SignatureWorker implements SignatureChecker {
   #read(running: Running): void {
     const { channel, inFlight } = running;
     const completed = Atomics.load(channel.control, COMPLETED);
-    const retry: Queued[] = [];
+    let retry: Queued[] | undefined;
     while (running.consumed !== completed) {
       const slot = running.consumed & (SLOTS - 1);
       // INVARIANT: every seq between consumed and submitted holds its check (#fill).
@@ -369,11 +369,11 @@ export class SignatureWorker implements SignatureChecker {
       const seq = running.consumed;
       running.consumed = (seq + 1) | 0;
       const answer = channel.answerOf(seq);
-      if (answer === NO_KEY) retry.push(queued);
+      if (answer === NO_KEY) (retry ??= []).push(queued);
       else if (answer !== VALID) queued.resolve(false);
       else queued.resolve(true, queued.seal === undefined ? undefined : channel.sealedOf(seq));
     }
-    inThreadpool(retry);
+    if (retry !== undefined) inThreadpool(retry);
   }
 
   #start(): Running {
