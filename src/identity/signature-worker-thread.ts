@@ -46,7 +46,12 @@ function receiveKeys(): void {
   ) {
     const sent = message.message as KeyMessage;
     if (sent.reset) keys.clear();
-    keys.set(sent.id, sent.kind === 'verify' ? sent.key : { id: sent.keyId, key: sent.key });
+    // A Buffer arrives as a plain Uint8Array (structured clone): a Buffer view of the same bytes again.
+    const key =
+      sent.kind === 'verify'
+        ? sent.key
+        : { id: sent.keyId, key: Buffer.from(sent.key.buffer, sent.key.byteOffset, sent.key.length) };
+    keys.set(sent.id, key);
   }
 }
 

@@ -58,7 +58,8 @@ export type KeyMessage =
       readonly reset: boolean;
       readonly id: number;
       readonly keyId: string;
-      readonly key: Buffer;
+      /** Sent as a Buffer, received as a Uint8Array. */
+      readonly key: Uint8Array;
     };
 
 /** What the worker thread starts with. */
