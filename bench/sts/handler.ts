@@ -10,7 +10,7 @@
  * 16 calls in flight, as the server has them under load; its last line is the handler's main-thread
  * work less what handing the signature to the worker costs the main thread. With the threadpool
  * (sessions 5 and 6) that was more than the pieces below add up to, by 10-20 µs: each verification
- * woke a pool thread and then the event loop, where the worker takes a turn's checks in one message.
+ * woke a pool thread and then the event loop, where the worker reads checks from shared memory.
  *
  *   npm run build && node dist/bench/sts/handler.js
  *   node --cpu-prof dist/bench/sts/handler.js --handle-only   # a profile of the handler alone
