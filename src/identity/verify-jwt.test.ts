@@ -13,6 +13,7 @@ import { encodeBase64url } from './base64url.js';
 import { decodeJwt, MAX_TOKEN_LENGTH } from './decode-jwt.js';
 import type { JwsAlgorithm } from './jws-algorithms.js';
 import { signJws } from './sign-jws.js';
+import { sealBytes } from '../shared/sealed-box.js';
 import { SignatureWorker } from './signature-worker.js';
 import {
   TEST_EC_KEY_ID,
@@ -414,7 +415,7 @@ test('verifyDecodedJwtAsync with its signature in a SignatureWorker answers exac
       return decoded.ok ? [{ decoded, options: c.options }] : [];
     });
     assert.ok(decodedCases.length > 20);
-    // All at once, as a server under load sends them: one batch.
+    // All at once, as a server under load sends them.
     const answers = await Promise.all(
       decodedCases.map((c) => verifyDecodedJwtAsync(c.decoded, { ...c.options, signatures })),
     );
@@ -424,6 +425,41 @@ test('verifyDecodedJwtAsync with its signature in a SignatureWorker answers exac
     );
     for (const token of valid)
       assert.equal((await verifyDecodedJwtAsync(decodeJwtOk(token), { ...options, signatures })).ok, true);
+  } finally {
+    await signatures.close();
+  }
+});
+
+test('verifyDecodedJwtAsync with a seal: the token sealed where the signature was checked, only for a token that passes every check', async () => {
+  const signatures = new SignatureWorker(50);
+  try {
+    const seal = {
+      key: { id: 'sk-test', key: Buffer.alloc(32, 5) },
+      iv: Buffer.alloc(12, 6),
+      plaintext: '{"s":1}',
+    };
+    const expected = sealBytes(Buffer.from(seal.plaintext), seal.key, seal.iv);
+    const good = await verifyDecodedJwtAsync(decodeJwtOk(rs256), { ...options, signatures, seal });
+    assert.equal(good.ok, true);
+    assert.equal(good.sealed, expected);
+    // Valid signature, but expired: no token, whatever the worker sealed.
+    const expired = jwt('RS256', TEST_RSA_KEY_ID, rsaPrivate, {
+      ...claims,
+      exp: NOW - 3600,
+      iat: NOW - 7200,
+    });
+    const late = await verifyDecodedJwtAsync(decodeJwtOk(expired), { ...options, signatures, seal });
+    assert.equal(late.ok, false);
+    assert.equal(late.sealed, undefined);
+    // A forged signature: refused, nothing sealed.
+    const forged = `${rs256.slice(0, -2)}${rs256.endsWith('AA') ? 'BB' : 'AA'}`;
+    const refused = await verifyDecodedJwtAsync(decodeJwtOk(forged), { ...options, signatures, seal });
+    assert.equal(refused.ok, false);
+    assert.equal(refused.sealed, undefined);
+    // A checker that cannot seal leaves the sealing to the caller.
+    const threadpool = await verifyDecodedJwtAsync(decodeJwtOk(rs256), { ...options, seal });
+    assert.equal(threadpool.ok, true);
+    assert.equal(threadpool.sealed, undefined);
   } finally {
     await signatures.close();
   }
