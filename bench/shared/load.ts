@@ -4,7 +4,7 @@
  * load process prints as its one JSON line: requests, seconds, requests per second, p50/p99 latency in
  * µs, and how many answers had another status than expected (a benchmark of errors measures nothing).
  */
-import { Agent, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 
 export interface LoadResult {
   readonly requests: number;
@@ -34,48 +34,207 @@ export interface LoadRequest {
   readonly body: Buffer | undefined;
 }
 
-/** Sends `next()` over and over on every connection until the time is up, and sums up the answers. */
+/**
+ * Sends `next()` over and over on every connection until the time is up, and sums up the answers.
+ *
+ * It speaks HTTP/1.1 on plain sockets: each request object is serialized once into the bytes it sends
+ * (head and body in one write), and an answer is read only as far as its status and framing
+ * (`AnswerParser`). `node:http`'s client costs about as much CPU per request as the servers it
+ * measures; on a 2-core machine that shares its cores with them, it was the bottleneck: bench/s3 saw
+ * every server look alike, and bench/sts's fixed-body limit ran at half its rate (session 9: 32,000
+ * against 63,000-66,000 requests/s, the load process spending 36-41 µs per request, against 14 here).
+ * A connection the server closes, bytes past the end of an answer, or an answer that cannot be framed
+ * fail the whole run at once: a bench never counts what it did not read.
+ */
 export async function runLoad(target: LoadTarget, next: () => LoadRequest): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: target.connections });
   const latencies: number[] = [];
   let unexpected = 0;
   let firstUnexpected: string | undefined;
   const started = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
   const deadline = started + BigInt(Math.round(target.seconds * 1e9));
+  const encoded = new WeakMap<LoadRequest, Buffer>();
+  const bytesOf = (r: LoadRequest): Buffer => {
+    let bytes = encoded.get(r);
+    if (bytes === undefined) {
+      bytes = encodeRequest(r, target.port);
+      encoded.set(r, bytes);
+    }
+    return bytes;
+  };
 
-  const one = (r: LoadRequest) =>
+  // Every socket, so that one failure ends the whole run at once rather than at the deadline.
+  const sockets = new Set<Socket>();
+  const connection = () =>
     new Promise<void>((resolve, reject) => {
-      const t = process.hrtime.bigint();
-      const req = request(
-        { host: '127.0.0.1', port: target.port, method: r.method, path: r.path, headers: r.headers, agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            latencies.push(Number(process.hrtime.bigint() - t) / 1000);
-            if (res.statusCode !== target.expectStatus) {
-              unexpected++;
-              firstUnexpected ??= `${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`;
-            }
-            resolve();
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(r.body);
+      const socket = connect({ host: '127.0.0.1', port: target.port, noDelay: true });
+      sockets.add(socket);
+      const parser = new AnswerParser();
+      let sentAt = 0n;
+      let settled = false;
+      const fail = (message: string): void => {
+        if (settled) return;
+        settled = true;
+        for (const s of sockets) s.destroy();
+        reject(new Error(message));
+      };
+      const send = (): void => {
+        if (process.hrtime.bigint() >= deadline) {
+          settled = true;
+          socket.end();
+          resolve();
+          return;
+        }
+        sentAt = process.hrtime.bigint();
+        socket.write(bytesOf(next()));
+      };
+      socket.on('connect', send);
+      socket.on('data', (chunk: Buffer) => {
+        parser.push(chunk);
+        let answer: Answer | undefined;
+        try {
+          answer = parser.take();
+        } catch (error) {
+          fail(error instanceof Error ? error.message : String(error));
+          return;
+        }
+        if (answer === undefined) return;
+        if (parser.buffered > 0) {
+          fail('the server sent bytes past the end of its answer, with no request in flight');
+          return;
+        }
+        latencies.push(Number(process.hrtime.bigint() - sentAt) / 1000);
+        if (answer.status !== target.expectStatus) {
+          unexpected++;
+          firstUnexpected ??= `${answer.status}: ${answer.body.toString().slice(0, 300)}`;
+        }
+        send();
+      });
+      socket.on('error', (error) => fail(`a connection failed in the middle of the load: ${error.message}`));
+      socket.on('close', () => fail('the server closed a connection in the middle of the load'));
     });
 
-  const worker = async () => {
-    while (process.hrtime.bigint() < deadline) await one(next());
-  };
-  await Promise.all(Array.from({ length: target.connections }, worker));
+  await Promise.all(Array.from({ length: target.connections }, connection));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
   const cpu = process.cpuUsage(cpuBefore);
   const result = loadResult(latencies, seconds, unexpected, firstUnexpected);
   return { ...result, clientCpuMicros: (cpu.user + cpu.system) / Math.max(1, result.requests) };
+}
+
+/**
+ * The request's HTTP/1.1 bytes, head and body: its headers as given (a Content-Length among them is
+ * replaced), `Host` unless given, and a Content-Length when it has a body.
+ */
+export function encodeRequest(r: LoadRequest, port: number): Buffer {
+  let head = `${r.method} ${r.path} HTTP/1.1\r\n`;
+  if (!Object.keys(r.headers).some((name) => name.toLowerCase() === 'host')) {
+    head += `Host: 127.0.0.1:${port}\r\n`;
+  }
+  for (const [name, value] of Object.entries(r.headers)) {
+    if (name.toLowerCase() !== 'content-length') head += `${name}: ${value}\r\n`;
+  }
+  if (r.body !== undefined) head += `Content-Length: ${r.body.length}\r\n`;
+  head += '\r\n';
+  return r.body === undefined
+    ? Buffer.from(head, 'latin1')
+    : Buffer.concat([Buffer.from(head, 'latin1'), r.body]);
+}
+
+/** One whole answer: its status and body. */
+export interface Answer {
+  readonly status: number;
+  readonly body: Buffer;
+}
+
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+const MAX_HEAD = 64 * 1024;
+
+/**
+ * Reads answers off one connection's bytes: the status line and headers up to the blank line, then the
+ * body framed by its Content-Length, or chunked (S3 sends some answers so). `take` returns a finished
+ * answer, or undefined while more bytes are needed; it throws on what it cannot frame (a broken status
+ * line, a bad or missing Content-Length, a head over 64 KiB). Exported for its test.
+ */
+export class AnswerParser {
+  #buffer: Buffer = Buffer.alloc(0);
+  #head:
+    { readonly status: number; readonly length: number | 'chunked'; readonly bodyAt: number } | undefined;
+
+  push(chunk: Buffer): void {
+    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+  }
+
+  /** Bytes pushed and not yet part of an answer taken. */
+  get buffered(): number {
+    return this.#buffer.length;
+  }
+
+  take(): Answer | undefined {
+    if (this.#head === undefined) {
+      const end = this.#buffer.indexOf(HEAD_END);
+      if (end < 0) {
+        if (this.#buffer.length > MAX_HEAD) throw new Error('an answer head over 64 KiB');
+        return undefined;
+      }
+      this.#head = parseHead(this.#buffer.toString('latin1', 0, end), end + HEAD_END.length);
+    }
+    const { status, length, bodyAt } = this.#head;
+    const end = length === 'chunked' ? chunkedEnd(this.#buffer, bodyAt) : bodyAt + length;
+    if (end === undefined || this.#buffer.length < end) return undefined;
+    const body = this.#buffer.subarray(bodyAt, end);
+    this.#buffer = this.#buffer.subarray(end);
+    this.#head = undefined;
+    return { status, body };
+  }
+}
+
+function parseHead(
+  head: string,
+  bodyAt: number,
+): { status: number; length: number | 'chunked'; bodyAt: number } {
+  const lines = head.split('\r\n');
+  const statusLine = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(lines[0] ?? '');
+  if (statusLine === null) throw new Error(`not an HTTP/1.1 status line: ${JSON.stringify(lines[0])}`);
+  const status = Number(statusLine[1]);
+  let length: number | undefined;
+  let chunked = false;
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === 'transfer-encoding') {
+      if (value.toLowerCase() !== 'chunked') throw new Error(`the load client reads no ${value} body`);
+      chunked = true;
+    } else if (name === 'content-length') {
+      if (!/^\d+$/.test(value) || (length !== undefined && length !== Number(value))) {
+        throw new Error(`a bad Content-Length: ${JSON.stringify(value)}`);
+      }
+      length = Number(value);
+    }
+  }
+  if (chunked) return { status, length: 'chunked', bodyAt };
+  // 204 and 304 answers have no body (RFC 9110 §6.4.1), whatever their headers say.
+  if (status === 204 || status === 304) return { status, length: 0, bodyAt };
+  if (length === undefined) throw new Error('an answer without Content-Length');
+  return { status, length, bodyAt };
+}
+
+/** Where a chunked body that starts at `at` ends (after its last chunk and trailers), if it has. */
+function chunkedEnd(buffer: Buffer, at: number): number | undefined {
+  let pos = at;
+  for (;;) {
+    const eol = buffer.indexOf('\r\n', pos, 'latin1');
+    if (eol < 0) return undefined;
+    const size = Number.parseInt(buffer.toString('latin1', pos, eol), 16);
+    if (Number.isNaN(size)) throw new Error('a bad chunk size');
+    if (size === 0) {
+      // The last chunk, then trailers (if any) up to an empty line.
+      const end = buffer.indexOf(HEAD_END, eol);
+      return end < 0 ? undefined : end + HEAD_END.length;
+    }
+    pos = eol + 2 + size + 2;
+    if (pos > buffer.length) return undefined;
+  }
 }
 
 /** A run's figures from its latencies (µs, sorted here), its length and its unexpected answers. */
