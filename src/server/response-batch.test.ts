@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { request, createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { ResponseBatch } from './response-batch.js';
+import { headerList, ResponseBatch, writeResponse } from './response-batch.js';
 
 /** A stand-in ServerResponse that records what is written on it, in one log shared by several. */
 function recorder(name: string, log: string[], throwOnHead = false): ServerResponse {
   return {
-    writeHead(status: number, headers: Record<string, string | number>) {
+    writeHead(status: number, headers: Record<string, string | number> | (string | number)[]) {
       if (throwOnHead) throw new Error(`${name} refused its headers`);
       log.push(`${name} head ${status} ${JSON.stringify(headers)}`);
       return this;
@@ -33,10 +33,10 @@ test('answers queued in one turn are written after it, in the order queued, with
   assert.deepEqual(log, []);
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(log, [
-    'a head 200 {"Content-Type":"text/xml","Content-Length":4}',
+    'a head 200 ["Content-Type","text/xml","Content-Length",4]',
     'a end <a/>',
     // Content-Length counts UTF-8 bytes, not characters.
-    'b head 403 {"Content-Length":2}',
+    'b head 403 ["Content-Length",2]',
     'b end é',
   ]);
   // A later turn is a batch of its own.
@@ -55,7 +55,7 @@ test('a write that throws is handed to the failure handler and the other answers
   batch.send(recorder('b', log), { status: 200, headers: {}, body: 'y' });
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(failures, ['a refused its headers']);
-  assert.deepEqual(log, ['b head 200 {"Content-Length":1}', 'b end y']);
+  assert.deepEqual(log, ['b head 200 ["Content-Length",1]', 'b end y']);
 });
 
 test('a failure handler that throws too resets that connection instead of ending the process', async () => {
@@ -66,7 +66,7 @@ test('a failure handler that throws too resets that connection instead of ending
   batch.send(recorder('a', log, true), { status: 200, headers: {}, body: 'x' });
   batch.send(recorder('b', log), { status: 200, headers: {}, body: 'y' });
   await new Promise((resolve) => setImmediate(resolve));
-  assert.deepEqual(log, ['a destroyed', 'b head 200 {"Content-Length":1}', 'b end y']);
+  assert.deepEqual(log, ['a destroyed', 'b head 200 ["Content-Length",1]', 'b end y']);
 });
 
 test('over a real socket the client reads the same status, headers and body', async () => {
@@ -127,7 +127,7 @@ test('sendWith answers run in the same batch, in queue order, and one that throw
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(failures, ['c could not be written']);
   assert.deepEqual(log, [
-    'a head 200 {"Content-Length":1}',
+    'a head 200 ["Content-Length",1]',
     'a end x',
     'b head 404 {"Content-Length":"3"}',
     'b end bbb',
@@ -146,4 +146,51 @@ test('sendWith answers run in the same batch, in queue order, and one that throw
   });
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(log.slice(-3), ['e destroyed', 'f head 204 {}', 'f end ']);
+});
+
+test('the header list carries every header once, in order, and exactly one Content-Length, the given one', () => {
+  assert.deepEqual(headerList({ 'Content-Type': 'text/xml', 'x-amzn-RequestId': 'r-1' }, 12), [
+    'Content-Type',
+    'text/xml',
+    'x-amzn-RequestId',
+    'r-1',
+    'Content-Length',
+    12,
+  ]);
+  // A Content-Length already among the headers, in any case, gives way to the given one.
+  assert.deepEqual(headerList({ 'content-LENGTH': '99', ETag: '"e"', 'Content-Length': '7' }, '3'), [
+    'ETag',
+    '"e"',
+    'Content-Length',
+    '3',
+  ]);
+  assert.deepEqual(headerList({}, 0), ['Content-Length', 0]);
+});
+
+test('over a real socket an answer whose headers named a Content-Length carries only the true one', async () => {
+  const server = createServer((_req, res) => {
+    writeResponse(res, { status: 200, headers: { 'content-length': '1', 'X-Other': 'o' }, body: 'héllo' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.end('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      );
+      let text = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    const head = raw.slice(0, raw.indexOf('\r\n\r\n')).toLowerCase();
+    assert.equal(head.split('\r\n').filter((line) => line.startsWith('content-length:')).length, 1);
+    assert.match(head, /\r\ncontent-length: 6\r\n/);
+    assert.match(head, /\r\nx-other: o\r\n/);
+    assert.equal(Buffer.from(raw.slice(raw.indexOf('\r\n\r\n') + 4), 'latin1').toString('utf8'), 'héllo');
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });

@@ -65,6 +65,34 @@ interface Pending {
 
 /** The status line, the headers and the body of one answer, with its Content-Length. */
 export function writeResponse(res: ServerResponse, wire: WireResponse): void {
-  res.writeHead(wire.status, { ...wire.headers, 'Content-Length': Buffer.byteLength(wire.body) });
+  res.writeHead(wire.status, headerList(wire.headers, Buffer.byteLength(wire.body)));
   res.end(wire.body);
 }
+
+/**
+ * `headers` as the flat list `writeHead` also takes (`[name, value, name, value, ...]`), ending with
+ * `Content-Length: contentLength`; a Content-Length among `headers`, in any letter case, is left out,
+ * so the answer carries exactly one.
+ *
+ * Why a list rather than `{ ...headers, 'Content-Length': n }`: Node's `_storeHeader` walks a list by
+ * index, and an object with `for...in` and `Object.hasOwn` per name, on objects of many shapes (each
+ * answer's spread makes a new one). Measured on a signed GetCallerIdentity under bench/sts's load,
+ * four alternating runs of both builds (a /tmp script): main thread 38.4 → 36.6 µs per request, +4 %
+ * requests/s; AssumeRoleWithWebIdentity (bench/sts/ab.js, 8 rounds) 83.5 → 81.8 µs. A Buffer body
+ * instead of the string made no difference (-0.3 µs).
+ */
+export function headerList(
+  headers: Readonly<Record<string, string>>,
+  contentLength: number | string,
+): (string | number)[] {
+  const list: (string | number)[] = [];
+  for (const name of Object.keys(headers)) {
+    if (name.length === CONTENT_LENGTH.length && name.toLowerCase() === CONTENT_LENGTH) continue;
+    // INVARIANT: `name` is an own key of `headers`.
+    list.push(name, headers[name] as string);
+  }
+  list.push('Content-Length', contentLength);
+  return list;
+}
+
+const CONTENT_LENGTH = 'content-length';

@@ -22,7 +22,7 @@ import { parseAuthorization, type ParseAuthorizationResult } from '../sigv4/pars
 import { distinctHeaders, type HttpHeaders, type SigV4Request } from '../sigv4/types.js';
 import type { StoreScope } from '../store/types.js';
 import type { AuditEvents } from './audit-event.js';
-import type { ResponseBatch } from './response-batch.js';
+import { headerList, type ResponseBatch } from './response-batch.js';
 import { authenticateRequest, type AuthenticateDeps, type AuthErrors } from './authenticate.js';
 
 /** Where S3's object bytes live inside the data directory (DESIGN.md, "Storage"). */
@@ -213,9 +213,7 @@ async function send(
       c.logger.error('an object blob could not be opened', { requestId, error: describe(error) });
       const wire = encodeS3Error(error, { requestId, method });
       const text = typeof wire.body === 'string' ? wire.body : '';
-      res
-        .writeHead(wire.status, { ...wire.headers, 'Content-Length': String(Buffer.byteLength(text)) })
-        .end(text);
+      res.writeHead(wire.status, headerList(wire.headers, Buffer.byteLength(text))).end(text);
       return;
     }
   }
@@ -238,15 +236,13 @@ async function send(
 function writeBuffered(res: ServerResponse, response: S3Response, method: string): void {
   const body = response.body;
   if (Buffer.isBuffer(body) && method !== 'HEAD') {
-    res.writeHead(response.status, { ...response.headers, 'Content-Length': String(body.length) }).end(body);
+    res.writeHead(response.status, headerList(response.headers, body.length)).end(body);
     return;
   }
   const text = method === 'HEAD' || typeof body !== 'string' ? '' : body;
-  const headers = { ...response.headers };
-  if (method !== 'HEAD' || headers['Content-Length'] === undefined) {
-    headers['Content-Length'] = String(Buffer.byteLength(text));
-  }
-  res.writeHead(response.status, headers).end(text);
+  const declared = response.headers['Content-Length'];
+  const length = method === 'HEAD' && declared !== undefined ? declared : Buffer.byteLength(text);
+  res.writeHead(response.status, headerList(response.headers, length)).end(text);
 }
 
 function describe(error: unknown): string {

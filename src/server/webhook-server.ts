@@ -5,6 +5,7 @@ import type { WebhookSettings } from '../identity/pod-mutation.js';
 import type { WireResponse } from '../protocol/query-response.js';
 import { answerAdmissionReview, MAX_ADMISSION_REVIEW_BYTES, type ServiceAccountLookup } from './admission.js';
 import { readBody } from './body.js';
+import { headerList } from './response-batch.js';
 import type { Logger } from './server.js';
 
 /** The certificate files the webhook serves (`--tls-cert`, `--tls-key`). */
@@ -88,7 +89,7 @@ function text(status: number, body: string): WireResponse {
 }
 
 function send(res: ServerResponse, wire: WireResponse): void {
-  res.writeHead(wire.status, { ...wire.headers, 'Content-Length': Buffer.byteLength(wire.body) });
+  res.writeHead(wire.status, headerList(wire.headers, Buffer.byteLength(wire.body)));
   res.end(wire.body);
 }
 
