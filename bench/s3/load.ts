@@ -45,11 +45,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     headers: r.headers,
     body: r.withBody ? body : undefined,
   }));
-  if (pool.length === 0) throw new Error('empty pool');
-  let next = 0;
-  // INVARIANT: `pool` is non-empty (checked above), so the index is in range.
-  const result = await runLoad(spec, () => pool[next++ % pool.length] as LoadRequest);
-  return { ...result, loadCpuMicros: (result.clientCpuMicros ?? 0) * result.requests };
+  const result = await runLoad(spec, pool);
+  return { ...result, loadCpuMicros: result.clientCpuTotalMicros ?? 0 };
 }
 
 const file = process.argv[2];

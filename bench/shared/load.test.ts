@@ -37,18 +37,17 @@ test('an answer split at any byte reads as the whole answer, once, and the parse
 
 test('a chunked body ends after its last chunk and trailers; 204 has no body; what follows stays buffered', () => {
   const chunked = Buffer.from(
-    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nx-amz-checksum-crc32: AAAAAA==\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nx-amz-checksum-crc32: AAAAAA==\r\n\r\n',
   );
   const parser = new AnswerParser();
   for (let at = 0; at < chunked.length; at++) {
-    assert.equal(
-      feed(parser, chunked.subarray(at, at + 1)) !== undefined,
-      at === chunked.length - 1,
-      `at ${at}`,
-    );
+    const got = feed(parser, chunked.subarray(at, at + 1));
+    assert.equal(got !== undefined, at === chunked.length - 1, `at ${at}`);
+    if (got !== undefined) assert.equal(got.body.toString().includes('0123456789abcdef'), true);
   }
+  // A 204 has no body, whatever its headers say (a chunked coding, a Content-Length).
   const both = Buffer.concat([
-    Buffer.from('HTTP/1.1 204 No Content\r\nContent-Length: 9\r\n\r\n'),
+    Buffer.from('HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\nContent-Length: 9\r\n\r\n'),
     answer(200, 'x'),
   ]);
   assert.deepEqual(feed(parser, both)?.body.length, 0);
@@ -56,14 +55,42 @@ test('a chunked body ends after its last chunk and trailers; 204 has no body; wh
   assert.equal(parser.take()?.body.toString(), 'x');
 });
 
-test('the parser refuses what it cannot frame: no or bad Content-Length, other codings, no status line', () => {
+test('an answer to HEAD has no body, whatever Content-Length it announces', () => {
+  const parser = new AnswerParser();
+  parser.push(Buffer.concat([answer(200, 'x'.repeat(4096)).subarray(0, -4096), answer(404, 'gone')]));
+  const head = parser.take(true);
+  assert.deepEqual({ status: head?.status, length: head?.body.length }, { status: 200, length: 0 });
+  assert.equal(parser.take(false)?.body.toString(), 'gone');
+});
+
+test('the parser refuses what it cannot frame: no or bad Content-Length, other codings, bad chunks, no status', () => {
   const refused = (text: string | Buffer) => () => feed(new AnswerParser(), Buffer.from(text));
   assert.throws(refused('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n'), /reads no gzip body/);
   assert.throws(refused('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n'), /without Content-Length/);
   assert.throws(refused(answer(200, 'x', 'Content-Length: 2\r\n')), /bad Content-Length/);
   assert.throws(refused('HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n'), /bad Content-Length/);
+  assert.throws(
+    refused('HTTP/1.1 200 OK\r\nno colon here\r\nContent-Length: 0\r\n\r\n'),
+    /not a header line/,
+  );
+  const chunkedHead = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+  assert.throws(refused(`${chunkedHead}3zz\r\nabc\r\n0\r\n\r\n`), /bad chunk size/);
+  assert.throws(refused(`${chunkedHead}3\r\nabcXY0\r\n\r\n`), /not ended by CRLF/);
   assert.throws(refused('SSH-2.0 hello\r\n\r\n'), /not an HTTP\/1.1/);
   assert.throws(refused(`HTTP/1.1 200 OK\r\n${'x'.repeat(70_000)}`), /over 64 KiB/);
+});
+
+test('a server that never answers fails the run once the grace after the deadline has passed', async () => {
+  const server = createNetServer((socket) => socket.resume());
+  const port = await listen(server);
+  try {
+    await assert.rejects(
+      runLoad({ port, connections: 2, seconds: 0.05, expectStatus: 200, graceMs: 100 }, [GET]),
+      /still missing 100 ms after the end of the load/,
+    );
+  } finally {
+    server.close();
+  }
 });
 
 test('bytes past the end of an answer, with no request in flight, fail the run', async () => {
@@ -73,7 +100,7 @@ test('bytes past the end of an answer, with no request in flight, fail the run',
   const port = await listen(server);
   try {
     await assert.rejects(
-      runLoad({ port, connections: 1, seconds: 5, expectStatus: 200 }, () => GET),
+      runLoad({ port, connections: 1, seconds: 5, expectStatus: 200, graceMs: 1000 }, [GET]),
       /past the end of its answer/,
     );
   } finally {
@@ -117,10 +144,7 @@ test('a request is sent as given, with Host unless given and its Content-Length,
       body: undefined,
     };
     assert.equal(encodeRequest(get, port).toString().includes('Content-Length'), false);
-    let n = 0;
-    const result = await runLoad({ port, connections: 1, seconds: 0.2, expectStatus: 200 }, () =>
-      n++ % 2 === 0 ? post : get,
-    );
+    const result = await runLoad({ port, connections: 1, seconds: 0.2, expectStatus: 200 }, [post, get]);
     assert.equal(result.unexpected, 0);
     assert.equal(result.requests, seen.length);
     assert.ok(result.requests >= 2, `only ${result.requests} requests in 0.2 s`);
@@ -152,7 +176,7 @@ test('answers with another status are counted, the first one quoted; every conne
   });
   const port = await listen(server);
   try {
-    const result = await runLoad({ port, connections: 4, seconds: 0.2, expectStatus: 200 }, () => GET);
+    const result = await runLoad({ port, connections: 4, seconds: 0.2, expectStatus: 200 }, [GET]);
     assert.equal(result.requests, served);
     assert.equal(result.unexpected, Math.floor(served / 3));
     assert.equal(result.firstUnexpected, '500: broken');
@@ -171,7 +195,7 @@ test('a server that closes a connection in the middle of the load fails the run'
   const port = await listen(server);
   try {
     await assert.rejects(
-      runLoad({ port, connections: 1, seconds: 5, expectStatus: 200 }, () => GET),
+      runLoad({ port, connections: 1, seconds: 5, expectStatus: 200 }, [GET]),
       /in the middle of the load/,
     );
   } finally {

@@ -16,6 +16,8 @@ export interface LoadResult {
   readonly firstUnexpected?: string;
   /** CPU (user + system) the load process itself spent per request, where it measured it. */
   readonly clientCpuMicros?: number;
+  /** The same over the whole run, µs. */
+  readonly clientCpuTotalMicros?: number;
 }
 
 /** Where the load goes, for how long, and the status every answer must have. */
@@ -24,6 +26,8 @@ export interface LoadTarget {
   readonly connections: number;
   readonly seconds: number;
   readonly expectStatus: number;
+  /** How long past the deadline to wait for the last answers before the run fails; GRACE_MS by default. */
+  readonly graceMs?: number;
 }
 
 /** One request of the load; `body` undefined sends none. */
@@ -34,43 +38,51 @@ export interface LoadRequest {
   readonly body: Buffer | undefined;
 }
 
+/** How long past the deadline a run waits for its last answers before it fails, unless told. */
+const GRACE_MS = 10_000;
+
 /**
- * Sends `next()` over and over on every connection until the time is up, and sums up the answers.
+ * Sends the requests of `pool`, taken in turn, over and over on every connection until the time is up,
+ * and sums up the answers.
  *
- * It speaks HTTP/1.1 on plain sockets: each request object is serialized once into the bytes it sends
- * (head and body in one write), and an answer is read only as far as its status and framing
- * (`AnswerParser`). `node:http`'s client costs about as much CPU per request as the servers it
+ * It speaks HTTP/1.1 on plain sockets: each request is serialized once, before the clock starts, into
+ * the bytes it sends (head and body in one write), and an answer is read only as far as its status and
+ * framing (`AnswerParser`). `node:http`'s client costs about as much CPU per request as the servers it
  * measures; on a 2-core machine that shares its cores with them, it was the bottleneck: bench/s3 saw
- * every server look alike, and bench/sts's fixed-body limit ran at half its rate (session 9: 32,000
- * against 63,000-66,000 requests/s, the load process spending 36-41 µs per request, against 14 here).
- * A connection the server closes, bytes past the end of an answer, or an answer that cannot be framed
- * fail the whole run at once: a bench never counts what it did not read.
+ * every server look alike, and bench/sts's fixed-body limit ran at half its rate (32,000 against
+ * 63,000-68,000 requests/s, the load process spending 36-41 µs per request).
+ * A connection the server closes, bytes past the end of an answer, an answer that cannot be framed, or
+ * an answer still missing `graceMs` after the deadline fail the whole run: a bench never counts what it
+ * did not read.
  */
-export async function runLoad(target: LoadTarget, next: () => LoadRequest): Promise<LoadResult> {
+export async function runLoad(target: LoadTarget, pool: readonly LoadRequest[]): Promise<LoadResult> {
+  const wire = pool.map((r) => ({ bytes: encodeRequest(r, target.port), head: r.method === 'HEAD' }));
+  if (wire.length === 0) throw new TypeError('runLoad needs at least one request');
+  let next = 0;
   const latencies: number[] = [];
   let unexpected = 0;
   let firstUnexpected: string | undefined;
   const started = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
   const deadline = started + BigInt(Math.round(target.seconds * 1e9));
-  const encoded = new WeakMap<LoadRequest, Buffer>();
-  const bytesOf = (r: LoadRequest): Buffer => {
-    let bytes = encoded.get(r);
-    if (bytes === undefined) {
-      bytes = encodeRequest(r, target.port);
-      encoded.set(r, bytes);
-    }
-    return bytes;
-  };
 
   // Every socket, so that one failure ends the whole run at once rather than at the deadline.
   const sockets = new Set<Socket>();
+  const failures: ((message: string) => void)[] = [];
+  const graceMs = target.graceMs ?? GRACE_MS;
+  const watchdog = setTimeout(
+    () => {
+      for (const fail of failures) fail(`an answer still missing ${graceMs} ms after the end of the load`);
+    },
+    target.seconds * 1000 + graceMs,
+  );
   const connection = () =>
     new Promise<void>((resolve, reject) => {
       const socket = connect({ host: '127.0.0.1', port: target.port, noDelay: true });
       sockets.add(socket);
       const parser = new AnswerParser();
       let sentAt = 0n;
+      let inFlightIsHead = false;
       let settled = false;
       const fail = (message: string): void => {
         if (settled) return;
@@ -78,6 +90,7 @@ export async function runLoad(target: LoadTarget, next: () => LoadRequest): Prom
         for (const s of sockets) s.destroy();
         reject(new Error(message));
       };
+      failures.push(fail);
       const send = (): void => {
         if (process.hrtime.bigint() >= deadline) {
           settled = true;
@@ -85,15 +98,18 @@ export async function runLoad(target: LoadTarget, next: () => LoadRequest): Prom
           resolve();
           return;
         }
+        // INVARIANT: `wire` is not empty (checked above), so the index is in range.
+        const request = wire[next++ % wire.length] as (typeof wire)[number];
+        inFlightIsHead = request.head;
         sentAt = process.hrtime.bigint();
-        socket.write(bytesOf(next()));
+        socket.write(request.bytes);
       };
       socket.on('connect', send);
       socket.on('data', (chunk: Buffer) => {
         parser.push(chunk);
         let answer: Answer | undefined;
         try {
-          answer = parser.take();
+          answer = parser.take(inFlightIsHead);
         } catch (error) {
           fail(error instanceof Error ? error.message : String(error));
           return;
@@ -114,11 +130,20 @@ export async function runLoad(target: LoadTarget, next: () => LoadRequest): Prom
       socket.on('close', () => fail('the server closed a connection in the middle of the load'));
     });
 
-  await Promise.all(Array.from({ length: target.connections }, connection));
+  try {
+    await Promise.all(Array.from({ length: target.connections }, connection));
+  } finally {
+    clearTimeout(watchdog);
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
   const result = loadResult(latencies, seconds, unexpected, firstUnexpected);
-  return { ...result, clientCpuMicros: (cpu.user + cpu.system) / Math.max(1, result.requests) };
+  const cpuMicros = cpu.user + cpu.system;
+  return {
+    ...result,
+    clientCpuMicros: cpuMicros / Math.max(1, result.requests),
+    clientCpuTotalMicros: cpuMicros,
+  };
 }
 
 /**
@@ -151,9 +176,11 @@ const MAX_HEAD = 64 * 1024;
 
 /**
  * Reads answers off one connection's bytes: the status line and headers up to the blank line, then the
- * body framed by its Content-Length, or chunked (S3 sends some answers so). `take` returns a finished
- * answer, or undefined while more bytes are needed; it throws on what it cannot frame (a broken status
- * line, a bad or missing Content-Length, a head over 64 KiB). Exported for its test.
+ * body: none for an answer to HEAD or a 1xx, 204 or 304 status (RFC 9112 §6.3), else framed by its
+ * chunked coding (S3 sends some answers so) or its Content-Length. `take` returns a finished answer, or
+ * undefined while more bytes are needed; it throws on what it cannot frame (a broken status line or
+ * header line, a bad or missing Content-Length, another transfer coding, a bad chunk, a head over 64
+ * KiB). Exported for its test.
  */
 export class AnswerParser {
   #buffer: Buffer = Buffer.alloc(0);
@@ -169,14 +196,15 @@ export class AnswerParser {
     return this.#buffer.length;
   }
 
-  take(): Answer | undefined {
+  /** The next whole answer; `headRequest` says it answers a HEAD, so has no body whatever its headers say. */
+  take(headRequest = false): Answer | undefined {
     if (this.#head === undefined) {
       const end = this.#buffer.indexOf(HEAD_END);
       if (end < 0) {
         if (this.#buffer.length > MAX_HEAD) throw new Error('an answer head over 64 KiB');
         return undefined;
       }
-      this.#head = parseHead(this.#buffer.toString('latin1', 0, end), end + HEAD_END.length);
+      this.#head = parseHead(this.#buffer.toString('latin1', 0, end), end + HEAD_END.length, headRequest);
     }
     const { status, length, bodyAt } = this.#head;
     const end = length === 'chunked' ? chunkedEnd(this.#buffer, bodyAt) : bodyAt + length;
@@ -191,6 +219,7 @@ export class AnswerParser {
 function parseHead(
   head: string,
   bodyAt: number,
+  headRequest: boolean,
 ): { status: number; length: number | 'chunked'; bodyAt: number } {
   const lines = head.split('\r\n');
   const statusLine = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(lines[0] ?? '');
@@ -200,6 +229,7 @@ function parseHead(
   let chunked = false;
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(':');
+    if (colon <= 0) throw new Error(`not a header line: ${JSON.stringify(line.slice(0, 100))}`);
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
     if (name === 'transfer-encoding') {
@@ -212,12 +242,14 @@ function parseHead(
       length = Number(value);
     }
   }
+  if (headRequest || status < 200 || status === 204 || status === 304) return { status, length: 0, bodyAt };
   if (chunked) return { status, length: 'chunked', bodyAt };
-  // 204 and 304 answers have no body (RFC 9110 §6.4.1), whatever their headers say.
-  if (status === 204 || status === 304) return { status, length: 0, bodyAt };
   if (length === undefined) throw new Error('an answer without Content-Length');
   return { status, length, bodyAt };
 }
+
+/** A chunk-size line: hex digits, then perhaps chunk extensions (RFC 9112 §7.1). */
+const CHUNK_SIZE = /^[0-9a-fA-F]+(?:[ \t]*;.*)?$/;
 
 /** Where a chunked body that starts at `at` ends (after its last chunk and trailers), if it has. */
 function chunkedEnd(buffer: Buffer, at: number): number | undefined {
@@ -225,15 +257,20 @@ function chunkedEnd(buffer: Buffer, at: number): number | undefined {
   for (;;) {
     const eol = buffer.indexOf('\r\n', pos, 'latin1');
     if (eol < 0) return undefined;
-    const size = Number.parseInt(buffer.toString('latin1', pos, eol), 16);
-    if (Number.isNaN(size)) throw new Error('a bad chunk size');
+    const sizeLine = buffer.toString('latin1', pos, eol);
+    if (!CHUNK_SIZE.test(sizeLine))
+      throw new Error(`a bad chunk size: ${JSON.stringify(sizeLine.slice(0, 40))}`);
+    const size = Number.parseInt(sizeLine, 16);
     if (size === 0) {
       // The last chunk, then trailers (if any) up to an empty line.
       const end = buffer.indexOf(HEAD_END, eol);
       return end < 0 ? undefined : end + HEAD_END.length;
     }
-    pos = eol + 2 + size + 2;
-    if (pos > buffer.length) return undefined;
+    const dataEnd = eol + 2 + size;
+    if (dataEnd + 2 > buffer.length) return undefined;
+    if (buffer[dataEnd] !== 0x0d || buffer[dataEnd + 1] !== 0x0a)
+      throw new Error('a chunk not ended by CRLF');
+    pos = dataEnd + 2;
   }
 }
 

@@ -24,5 +24,5 @@ if (arg === undefined) throw new Error('usage: load.js <json spec>');
 const spec = JSON.parse(arg) as LoadSpec;
 const body = Buffer.from(spec.body);
 const headers = { ...spec.headers, 'content-length': String(body.length) };
-const result = await runLoad(spec, () => ({ method: spec.method, path: spec.path, headers, body }));
+const result = await runLoad(spec, [{ method: spec.method, path: spec.path, headers, body }]);
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -186,6 +186,8 @@ test('events that arrive while a batch is written wait for the next batch window
     return () => performance.now() < until;
   };
   for (const more = within(10_000); ids().length === 0 && more();) await turns(1);
+  // A bounded look for a write that must not happen (b and c written at once): a slow threadpool could
+  // hide it from these 50 turns, but never makes a correct sink fail here.
   await turns(50);
   assert.deepEqual(ids(), ['a'], 'b and c wait for their window');
   t.mock.timers.tick(5);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom as random } from '../shared/seeded-random.js';
-import { EncodedBatch } from './jsonl-file-sink.js';
+import { BATCH_BUFFER_BYTES, EncodedBatch } from './encoded-batch.js';
 
 /** A line of about `length` characters, some of them 2, 3 and 4 UTF-8 bytes long. */
 function line(next: () => number, length: number): string {
@@ -47,4 +47,19 @@ test('an empty batch takes no bytes; a line longer than a buffer is kept whole',
   batch.add('last\n');
   assert.equal(batch.take().toString('utf8'), `first\n${long}last\n`);
   assert.equal(batch.take().length, 0);
+});
+
+test('a line of 3-byte characters that just fits, or just does not, near the end of a buffer is kept whole', () => {
+  for (let free = 1; free <= 40; free++) {
+    for (const euros of [Math.floor(free / 3), Math.floor(free / 2), free]) {
+      const batch = new EncodedBatch();
+      // ASCII up to `free` bytes short of a whole buffer, then the line of € (3 UTF-8 bytes each).
+      const filler = `${'a'.repeat(BATCH_BUFFER_BYTES - free - 1)}\n`;
+      const line = `${'€'.repeat(euros)}`;
+      batch.add(filler);
+      batch.add(line);
+      batch.add('z\n');
+      assert.equal(batch.take().toString('utf8'), `${filler}${line}z\n`, `${free} bytes free, ${euros} €`);
+    }
+  }
 });

@@ -240,8 +240,12 @@ function writeBuffered(res: ServerResponse, response: S3Response, method: string
     return;
   }
   const text = method === 'HEAD' || typeof body !== 'string' ? '' : body;
-  const declared = response.headers['Content-Length'];
-  const length = method === 'HEAD' && declared !== undefined ? declared : Buffer.byteLength(text);
+  // headerList drops a Content-Length of any letter case: look it up the same way.
+  const declared =
+    method === 'HEAD'
+      ? Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'content-length')?.[1]
+      : undefined;
+  const length = declared ?? Buffer.byteLength(text);
   res.writeHead(response.status, headerList(response.headers, length)).end(text);
 }
 
