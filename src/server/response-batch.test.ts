@@ -149,7 +149,7 @@ test('sendWith answers run in the same batch, in queue order, and one that throw
 });
 
 test('the header list carries every header once, in order, and exactly one Content-Length, the given one', () => {
-  assert.deepEqual(headerList({ 'Content-Type': 'text/xml', 'x-amzn-RequestId': 'r-1' }, 12), [
+  assert.deepEqual(headerList(200, { 'Content-Type': 'text/xml', 'x-amzn-RequestId': 'r-1' }, 12), [
     'Content-Type',
     'text/xml',
     'x-amzn-RequestId',
@@ -158,13 +158,20 @@ test('the header list carries every header once, in order, and exactly one Conte
     12,
   ]);
   // A Content-Length already among the headers, in any case, gives way to the given one.
-  assert.deepEqual(headerList({ 'content-LENGTH': '99', ETag: '"e"', 'Content-Length': '7' }, '3'), [
+  assert.deepEqual(headerList(206, { 'content-LENGTH': '99', ETag: '"e"', 'Content-Length': '7' }, '3'), [
     'ETag',
     '"e"',
     'Content-Length',
     '3',
   ]);
-  assert.deepEqual(headerList({}, 0), ['Content-Length', 0]);
+  assert.deepEqual(headerList(200, {}, 0), ['Content-Length', 0]);
+  // None at all where RFC 9110 §8.6 forbids it; a 304 keeps it (the length a 200 would have had).
+  assert.deepEqual(headerList(204, { 'x-amz-request-id': 'r', 'Content-Length': '0' }, 0), [
+    'x-amz-request-id',
+    'r',
+  ]);
+  assert.deepEqual(headerList(101, {}, 0), []);
+  assert.deepEqual(headerList(304, {}, 12), ['Content-Length', 12]);
 });
 
 test('over a real socket an answer whose headers named a Content-Length carries only the true one', async () => {
@@ -189,6 +196,41 @@ test('over a real socket an answer whose headers named a Content-Length carries 
     assert.match(head, /\r\ncontent-length: 6\r\n/);
     assert.match(head, /\r\nx-other: o\r\n/);
     assert.equal(Buffer.from(raw.slice(raw.indexOf('\r\n\r\n') + 4), 'latin1').toString('utf8'), 'héllo');
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('a 204 answer goes out without Content-Length, and the connection still frames the next answer', async () => {
+  let n = 0;
+  const server = createServer((_req, res) => {
+    n++;
+    writeResponse(
+      res,
+      n === 1 ? { status: 204, headers: {}, body: '' } : { status: 200, headers: {}, body: 'ok' },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.end(
+          'GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        ),
+      );
+      let text = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    const [first, second] = raw.split(/(?=HTTP\/1\.1 200)/);
+    assert.match(first ?? '', /^HTTP\/1\.1 204 /);
+    assert.doesNotMatch((first ?? '').toLowerCase(), /content-length/);
+    assert.ok(first?.endsWith('\r\n\r\n'), 'nothing after the 204 head');
+    assert.match(second ?? '', /\r\ncontent-length: 2\r\n[\s\S]*\r\n\r\nok$/i);
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

@@ -65,14 +65,14 @@ interface Pending {
 
 /** The status line, the headers and the body of one answer, with its Content-Length. */
 export function writeResponse(res: ServerResponse, wire: WireResponse): void {
-  res.writeHead(wire.status, headerList(wire.headers, Buffer.byteLength(wire.body)));
+  res.writeHead(wire.status, headerList(wire.status, wire.headers, Buffer.byteLength(wire.body)));
   res.end(wire.body);
 }
 
 /**
  * `headers` as the flat list `writeHead` also takes (`[name, value, name, value, ...]`), ending with
  * `Content-Length: contentLength`; a Content-Length among `headers`, in any letter case, is left out,
- * so the answer carries exactly one.
+ * so the answer carries exactly one, or none for a `status` that must have none (1xx, 204).
  *
  * Why a list rather than `{ ...headers, 'Content-Length': n }`: Node's `_storeHeader` walks a list by
  * index, and an object with `for...in` and `Object.hasOwn` per name, on objects of many shapes (each
@@ -82,6 +82,7 @@ export function writeResponse(res: ServerResponse, wire: WireResponse): void {
  * instead of the string made no difference (-0.3 µs).
  */
 export function headerList(
+  status: number,
   headers: Readonly<Record<string, string>>,
   contentLength: number | string,
 ): (string | number)[] {
@@ -91,7 +92,9 @@ export function headerList(
     // INVARIANT: `name` is an own key of `headers`.
     list.push(name, headers[name] as string);
   }
-  list.push('Content-Length', contentLength);
+  // RFC 9110 §8.6: "A server MUST NOT send a Content-Length header field in any response with a status
+  // code of 1xx (Informational) or 204 (No Content)."
+  if (status >= 200 && status !== 204) list.push('Content-Length', contentLength);
   return list;
 }
 

@@ -213,7 +213,7 @@ async function send(
       c.logger.error('an object blob could not be opened', { requestId, error: describe(error) });
       const wire = encodeS3Error(error, { requestId, method });
       const text = typeof wire.body === 'string' ? wire.body : '';
-      res.writeHead(wire.status, headerList(wire.headers, Buffer.byteLength(text))).end(text);
+      res.writeHead(wire.status, headerList(wire.status, wire.headers, Buffer.byteLength(text))).end(text);
       return;
     }
   }
@@ -236,7 +236,7 @@ async function send(
 function writeBuffered(res: ServerResponse, response: S3Response, method: string): void {
   const body = response.body;
   if (Buffer.isBuffer(body) && method !== 'HEAD') {
-    res.writeHead(response.status, headerList(response.headers, body.length)).end(body);
+    res.writeHead(response.status, headerList(response.status, response.headers, body.length)).end(body);
     return;
   }
   const text = method === 'HEAD' || typeof body !== 'string' ? '' : body;
@@ -246,7 +246,7 @@ function writeBuffered(res: ServerResponse, response: S3Response, method: string
       ? Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'content-length')?.[1]
       : undefined;
   const length = declared ?? Buffer.byteLength(text);
-  res.writeHead(response.status, headerList(response.headers, length)).end(text);
+  res.writeHead(response.status, headerList(response.status, response.headers, length)).end(text);
 }
 
 function describe(error: unknown): string {

@@ -89,7 +89,7 @@ function text(status: number, body: string): WireResponse {
 }
 
 function send(res: ServerResponse, wire: WireResponse): void {
-  res.writeHead(wire.status, headerList(wire.headers, Buffer.byteLength(wire.body)));
+  res.writeHead(wire.status, headerList(wire.status, wire.headers, Buffer.byteLength(wire.body)));
   res.end(wire.body);
 }
 
