@@ -58,15 +58,21 @@ export function decodeJwt(token: string, options: { readonly maxLength?: number 
       `the token is ${token.length} characters long, more than the ${maxLength} allowed`,
     );
   }
-  const parts = token.split('.');
-  if (parts.length !== 3) {
-    const hint = parts.length === 5 ? ' (5 parts is an encrypted JWE, which is not accepted)' : '';
+  // The two dots found with indexOf, and the parts sliced, rather than `split`: one array and a string
+  // fewer per token, and the signing input below a slice of the token rather than a joined copy.
+  const firstDot = token.indexOf('.');
+  const secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
+  if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
+    const count = token.split('.').length;
+    const hint = count === 5 ? ' (5 parts is an encrypted JWE, which is not accepted)' : '';
     return fail(
       'malformedToken',
-      `a signed JWT has 3 parts separated by dots (JWS compact serialization), found ${parts.length}${hint}`,
+      `a signed JWT has 3 parts separated by dots (JWS compact serialization), found ${count}${hint}`,
     );
   }
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
+  const headerPart = token.slice(0, firstDot);
+  const payloadPart = token.slice(firstDot + 1, secondDot);
+  const signaturePart = token.slice(secondDot + 1);
   const header = readJsonPart(headerPart, 'header');
   if (!header.ok) return header;
   if (!isObject(header.value)) return fail('invalidHeader', 'the header must be a JSON object');
@@ -83,7 +89,7 @@ export function decodeJwt(token: string, options: { readonly maxLength?: number 
     ok: true,
     header: header.value as JwsHeader,
     claims: claims.value,
-    signingInput: `${headerPart}.${payloadPart}`,
+    signingInput: token.slice(0, secondDot),
     signature,
   };
 }
