@@ -42,10 +42,19 @@ function cases(n: number, seed: number): Case[] {
 
 const expected = (c: Case) => verify(c.hash, Buffer.from(c.data, 'ascii'), c.key, c.signature);
 
+/** Runs `use` with a worker of its own (idle after 50 ms), closed afterwards whatever happens. */
+async function withWorker(use: (worker: SignatureWorker) => Promise<void>): Promise<void> {
+  const worker = new SignatureWorker(50);
+  try {
+    await use(worker);
+  } finally {
+    await worker.close();
+  }
+}
+
 describe('SignatureWorker', () => {
   test('answers as the synchronous crypto.verify for each of many checks sent at once (RSA and ECDSA, valid and tampered)', async () => {
-    const worker = new SignatureWorker(50);
-    try {
+    await withWorker(async (worker) => {
       const all = cases(120, 7);
       const answers = await Promise.all(all.map((c) => worker.check(c.hash, c.data, c.key, c.signature)));
       assert.deepEqual(answers, all.map(expected));
@@ -57,14 +66,11 @@ describe('SignatureWorker', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
       assert.deepEqual(await Promise.all(later), cases(30, 8).map(expected));
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   test('a check that throws in the worker is an invalid signature and spoils no other check', async () => {
-    const worker = new SignatureWorker(50);
-    try {
+    await withWorker(async (worker) => {
       const [good] = cases(1, 1).filter(expected);
       assert.ok(good !== undefined);
       const answers = await Promise.all([
@@ -80,14 +86,11 @@ describe('SignatureWorker', () => {
         await threadpoolChecker.check('sha256', good.data, { key: ed.publicKey }, good.signature),
         false,
       );
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   test('a signature that is a view into a larger buffer is checked on exactly its bytes', async () => {
-    const worker = new SignatureWorker(50);
-    try {
+    await withWorker(async (worker) => {
       const data = 'eyJhbGciOiJSUzI1NiJ9.e30';
       const signature = sign('sha256', Buffer.from(data), rsa.privateKey);
       const slab = Buffer.alloc(8192, 0xff);
@@ -95,9 +98,7 @@ describe('SignatureWorker', () => {
       const view = slab.subarray(1000, 1000 + signature.length);
       assert.equal(await worker.check('sha256', data, rsaKey, view), true);
       assert.equal(slab.length, 8192, 'the caller keeps its buffer');
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   test('checks held by a worker that ends go to the threadpool: every answer still comes, and is right', async () => {
@@ -155,8 +156,7 @@ describe('SignatureWorker', () => {
   });
 
   test('more keys than a worker holds, over many rounds and all at once: every check answers as crypto.verify', async () => {
-    const worker = new SignatureWorker(50);
-    try {
+    await withWorker(async (worker) => {
       const data = 'eyJhbGciOiJFUzI1NiJ9.e30';
       const signed = Array.from({ length: SIGNATURE_WORKER_MAX_KEYS * 2 + 5 }, (_, i) => {
         const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -186,14 +186,11 @@ describe('SignatureWorker', () => {
       const all = signed.map((_, i) => i);
       assert.deepEqual(await Promise.all(all.map(check)), all.map(expectedAt));
       assert.deepEqual(await Promise.all(all.map(check)), all.map(expectedAt));
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   test('RSA-PSS options, negative salt-length constants included, reach the worker as given', async () => {
-    const worker = new SignatureWorker(50);
-    try {
+    await withWorker(async (worker) => {
       const data = 'eyJhbGciOiJQUzI1NiJ9.e30';
       const pss = (saltLength: number) => ({
         key: rsa.privateKey,
@@ -226,14 +223,11 @@ describe('SignatureWorker', () => {
       assert.deepEqual(answers, wanted);
       // Salt 32 (given, digest-sized, or found by AUTO) verifies; 20 and PKCS#1 v1.5 do not.
       assert.deepEqual(wanted, [true, true, true, false, true, false, false]);
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   test('checks that no slot can carry (a signing input past 20 KiB, an unknown digest) are checked all the same', async () => {
-    const worker = new SignatureWorker(50);
-    try {
+    await withWorker(async (worker) => {
       const long = `eyJhbGciOiJSUzI1NiJ9.${'x'.repeat(30_000)}`;
       const signature = sign('sha256', Buffer.from(long), rsa.privateKey);
       const sha1 = sign('sha1', Buffer.from(long), rsa.privateKey);
@@ -243,22 +237,17 @@ describe('SignatureWorker', () => {
         worker.check('sha1', long, rsaKey, sha1),
       ]);
       assert.deepEqual(answers, [true, false, true]);
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   test('four times more checks at once than the worker has slots: each answer belongs to its own check', async () => {
-    const worker = new SignatureWorker(50);
-    try {
+    await withWorker(async (worker) => {
       // Every check distinct and four in ten of them invalid, so that an answer given to the wrong check
       // would show.
       const all = cases(SIGNATURE_WORKER_SLOTS * 4, 21);
       const answers = await Promise.all(all.map((c) => worker.check(c.hash, c.data, c.key, c.signature)));
       assert.deepEqual(answers, all.map(expected));
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   test('many rounds of more checks than slots each end: a wake-up that brings no answer still leaves a wait armed', async () => {
@@ -274,8 +263,7 @@ describe('SignatureWorker', () => {
       i % 5 === 0 ? bad : good,
     );
     const wanted = signatures.map((sig) => sig === good);
-    const worker = new SignatureWorker(50);
-    try {
+    await withWorker(async (worker) => {
       for (let round = 0; round < 150; round++) {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const answers = Promise.all(signatures.map((sig) => worker.check('sha256', data, rsaKey, sig)));
@@ -288,14 +276,11 @@ describe('SignatureWorker', () => {
           clearTimeout(timer);
         }
       }
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   test('checkAndSeal seals in the worker exactly what sealBytes writes here, and only for a valid signature', async () => {
-    const worker = new SignatureWorker(50);
-    try {
+    await withWorker(async (worker) => {
       const data = 'eyJhbGciOiJSUzI1NiJ9.e30';
       const good = sign('sha256', Buffer.from(data), rsa.privateKey);
       const bad = Buffer.from(good);
@@ -328,9 +313,7 @@ describe('SignatureWorker', () => {
         valid: true,
         sealed: undefined,
       });
-    } finally {
-      await worker.close();
-    }
+    });
   });
 
   test('idleMs must be a non-negative number', () => {
