@@ -85,12 +85,13 @@ export function isRoleSession(context: SealedSession): context is SessionContext
   return context.kind === undefined || context.kind === 'assumedRole';
 }
 
-export type { SealingKey };
-
-export type { OpenFailure };
+export type { OpenFailure, SealingKey };
 
 /** Larger tokens are refused before any decryption work. */
-export const MAX_TOKEN_CHARS = MAX_SEALED_CHARS;
+export { MAX_SEALED_CHARS as MAX_TOKEN_CHARS };
+
+/** The key id a token names, without opening it (to pick the key), or `undefined` if malformed. */
+export { sealedKeyId as sealingKeyId };
 
 /** Seals a session context under `key`. */
 export function sealSession(
@@ -99,11 +100,6 @@ export function sealSession(
   iv: Buffer = randomBytes(SEAL_IV_BYTES),
 ): string {
   return sealBytes(Buffer.from(JSON.stringify(context), 'utf8'), key, iv);
-}
-
-/** The key id a token names, without opening it (to pick the key), or `undefined` if malformed. */
-export function sealingKeyId(token: string): string | undefined {
-  return sealedKeyId(token);
 }
 
 /**
