@@ -11,7 +11,7 @@ import { runLoad, type LoadTarget } from '../shared/load.js';
 
 export type { LoadResult } from '../shared/load.js';
 
-/** One request, sent over and over: `body` as UTF-8 text, its content-length added here. */
+/** One request, sent over and over: `body` as UTF-8 text (runLoad adds its Content-Length). */
 export interface LoadSpec extends LoadTarget {
   readonly method: string;
   readonly path: string;
@@ -22,7 +22,6 @@ export interface LoadSpec extends LoadTarget {
 const arg = process.argv[2];
 if (arg === undefined) throw new Error('usage: load.js <json spec>');
 const spec = JSON.parse(arg) as LoadSpec;
-const body = Buffer.from(spec.body);
-const headers = { ...spec.headers, 'content-length': String(body.length) };
-const result = await runLoad(spec, [{ method: spec.method, path: spec.path, headers, body }]);
+const request = { method: spec.method, path: spec.path, headers: spec.headers, body: Buffer.from(spec.body) };
+const result = await runLoad(spec, [request]);
 process.stdout.write(`${JSON.stringify(result)}\n`);
