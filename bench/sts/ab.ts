@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { expectedLoadResult } from '../shared/load.js';
 import { runNode } from '../shared/processes.js';
 import type { LoadSpec } from './load.js';
-import { cpuMicrosOf, FORM_HEADERS, startOpenirsa, type BenchServer } from './openirsa-server.js';
+import { arwwiRequest, cpuMicrosOf, startOpenirsa, type BenchServer } from './openirsa-server.js';
 
 const CONNECTIONS = 16;
 
@@ -36,16 +36,7 @@ interface Round {
 }
 
 async function round(server: BenchServer, seconds: number): Promise<Round> {
-  const spec: LoadSpec = {
-    port: server.port,
-    method: 'POST',
-    path: '/',
-    headers: FORM_HEADERS,
-    body: server.form,
-    expectStatus: 200,
-    connections: CONNECTIONS,
-    seconds,
-  };
+  const spec: LoadSpec = { ...arwwiRequest(server), connections: CONNECTIONS, seconds };
   const load = fileURLToPath(new URL('./load.js', import.meta.url));
   const [cpu0, main0] = [await cpuMicrosOf(server.pid), await cpuMicrosOf(server.pid, server.pid)];
   const result = expectedLoadResult(await runNode([load, JSON.stringify(spec)]));

@@ -6,10 +6,14 @@
  *                                                              and checks its RS256 signature with
  *                                                              crypto.verify, then answers a fixed body
  *   node dist/bench/sts/bare-server.js fixed                   answers a fixed body to every request
+ *   node dist/bench/sts/bare-server.js sigv4 SECRET            checks the request's SigV4 header
+ *                                                              signature with SECRET (the least work
+ *                                                              a signed GetCallerIdentity needs), then
+ *                                                              answers a fixed body
  *
  * It prints `port N` on stdout once it listens on 127.0.0.1.
  */
-import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
+import { createHmac, createPublicKey, hash, verify, type JsonWebKey } from 'node:crypto';
 import { createServer } from 'node:http';
 
 /** About the size of a real AssumeRoleWithWebIdentityResponse, so both servers write as many bytes. */
@@ -17,12 +21,52 @@ const FIXED_BODY = Buffer.from(
   `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>${'x'.repeat(1400)}</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
 );
 
-const [mode, jwkText] = process.argv.slice(2);
+const [mode, argument] = process.argv.slice(2);
 const key =
-  mode === 'verify' && jwkText !== undefined
-    ? createPublicKey({ key: JSON.parse(jwkText) as JsonWebKey, format: 'jwk' })
+  mode === 'verify' && argument !== undefined
+    ? createPublicKey({ key: JSON.parse(argument) as JsonWebKey, format: 'jwk' })
     : undefined;
-if (mode !== 'fixed' && key === undefined) throw new Error('usage: bare-server.js verify <jwk> | fixed');
+const secret = mode === 'sigv4' ? argument : undefined;
+if (mode !== 'fixed' && key === undefined && secret === undefined) {
+  throw new Error('usage: bare-server.js verify <jwk> | sigv4 <secret> | fixed');
+}
+
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=[^/]+\/(\d{8})\/([^/]*)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
+/** The signing key of the one date/region/service this server sees, derived once. */
+let signingKey: { scope: string; key: Buffer } | undefined;
+
+/**
+ * The SigV4 check and nothing more (no clock skew, no query string, no repeated headers, no unknown
+ * keys): the canonical request from the signed headers, two SHA-256s and the HMAC chain's last step.
+ */
+function signatureMatches(method: string, path: string, raw: readonly string[], body: Buffer): boolean {
+  const headers = new Map<string, string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.set(raw[i]!.toLowerCase(), raw[i + 1]!.trim());
+  const m = AUTHORIZATION.exec(headers.get('authorization') ?? '');
+  if (m === null || secret === undefined) return false;
+  const [, date, region, service, signed, signature] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const canonicalHeaders = signed
+    .split(';')
+    .map((name) => `${name}:${headers.get(name) ?? ''}\n`)
+    .join('');
+  const canonical = `${method}\n${path}\n\n${canonicalHeaders}\n${signed}\n${hash('sha256', body, 'hex')}`;
+  const scope = `${date}/${region}/${service}/aws4_request`;
+  if (signingKey?.scope !== scope) {
+    let k: Buffer = createHmac('sha256', `AWS4${secret}`).update(date).digest();
+    for (const part of [region, service, 'aws4_request']) k = createHmac('sha256', k).update(part).digest();
+    signingKey = { scope, key: k };
+  }
+  const toSign = `AWS4-HMAC-SHA256\n${headers.get('x-amz-date') ?? ''}\n${scope}\n${hash('sha256', canonical, 'hex')}`;
+  return createHmac('sha256', signingKey.key).update(toSign).digest('hex') === signature;
+}
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -49,6 +93,9 @@ const server = createServer((req, res) => {
           Buffer.from(token.slice(dot + 1), 'base64url'),
         );
       if (!ok) status = 400;
+    } else if (secret !== undefined) {
+      const ok = signatureMatches(req.method ?? '', req.url ?? '/', req.rawHeaders, Buffer.concat(chunks));
+      if (!ok) status = 403;
     }
     res.writeHead(status, { 'Content-Type': 'text/xml', 'Content-Length': FIXED_BODY.length });
     res.end(FIXED_BODY);

@@ -4,7 +4,7 @@
  * `team-a-app` trusts its tokens; and the CPU a process or one of its threads has spent.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { teamAppRoleManifest } from '../../test/shared/irsa-manifests.js';
 import { freePort, runNode, startChild } from '../shared/processes.js';
@@ -12,6 +12,18 @@ import { freePort, runNode, startChild } from '../shared/processes.js';
 export const ACCOUNT = '000000000000';
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/team-a-app`;
 export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+
+/** The AssumeRoleWithWebIdentity request of a bench server (its `form`), as the load sends it. */
+export function arwwiRequest(server: { readonly port: number; readonly form: string }) {
+  return {
+    port: server.port,
+    method: 'POST',
+    path: '/',
+    headers: FORM_HEADERS,
+    body: server.form,
+    expectStatus: 200,
+  } as const;
+}
 
 /** Linux USER_HZ: the unit of utime/stime in /proc/<pid>/stat (`getconf CLK_TCK` is 100 on every Linux). */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -44,13 +56,15 @@ export async function startOpenirsa(
   cli: string,
   dir: string,
   nodeArgs: readonly string[] = [],
+  /** More `up` options, such as `--workers 2`. */
+  upArgs: readonly string[] = [],
 ): Promise<BenchServer> {
   const port = await freePort();
   const data = join(dir, 'data');
   const manifest = join(dir, 'irsa.yaml');
   await writeFile(manifest, manifests(port));
   const up = await startChild(
-    [...nodeArgs, cli, 'up', '--port', String(port), '--data', data, '-f', manifest],
+    [...nodeArgs, cli, 'up', '--port', String(port), '--data', data, '-f', manifest, ...upArgs],
     /listening|endpoint/i,
   );
   const endpoint = `http://127.0.0.1:${port}`;
@@ -71,6 +85,22 @@ export async function startOpenirsa(
   }).toString();
   if (up.child.pid === undefined) throw new Error('a bench server has no pid');
   return { child: up.child, pid: up.child.pid, port, endpoint, data, token, form };
+}
+
+/**
+ * The processes of a server: `pid` and its children (`up --workers N` forks its workers), found by
+ * their parent pid in /proc/<pid>/stat (field 4); only `pid` without /proc.
+ */
+export async function serverPids(pid: number): Promise<number[]> {
+  const entries = await readdir('/proc').catch(() => [] as string[]);
+  const children: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[1]) === pid) children.push(Number(entry));
+  }
+  return [pid, ...children];
 }
 
 /** utime + stime of a process (or of one of its threads) in µs (proc(5): fields 14 and 15); NaN without /proc. */

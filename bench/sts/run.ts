@@ -6,6 +6,11 @@
  *    checks the same token's signature with `crypto.verify` (the limit). Target: ≥ 60 % of the limit.
  * 2. A signed GetCallerIdentity with the session credentials from (1) — SigV4 verification, session-token
  *    decryption, authorization, XML — against a bare server that answers a fixed body. Target: ≥ 60 %.
+ *    Also shown, for scale: a bare server that checks the SigV4 signature and nothing else (the least a
+ *    signed request costs), against the same fixed-body limit.
+ *
+ * openirsa runs twice: `up` (one process) and `up --workers 2` (two processes serve the port,
+ * cli/up-workers.ts). Its CPU is that of every process of the server (the primary and its workers).
  *
  * The load comes from a separate process (`load.js`) over keep-alive connections; the two servers are
  * measured in alternating rounds so that background noise hits both alike, and the best round of each
@@ -19,7 +24,7 @@
  *   node dist/bench/sts/run.js --only gci     # one comparison: `arwwi` or `gci`
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +33,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { expectedLoadResult } from '../shared/load.js';
 import { runNode, startChild } from '../shared/processes.js';
 import type { LoadResult, LoadSpec } from './load.js';
-import { cpuMicrosOf, FORM_HEADERS, startOpenirsa } from './openirsa-server.js';
+import { arwwiRequest, cpuMicrosOf, FORM_HEADERS, serverPids, startOpenirsa } from './openirsa-server.js';
 
 const QUICK = process.argv.includes('--quick');
 const ONLY_AT = process.argv.indexOf('--only');
@@ -59,17 +64,28 @@ interface Measured extends LoadResult {
 
 type Target = Omit<LoadSpec, 'connections' | 'seconds'> & { readonly pid: number };
 
+/** utime + stime of the server's processes, and of their main threads, in µs. */
+async function serverCpu(pid: number): Promise<{ all: number; main: number }> {
+  let all = 0;
+  let main = 0;
+  // A process's main thread is the task whose id is the process id.
+  for (const p of await serverPids(pid)) {
+    all += await cpuMicrosOf(p);
+    main += await cpuMicrosOf(p, p);
+  }
+  return { all, main };
+}
+
 async function load(target: Target): Promise<Measured> {
   const { pid, ...spec } = target;
   const full: LoadSpec = { ...spec, connections: CONNECTIONS, seconds: ROUND_SECONDS };
-  // A process's main thread is the task whose id is the process id.
-  const [cpuBefore, mainBefore] = [await cpuMicrosOf(pid), await cpuMicrosOf(pid, pid)];
+  const before = await serverCpu(pid);
   const result = expectedLoadResult(await runNode([here('./load.js'), JSON.stringify(full)]));
-  const [cpuAfter, mainAfter] = [await cpuMicrosOf(pid), await cpuMicrosOf(pid, pid)];
+  const after = await serverCpu(pid);
   return {
     ...result,
-    cpuMicros: (cpuAfter - cpuBefore) / result.requests,
-    mainThreadMicros: (mainAfter - mainBefore) / result.requests,
+    cpuMicros: (after.all - before.all) / result.requests,
+    mainThreadMicros: (after.main - before.main) / result.requests,
   };
 }
 
@@ -83,27 +99,34 @@ interface PeerResult {
 }
 
 /**
- * Alternating rounds; the best round of each side by requests/s, and the lowest CPU per request of
- * each side (other engineers' load slows a round down but adds little CPU to the server process, so
- * CPU per request is the robust number on a shared machine).
+ * Alternating rounds over every side; the best round of each side by requests/s, and the lowest CPU
+ * per request of each side (other engineers' load slows a round down but adds little CPU to the server
+ * process, so CPU per request is the robust number on a shared machine).
  */
-async function sideBySide(ours: Target, limit: Target): Promise<{ ours: PeerResult; limit: PeerResult }> {
-  await load(ours); // warm-up: JIT, caches
-  await load(limit);
-  const rounds: { ours: Measured; limit: Measured }[] = [];
-  for (let r = 0; r < ROUNDS; r++) rounds.push({ ours: await load(ours), limit: await load(limit) });
-  const pick = (side: 'ours' | 'limit'): PeerResult => {
+async function sideBySide<K extends string>(
+  targets: Readonly<Record<K, Target>>,
+): Promise<Record<K, PeerResult>> {
+  const sides = Object.keys(targets) as K[];
+  for (const side of sides) await load(targets[side]); // warm-up: JIT, caches
+  const rounds: Record<K, Measured>[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const round = {} as Record<K, Measured>;
+    for (const side of sides) round[side] = await load(targets[side]);
+    rounds.push(round);
+  }
+  const out = {} as Record<K, PeerResult>;
+  for (const side of sides) {
     const all = rounds.map((r) => r[side]);
     // INVARIANT: ROUNDS ≥ 1, so `all` is not empty.
     const best = all.reduce((a, b) => (b.perSecond > a.perSecond ? b : a), all[0]!);
-    return {
+    out[side] = {
       best,
       cpuMicros: Math.min(...all.map((m) => m.cpuMicros)),
       mainThreadMicros: Math.min(...all.map((m) => m.mainThreadMicros)),
       clientMicros: Math.min(...all.map((m) => m.clientCpuMicros ?? NaN)),
     };
-  };
-  return { ours: pick('ours'), limit: pick('limit') };
+  }
+  return out;
 }
 
 function row(name: string, r: PeerResult): string {
@@ -111,15 +134,24 @@ function row(name: string, r: PeerResult): string {
   return `  ${name.padEnd(34)}${best.perSecond.toFixed(0).padStart(9)} req/s   p50 ${(best.p50Micros / 1000).toFixed(2).padStart(6)} ms   p99 ${(best.p99Micros / 1000).toFixed(2).padStart(6)} ms   cpu ${r.cpuMicros.toFixed(0).padStart(5)} µs/req (main thread ${r.mainThreadMicros.toFixed(0)}, load process ${r.clientMicros.toFixed(0)})`;
 }
 
-function report(title: string, ours: PeerResult, limit: PeerResult): void {
-  const ratio = ours.best.perSecond / limit.best.perSecond;
-  const cpuRatio = limit.cpuMicros / ours.cpuMicros;
+/** One line per side, then each side's ratio to the limit (the last side). */
+function report(
+  title: string,
+  sides: readonly [string, PeerResult][],
+  limit: PeerResult,
+  target = TARGET,
+): void {
   console.log(title);
-  console.log(row('openirsa', ours));
+  for (const [name, r] of sides) console.log(row(name, r));
   console.log(row('limit (bare node:http)', limit));
-  console.log(
-    `  ratio ${(ratio * 100).toFixed(0)} % of the limit (by CPU per request ${(cpuRatio * 100).toFixed(0)} %); target ≥ ${TARGET * 100} %: ${ratio >= TARGET ? 'PASS' : 'MISS'}\n`,
-  );
+  for (const [name, r] of sides) {
+    const ratio = r.best.perSecond / limit.best.perSecond;
+    const cpuRatio = limit.cpuMicros / r.cpuMicros;
+    console.log(
+      `  ${name}: ${(ratio * 100).toFixed(0)} % of the limit (by CPU per request ${(cpuRatio * 100).toFixed(0)} %)${name.startsWith('openirsa') ? `; target ≥ ${target * 100} %: ${ratio >= target ? 'PASS' : 'MISS'}` : ''}`,
+    );
+  }
+  console.log('');
 }
 
 function xmlField(xml: string, name: string): string {
@@ -128,18 +160,63 @@ function xmlField(xml: string, name: string): string {
   return m[1];
 }
 
+/** The session credentials of an AssumeRoleWithWebIdentity answer. */
+interface SessionCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
+async function assumeRole(endpoint: string, form: string): Promise<SessionCredentials> {
+  const assumed = await fetch(`${endpoint}/`, { method: 'POST', headers: FORM_HEADERS, body: form });
+  const xml = await assumed.text();
+  if (assumed.status !== 200) throw new Error(`AssumeRoleWithWebIdentity answered ${assumed.status}: ${xml}`);
+  return {
+    accessKeyId: xmlField(xml, 'AccessKeyId'),
+    secretAccessKey: xmlField(xml, 'SecretAccessKey'),
+    sessionToken: xmlField(xml, 'SessionToken'),
+  };
+}
+
+/**
+ * A signed GetCallerIdentity for the server on `port`, replayed by the load (SigV4 has no nonce; the
+ * signature stays valid for the 15 minutes of allowed clock skew, longer than this run).
+ */
+async function signedGci(credentials: SessionCredentials, pid: number, port: number): Promise<Target> {
+  const signer = new SignatureV4({
+    credentials,
+    region: 'us-east-1',
+    service: 'sts',
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const body = 'Action=GetCallerIdentity&Version=2011-06-15';
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port,
+    path: '/',
+    headers: { host: `127.0.0.1:${port}`, ...FORM_HEADERS },
+    body,
+  });
+  const headers = Object.fromEntries(
+    Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), String(v)]),
+  );
+  return { pid, port, method: 'POST', path: '/', headers, body, expectStatus: 200 };
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(os.tmpdir(), 'openirsa-bench-sts-'));
   const children: ChildProcess[] = [];
   try {
-    const up = await startOpenirsa(
-      cli,
-      dir,
-      PROFILE_DIR !== undefined ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
-    );
-    children.push(up.child);
-    const { endpoint, port, form } = up;
-    const jwks = (await (await fetch(`${endpoint}/openid/v1/jwks`)).json()) as { keys: unknown[] };
+    const nodeArgs = PROFILE_DIR !== undefined ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
+    await mkdir(join(dir, 'one'));
+    await mkdir(join(dir, 'two'));
+    const one = await startOpenirsa(cli, join(dir, 'one'), nodeArgs);
+    children.push(one.child);
+    const two = await startOpenirsa(cli, join(dir, 'two'), nodeArgs, ['--workers', '2']);
+    children.push(two.child);
+    const jwks = (await (await fetch(`${one.endpoint}/openid/v1/jwks`)).json()) as { keys: unknown[] };
     const jwk = jwks.keys[0];
 
     const limitVerify = await startChild(
@@ -150,82 +227,52 @@ async function main(): Promise<void> {
     const limitFixed = await startChild([here('./bare-server.js'), 'fixed'], /port (\d+)/);
     children.push(limitFixed.child);
 
-    const formHeaders = FORM_HEADERS;
-    const assumed = await fetch(`${endpoint}/`, { method: 'POST', headers: formHeaders, body: form });
-    const assumedXml = await assumed.text();
-    if (assumed.status !== 200)
-      throw new Error(`AssumeRoleWithWebIdentity answered ${assumed.status}: ${assumedXml}`);
+    const credentials = await assumeRole(one.endpoint, one.form);
+    const credentialsTwo = await assumeRole(two.endpoint, two.form);
+    const bareSigv4 = await startChild(
+      [here('./bare-server.js'), 'sigv4', credentials.secretAccessKey],
+      /port (\d+)/,
+    );
+    children.push(bareSigv4.child);
 
     console.log(
       `STS throughput, node ${process.version}, ${os.cpus().length} cores, ${CONNECTIONS} keep-alive connections, best of ${ROUNDS} rounds of ${ROUND_SECONDS} s\n`,
     );
+    const arwwi = (server: { pid: number; port: number; form: string }): Target => ({
+      pid: server.pid,
+      ...arwwiRequest(server),
+    });
     if (ONLY !== 'gci') {
-      const web = await sideBySide(
-        {
-          pid: up.pid,
-          port,
-          method: 'POST',
-          path: '/',
-          headers: formHeaders,
-          body: form,
-          expectStatus: 200,
-        },
-        {
-          pid: pidOf(limitVerify.child),
-          port: Number(limitVerify.match[1]),
-          method: 'POST',
-          path: '/',
-          headers: formHeaders,
-          body: form,
-          expectStatus: 200,
-        },
-      );
+      const web = await sideBySide({
+        one: arwwi(one),
+        two: arwwi(two),
+        limit: arwwi({ pid: pidOf(limitVerify.child), port: Number(limitVerify.match[1]), form: one.form }),
+      });
       report(
         'AssumeRoleWithWebIdentity (RS256 token, trust policy, sealed session) vs crypto.verify only',
-        web.ours,
+        [
+          ['openirsa up', web.one],
+          ['openirsa up --workers 2', web.two],
+        ],
         web.limit,
       );
     }
-
-    // A signed GetCallerIdentity with the session credentials, replayed (SigV4 has no nonce; the
-    // signature stays valid for the 15 minutes of allowed clock skew, longer than this run).
-    const signer = new SignatureV4({
-      credentials: {
-        accessKeyId: xmlField(assumedXml, 'AccessKeyId'),
-        secretAccessKey: xmlField(assumedXml, 'SecretAccessKey'),
-        sessionToken: xmlField(assumedXml, 'SessionToken'),
-      },
-      region: 'us-east-1',
-      service: 'sts',
-      sha256: Hash.bind(null, 'sha256'),
-    });
-    const body = 'Action=GetCallerIdentity&Version=2011-06-15';
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      port,
-      path: '/',
-      headers: { host: `127.0.0.1:${port}`, ...formHeaders },
-      body,
-    });
-    const headers = Object.fromEntries(
-      Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), String(v)]),
-    );
     if (ONLY === 'arwwi') return;
-    const gci = await sideBySide(
-      { pid: up.pid, port, method: 'POST', path: '/', headers, body, expectStatus: 200 },
-      {
-        pid: pidOf(limitFixed.child),
-        port: Number(limitFixed.match[1]),
-        method: 'POST',
-        path: '/',
-        headers,
-        body,
-        expectStatus: 200,
-      },
+    const gci = await sideBySide({
+      one: await signedGci(credentials, one.pid, one.port),
+      two: await signedGci(credentialsTwo, two.pid, two.port),
+      sigv4: await signedGci(credentials, pidOf(bareSigv4.child), Number(bareSigv4.match[1])),
+      limit: await signedGci(credentials, pidOf(limitFixed.child), Number(limitFixed.match[1])),
+    });
+    report(
+      'signed GetCallerIdentity (SigV4 + session token) vs a fixed body',
+      [
+        ['openirsa up', gci.one],
+        ['openirsa up --workers 2', gci.two],
+        ['SigV4 check only (bare node:http)', gci.sigv4],
+      ],
+      gci.limit,
     );
-    report('signed GetCallerIdentity (SigV4 + session token) vs a fixed body', gci.ours, gci.limit);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });

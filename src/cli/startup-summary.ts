@@ -27,6 +27,8 @@ export interface StartupFacts {
   readonly watching?: readonly string[];
   /** `--demo`: the commands that try the demo, one a line. */
   readonly demo?: readonly string[];
+  /** `--workers N`, when N > 1: how many processes serve the port. */
+  readonly workers?: number;
 }
 
 /** The AWS profile `up` writes to the credentials file. */
@@ -56,6 +58,7 @@ export function startupSummary(f: StartupFacts): { msg: string; fields: LogField
     newDataDir: f.created,
     auditDir: f.auditDir,
     health: f.health,
+    ...(f.workers !== undefined ? { workers: f.workers } : {}),
     ...(f.proxy !== undefined ? { proxy: f.proxy.url, proxyCaFile: f.proxy.caFile } : {}),
     ...(f.manifests !== undefined && counts !== undefined
       ? {
@@ -82,6 +85,7 @@ export function startupSummary(f: StartupFacts): { msg: string; fields: LogField
     row('audit log', f.auditDir),
     row('health', f.health),
   ];
+  if (f.workers !== undefined) lines.push(row('workers', `${f.workers} processes serve the port`));
   if (f.proxy !== undefined) lines.push(row('proxy', `${f.proxy.url} (CA ${f.proxy.caFile})`));
   if (f.manifests !== undefined && counts !== undefined) {
     lines.push(row('manifests', counts.line));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
@@ -23,7 +23,7 @@ function io() {
   return { value, out, err };
 }
 
-test('up defaults: port 4566 on 127.0.0.1, ./.openirsa, account 000000000000, us-east-1', () => {
+test('up defaults: port 4566 on 127.0.0.1, ./.openirsa, account 000000000000, us-east-1, one process', () => {
   assert.deepEqual(parseUpArgs([]), {
     port: 4566,
     host: '127.0.0.1',
@@ -34,6 +34,7 @@ test('up defaults: port 4566 on 127.0.0.1, ./.openirsa, account 000000000000, us
     watch: false,
     explainDenials: false,
     signingAlgorithm: 'RS256',
+    workers: 1,
   });
 });
 
@@ -47,6 +48,19 @@ test('up takes --watch with -f, --explain-denials, and --signing-algorithm RS256
     new UsageError('`--signing-algorithm` expects RS256 or ES256, got `HS256`'),
   );
   assert.throws(() => parseUpArgs(['--watch']), new UsageError('`--watch` needs `-f FILE_OR_DIR`'));
+});
+
+test('up takes --workers 1-64 or auto (one per CPU); 1 by default', () => {
+  assert.equal(parseUpArgs([]).workers, 1);
+  assert.equal(parseUpArgs(['--workers', '3']).workers, 3);
+  assert.equal(parseUpArgs(['--workers', '64']).workers, 64);
+  assert.equal(parseUpArgs(['--workers', 'auto']).workers, availableParallelism());
+  for (const bad of ['0', '65', 'two', '1.5', '', '0x2']) {
+    assert.throws(
+      () => parseUpArgs(['--workers', bad]),
+      new UsageError(`\`--workers\` expects 1-64 or \`auto\`, got \`${bad}\``),
+    );
+  }
 });
 
 test('up takes -f and --file, repeatable, in the order given', () => {

@@ -1,17 +1,12 @@
 import { parseArgs } from 'node:util';
-import { JsonlFileSink } from '../audit/jsonl-file-sink.js';
-import { teeSink } from '../audit/sink.js';
 import { parseIssuer } from '../identity/issuer.js';
 import { isAccountId } from '../shared/arn.js';
 import { pooledRandomIds } from '../shared/ids.js';
 import { openDataDir } from '../server/data-dir.js';
 import { lockDataDir } from '../store/sqlite/data-dir-lock.js';
-import { close, DEFAULT_HOST } from '../server/listen.js';
+import { DEFAULT_HOST } from '../server/listen.js';
 import { sweepBlobs } from '../server/s3-route.js';
-import { createServer } from '../server/server.js';
-import { createHttpsProxy, type HttpsProxy } from '../server/https-proxy.js';
 import { LocalCa } from '../server/local-ca.js';
-import type { TransparentProxyInfo } from '../server/pod-identity-routes.js';
 import { readFile } from 'node:fs/promises';
 import { parseCaBundle } from '../sts/ca-bundle.js';
 import { join, resolve } from 'node:path';
@@ -20,13 +15,14 @@ import { loadManifestPaths } from '../config/load-manifests.js';
 import type { ParsedFile } from '../config/manifests.js';
 import { ISSUER_SIGNING_ALGORITHMS, type IssuerSigningAlgorithm } from '../server/data-dir.js';
 import type { Store } from '../store/types.js';
-import type { Logger } from '../shared/logger.js';
-import { denialLogSink } from './denial-log.js';
+import { availableParallelism } from 'node:os';
+import type { LogFormat, Logger } from '../shared/logger.js';
 import { commandLogger } from './log-format.js';
-import { listenOrSay } from './listen-or-say.js';
+import { hostForUrl, startServing, type Serving, type ServingConfig } from './serving.js';
+import { startWorkers, type WorkerPool } from './up-workers.js';
 import { logConvergeResult, logManifestProblem, logPruneConflict } from './manifest-log.js';
 import { startupSummary, type AppliedObject } from './startup-summary.js';
-import { EXIT_FINDINGS, UsageError, type CommandIo } from './io.js';
+import { EXIT_FINDINGS, EXIT_INTERNAL, UsageError, type CommandIo } from './io.js';
 import { watchManifests, type ManifestWatcher } from './watch-manifests.js';
 import { demoManifests, demoTryIt, putDemoObjects } from './demo.js';
 import { DEFAULT_ENDPOINT, readCredentials } from './token.js';
@@ -36,7 +32,7 @@ const DEFAULT_DATA_DIR = './.openirsa';
 export const upHelp = `usage: openirsa up [-f FILE_OR_DIR ...] [--watch] [--port 4566] [--host 127.0.0.1] [--data DIR]
                    [--account ID] [--region R] [--issuer URL] [--signing-algorithm RS256|ES256]
                    [--explain-denials] [--oidc-ca-file FILE] [--allow-insecure-issuers] [--proxy-port N]
-                   [--demo] [--log-format text|json]
+                   [--demo] [--workers N|auto] [--log-format text|json]
 
 Runs openirsa (STS and IAM over the AWS wire protocol) on one port, with its state in DIR.
 On first start it creates DIR (mode 0700), an account, and a random root access key, written to
@@ -80,6 +76,11 @@ Options:
                  buckets and read bucket team-a-data; bucket team-b-data, which it may not read;
                  an object in each (put through S3 PutObject). Prints the commands to try it.
                  Starts the transparent proxy on a free port unless --proxy-port is given
+  --workers N    serve the port with N processes (default 1; \`auto\`: one per CPU), for more
+                 requests per second on a machine with several cores. They share the data
+                 directory: what one wrote, the next request sees, whichever process serves it.
+                 This process applies manifests, watches and stops them; when one fails, the
+                 others are stopped and \`up\` exits 70
   --log-format F text (default) or json: one JSON object a line (time, level, msg, fields) for log
                  collectors, the start-up summary as one event; default $OPENIRSA_LOG_FORMAT
   -h, --help     print this help
@@ -131,6 +132,8 @@ interface UpOptions {
   readonly proxyPort?: number;
   /** `--demo`: create the demo scenario once listening. */
   readonly demo?: boolean;
+  /** `--workers`: how many processes serve the port (1: this one alone). */
+  readonly workers: number;
 }
 
 export function parseUpArgs(args: string[]): UpOptions {
@@ -153,6 +156,7 @@ export function parseUpArgs(args: string[]): UpOptions {
       'signing-algorithm': { type: 'string', default: 'RS256' },
       'proxy-port': { type: 'string' },
       demo: { type: 'boolean', default: false },
+      workers: { type: 'string', default: '1' },
     },
   });
   const alg = ISSUER_SIGNING_ALGORITHMS.find((a) => a === values['signing-algorithm']);
@@ -177,6 +181,10 @@ export function parseUpArgs(args: string[]): UpOptions {
     throw new UsageError(
       `\`--region\` expects a region name such as \`us-east-1\`, got \`${values.region}\``,
     );
+  }
+  const workers = values.workers === 'auto' ? availableParallelism() : Number(values.workers);
+  if (!/^(auto|\d{1,3})$/.test(values.workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw new UsageError(`\`--workers\` expects 1-${MAX_WORKERS} or \`auto\`, got \`${values.workers}\``);
   }
   if (values.host === '') throw new UsageError('`--host` expects an address, got an empty string');
   if (values.data === '') throw new UsageError('`--data` expects a directory, got an empty string');
@@ -205,8 +213,12 @@ export function parseUpArgs(args: string[]): UpOptions {
     signingAlgorithm: alg,
     ...(proxyPort !== undefined ? { proxyPort: Number(proxyPort) } : {}),
     ...(values.demo ? { demo: true } : {}),
+    workers,
   };
 }
+
+/** The most `--workers` accepted: far more processes than any machine has cores is a typo. */
+const MAX_WORKERS = 64;
 
 /**
  * Reads the `-f` manifests and logs their problems (errors and warnings). Returns `undefined` when a
@@ -250,7 +262,7 @@ export async function up(
   stop: AbortSignal = processStopSignal(),
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
-  const { rest, logger } = commandLogger(args, io, env);
+  const { rest, logger, format } = commandLogger(args, io, env);
   const options = parseUpArgs(rest);
   // Absolute, so that the files manifests came from are recorded the same way `apply` records them.
   const roots = options.files.map((f) => resolve(f));
@@ -271,7 +283,7 @@ export async function up(
     return EXIT_FINDINGS;
   }
   try {
-    return await serve({ options, roots, manifests, caCertificates }, logger, io, stop);
+    return await serve({ options, roots, manifests, caCertificates, logFormat: format }, logger, io, stop);
   } finally {
     lock.release();
   }
@@ -283,11 +295,13 @@ interface UpInputs {
   readonly roots: readonly string[];
   readonly manifests: ParsedFile[];
   readonly caCertificates: readonly string[];
+  readonly logFormat: LogFormat;
 }
 
 /** `up` once its inputs are read and it holds the data directory. */
 async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: AbortSignal): Promise<number> {
   const { options, roots, manifests, caCertificates } = inputs;
+  const shared = options.workers > 1;
   // Owned by this server: a pool of random bytes for session keys (shared/ids.ts).
   const ids = pooledRandomIds();
   const data = await openDataDir({
@@ -296,6 +310,8 @@ async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: Abor
     clock: io.clock,
     ids,
     signingAlgorithm: options.signingAlgorithm,
+    // With workers, this process still writes (manifests, --watch) and must see what they wrote.
+    ...(shared ? { otherConnectionsCheckMs: 0 } : {}),
   });
   const converge: ConvergeOptions = {
     accountId: options.account,
@@ -332,61 +348,57 @@ async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: Abor
   }
   const auditDir = join(data.dir, 'audit');
   const dataFlag = resolve(options.data) === resolve(DEFAULT_DATA_DIR) ? '' : ` --data ${options.data}`;
-  // The audit files are what `openirsa explain` reads; no copy is kept in memory.
-  const audit = teeSink(
-    new JsonlFileSink({ dir: auditDir, clock: io.clock }),
-    denialLogSink(logger, (requestId) => `openirsa explain ${requestId}${dataFlag}`),
-  );
-  // Object blobs a crash left without metadata, and stale temporary files, go before anything is served.
-  // A sweep that fails closes what is open before `up`'s caller releases the data directory.
+  // Object blobs a crash left without metadata, and stale temporary files, go before anything is served
+  // (and before any worker starts). A sweep that fails closes what is open before `up`'s caller releases
+  // the data directory.
   try {
     await sweepBlobs(data.dir, data.store, io.clock);
+    // The proxy's CA is created once, here, not by workers racing to create it.
+    if (shared && options.proxyPort !== undefined)
+      await LocalCa.open({ dataDir: data.dir, clock: io.clock, ids });
   } catch (error) {
-    await audit.close().catch(() => undefined);
     await data.store.close();
     throw error;
   }
-  // Set once the proxy listens; the service-account lookup route reports it to `exec --old-sdk`.
-  let proxyInfo: TransparentProxyInfo | undefined;
-  const server = createServer({
-    store: data.store,
-    clock: io.clock,
-    ids,
-    region: options.region,
-    audit,
-    issuer: {
-      signingAlgorithm: options.signingAlgorithm,
-      ...(options.issuer !== undefined ? { url: options.issuer } : {}),
-    },
-    explainDenials: options.explainDenials,
-    logger,
-    externalIssuers: { caCertificates, allowInsecureIssuers: options.allowInsecureIssuers === true },
+  const config: ServingConfig = {
     dataDir: data.dir,
-    transparentProxy: () => proxyInfo,
-  });
+    dataFlag,
+    port: options.port,
+    host: options.host,
+    region: options.region,
+    ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
+    signingAlgorithm: options.signingAlgorithm,
+    explainDenials: options.explainDenials,
+    caCertificates,
+    allowInsecureIssuers: options.allowInsecureIssuers === true,
+    ...(options.proxyPort !== undefined ? { proxyPort: options.proxyPort } : {}),
+  };
+  let serving: Serving | undefined;
+  let pool: WorkerPool | undefined;
   let watcher: ManifestWatcher | undefined;
-  let proxy: HttpsProxy | undefined;
+  let closed = false;
   try {
-    const address = await listenOrSay(server, options.port, options.host, logger);
-    if (address === undefined) return EXIT_FINDINGS;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    if (shared) {
+      pool = await startWorkers(options.workers, config, inputs.logFormat, logger);
+      serving = pool;
+    } else {
+      serving = await startServing(config, { store: data.store, clock: io.clock, ids, logger });
+    }
+    if (serving === undefined) return EXIT_FINDINGS;
+    const address = serving.address;
+    const host = hostForUrl(address);
     const endpoint = `http://${host}:${address.port}`;
     let proxyFacts: { url: string; caFile: string } | undefined;
-    if (options.proxyPort !== undefined) {
-      const ca = await LocalCa.open({ dataDir: data.dir, clock: io.clock, ids });
-      proxy = createHttpsProxy({ ca, target: server });
-      const bound = await listenOrSay(proxy.server, options.proxyPort, options.host, logger);
-      if (bound === undefined) return EXIT_FINDINGS;
-      const proxyUrl = `http://${host}:${bound.port}`;
-      if (!isLoopbackAddress(bound.address)) {
+    if (serving.proxyAddress !== undefined && serving.proxyCaFile !== undefined) {
+      const proxyUrl = `http://${host}:${serving.proxyAddress.port}`;
+      if (!isLoopbackAddress(serving.proxyAddress.address)) {
         logger.warn(
           'the proxy is reachable beyond loopback',
           { proxy: proxyUrl },
           `openirsa: warning: the proxy on \`${proxyUrl}\` tunnels to any host for anyone who can reach it; bind it to loopback unless that is intended`,
         );
       }
-      proxyFacts = { url: proxyUrl, caFile: ca.certificatePath };
-      proxyInfo = { url: proxyUrl, caFile: resolve(ca.certificatePath) };
+      proxyFacts = { url: proxyUrl, caFile: serving.proxyCaFile };
     }
     let demo: string[] | undefined;
     if (options.demo === true) {
@@ -423,6 +435,7 @@ async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: Abor
       ...(applied !== undefined ? { manifests: { files: manifests.length, objects: applied } } : {}),
       ...(options.watch ? { watching: roots } : {}),
       ...(demo !== undefined ? { demo } : {}),
+      ...(shared ? { workers: options.workers } : {}),
     });
     logger.info(summary.msg, summary.fields, summary.text);
     if (options.watch) {
@@ -437,20 +450,30 @@ async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: Abor
           ),
       );
     }
-    if (!stop.aborted)
-      await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
-    logger.info('stopping', {}, 'openirsa: stopping');
+    const broken = await untilStopped(stop, pool?.failure);
+    if (broken !== undefined) {
+      logger.error('a worker stopped; stopping', { why: broken }, `openirsa: ${broken}; stopping`);
+    } else {
+      logger.info('stopping', {}, 'openirsa: stopping');
+    }
     await watcher?.close();
-    await proxy?.close();
-    await close(server);
+    closed = true;
+    await serving.close();
+    return broken !== undefined ? EXIT_INTERNAL : 0;
   } finally {
     await watcher?.close();
-    await proxy?.close().catch(() => undefined);
-    if (server.listening) await close(server).catch(() => undefined);
-    await audit.close();
+    if (!closed) await serving?.close().catch(() => undefined);
     await data.store.close();
   }
-  return 0;
+}
+
+/** Resolves when `stop` aborts (undefined), or with what broke when `failure` resolves first. */
+function untilStopped(stop: AbortSignal, failure: Promise<string> | undefined): Promise<string | undefined> {
+  if (stop.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    stop.addEventListener('abort', () => resolve(undefined), { once: true });
+    failure?.then(resolve, () => undefined);
+  });
 }
 
 /**

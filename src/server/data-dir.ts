@@ -33,6 +33,11 @@ export interface DataDirOptions {
   readonly issuerUrl?: string;
   /** The algorithm of a signing key this start creates (`up --signing-algorithm`); RS256 by default. */
   readonly signingAlgorithm?: IssuerSigningAlgorithm;
+  /**
+   * The store's `otherConnectionsCheckMs` (store/sqlite/database.ts): 0 when other processes serve the
+   * same store (`up --workers`), so that every cached read sees their commits.
+   */
+  readonly otherConnectionsCheckMs?: number;
 }
 
 /** The algorithms `openirsa up --signing-algorithm` offers for new signing keys. */
@@ -73,7 +78,13 @@ export async function openDataDir(options: DataDirOptions): Promise<DataDir> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   // mkdir's mode is masked by the umask: set it exactly.
   if (!existed) await chmod(dir, 0o700);
-  const store = openSqliteStore({ path: join(dir, SQLITE_FILE_NAME), clock: options.clock });
+  const store = openSqliteStore({
+    path: join(dir, SQLITE_FILE_NAME),
+    clock: options.clock,
+    ...(options.otherConnectionsCheckMs !== undefined
+      ? { otherConnectionsCheckMs: options.otherConnectionsCheckMs }
+      : {}),
+  });
   try {
     const { key, created } = await store.transaction(async (tx) => {
       if ((await tx.accounts.get(options.accountId)) === undefined) {

@@ -18,6 +18,18 @@ import { loadIssuerKeyRing, registerBuiltInIssuer, type IssuerSigningAlgorithm }
 import { rotateSigningKey, type RotationResult } from './rotate-signing-key.js';
 import type { SealingKeyRing } from './sealing-keys.js';
 
+/**
+ * The other servers of one store (`openirsa up --workers N`, cli/up-workers.ts). Everything they share
+ * lives in the store and is read from it, but for the issuer's signing keys, which each one holds in
+ * memory (BuiltInIssuer): a rotation by one has to reach the others.
+ */
+export interface SigningKeyPeers {
+  /** Says that this server rotated the signing key; resolves once every other one has dropped its copy. */
+  rotated(): Promise<void>;
+  /** What this server does when another one has rotated it. */
+  onRotated(listener: () => void): void;
+}
+
 /** The admin route that mints service-account tokens (what `openirsa token` calls). */
 export const TOKEN_ROUTE = '/_openirsa/token';
 /** A token request is a small JSON object. */
@@ -118,6 +130,16 @@ export class BuiltInIssuer {
     });
     this.rotation = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Forgets the keys held, so that the next use reads them from the store again: another server of the
+   * same store has rotated them (server.ts `SigningKeyPeers`). Keys given as `keyRing` stay.
+   */
+  refresh(): void {
+    if (this.options.keyRing !== undefined) return;
+    this.ringPromise = undefined;
+    this.readyPromise = undefined;
   }
 
   private async prepare(): Promise<{ issuer: Issuer; ring: KeyRing }> {

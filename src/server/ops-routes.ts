@@ -8,7 +8,7 @@ import type { IdGenerator } from '../shared/ids.js';
 import type { StoreScope } from '../store/types.js';
 import { adminAnswer, readRootRequest } from './admin-request.js';
 import type { AuthenticateDeps } from './authenticate.js';
-import type { BuiltInIssuer } from './issuer-routes.js';
+import type { BuiltInIssuer, SigningKeyPeers } from './issuer-routes.js';
 
 /** `openirsa apply`: manifests to converge the store to. */
 export const APPLY_ROUTE = '/_openirsa/apply';
@@ -32,6 +32,8 @@ export interface OpsRouteContext {
   readonly ids: IdGenerator;
   /** Where buckets that manifests create live (the server's region). */
   readonly region: string;
+  /** The other servers of the store, told of a rotation before it is answered (server.ts). */
+  readonly peers?: SigningKeyPeers;
 }
 
 /** Answers `POST /_openirsa/apply` and `POST /_openirsa/rotate-signing-key` (root only); else `undefined`. */
@@ -99,6 +101,9 @@ async function rotateRoute(
   );
   if (!read.ok) return read.response;
   const r = await ctx.issuer.rotate();
+  // Answered once every other server of the store has dropped the old ring: after the answer, no
+  // server signs with the retired key or misses the new one in its JWKS.
+  await ctx.peers?.rotated();
   // Key ids and times only: never key material.
   return adminAnswer(requestId, 200, {
     active: { kid: r.active.kid, alg: r.active.alg, createdAt: iso(r.active.createdAt) },

@@ -49,7 +49,7 @@ import {
   takeRecordedDecision,
   webIdentityDeps,
 } from './issuer-routes.js';
-import type { IssuerOptions, IssuerRouteContext } from './issuer-routes.js';
+import type { IssuerOptions, IssuerRouteContext, SigningKeyPeers } from './issuer-routes.js';
 import { handleOpsRoute, type OpsRouteContext } from './ops-routes.js';
 import { adminAnswer } from './admin-request.js';
 import { identifyService, isS3Request } from './identify.js';
@@ -92,6 +92,8 @@ export interface ServerOptions {
   readonly dataDir?: string;
   /** Where the transparent proxy listens, if it runs; the service-account lookup route reports it. */
   readonly transparentProxy?: () => TransparentProxyInfo | undefined;
+  /** Other processes serving the same store (`up --workers`); absent when this server is the only one. */
+  readonly peers?: SigningKeyPeers;
 }
 
 /** `--oidc-ca-file` and `--allow-insecure-issuers`, plus the fetch timeout. */
@@ -133,6 +135,7 @@ const stderrLogger: Logger = createLogger(
 export function createServer(options: ServerOptions): Server {
   const logger = options.logger ?? stderrLogger;
   const issuer = new BuiltInIssuer({ store: options.store, clock: options.clock }, options.issuer);
+  options.peers?.onRotated(() => issuer.refresh());
   const decisions = new Map<string, AuditDecision>();
   const externalKeys = new JwksCache({ clock: options.clock, ...options.externalIssuers });
   const sts = stsActions(webIdentityDeps(issuer, () => deps.sealingKeys, decisions, externalKeys));
