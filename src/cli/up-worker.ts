@@ -81,12 +81,13 @@ function run(): void {
         systemClock,
       );
       const { config } = message;
-      // Every cached read looks for the other workers' commits (database.ts): what one worker wrote is
-      // what the next request sees, whichever worker serves it.
+      // Each request's cached reads look for the other workers' commits once (database.ts
+      // `checkOthersPerRequest`): what one worker wrote is what the next request sees, whichever worker
+      // serves it.
       const opened = openSqliteStore({
         path: join(config.dataDir, SQLITE_FILE_NAME),
         clock: systemClock,
-        otherConnectionsCheckMs: 0,
+        checkOthersPerRequest: true,
       });
       store = opened;
       starting = startServing(config, {

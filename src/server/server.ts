@@ -225,6 +225,8 @@ interface Pipeline {
 }
 
 async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Before anything is read: whatever was committed before this request, by any process, it sees.
+  p.options.store.requestArrived?.();
   const requestId = p.options.ids.requestId();
   const url = req.url ?? '/';
   const q = url.indexOf('?');

@@ -45,6 +45,12 @@ export interface StoreScope {
   /** S3 multipart uploads in progress and their parts. */
   readonly uploads: UploadStore;
   /**
+   * The server calls it as each request arrives, before the request reads anything: a store that other
+   * processes write to as well may wait for such a mark before it looks for their commits again
+   * (SQLite's `checkOthersPerRequest`). Optional; a store that always reads fresh has no need of it.
+   */
+  readonly requestArrived?: () => void;
+  /**
    * Runs `fn` all-or-nothing: its writes commit when the promise it returns resolves, and roll back when
    * it rejects (the rejection is passed on). A `transaction` called inside `fn` — on `tx` or on the store
    * itself, from `fn`'s async context — joins the outer one; if such a nested call fails, the outer

@@ -11,7 +11,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
 /** Two connections on one fresh WAL file with a table `t(k, v)`, the first wrapped with a fake clock. */
-function open(otherConnectionsCheckMs?: number) {
+function open(otherConnectionsCheckMs?: number, checkOthersPerRequest = false) {
   const path = join(dir, `db-${++files}.sqlite`);
   const own = new Database(path);
   own.pragma('journal_mode = WAL');
@@ -20,6 +20,7 @@ function open(otherConnectionsCheckMs?: number) {
   let now = 1_000;
   const db = new SqliteDatabase(own, {
     ...(otherConnectionsCheckMs !== undefined ? { otherConnectionsCheckMs } : {}),
+    ...(checkOthersPerRequest ? { checkOthersPerRequest } : {}),
     monotonicNow: () => now,
   });
   const read = () =>
@@ -87,6 +88,30 @@ describe('cachedRead', () => {
       assert.equal(await t.read(), 'one');
       t.other.prepare("UPDATE t SET v = 'other' WHERE k = 'a'").run();
       assert.equal(await t.read(), 'other');
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('checking per request: the first cached read after a request arrives sees another connection’s commit', async () => {
+    const t = open(undefined, true);
+    try {
+      assert.equal(await t.read(), 'one');
+      t.other.prepare("UPDATE t SET v = 'other' WHERE k = 'a'").run();
+      // No request has arrived since the last look: the clock does not matter, the kept result is served.
+      t.advance(10 * OTHER_CONNECTIONS_CHECK_MS);
+      assert.equal(await t.read(), 'one');
+      t.db.requestArrived();
+      assert.equal(await t.read(), 'other');
+      // Later reads of the same request do not look again...
+      t.other.prepare("UPDATE t SET v = 'again' WHERE k = 'a'").run();
+      assert.equal(await t.read(), 'other');
+      // ...the next request's first one does.
+      t.db.requestArrived();
+      assert.equal(await t.read(), 'again');
+      // This connection's own change is seen at once, request or not.
+      await t.db.write(() => t.db.statement("UPDATE t SET v = 'mine' WHERE k = 'a'").run());
+      assert.equal(await t.read(), 'mine');
     } finally {
       await t.close();
     }

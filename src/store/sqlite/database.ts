@@ -25,6 +25,14 @@ export interface SqliteDatabaseOptions {
   readonly otherConnectionsCheckMs?: number;
   /** A monotonic clock in ms for that interval (`performance.now` by default). For tests. */
   readonly monotonicNow?: () => number;
+  /**
+   * Look for other connections' commits when a request has arrived since the last look
+   * (`requestArrived`), instead of by the clock (`otherConnectionsCheckMs` is then ignored). For a
+   * store that other processes serve too (`openirsa up --workers N`): every request sees what was
+   * committed before it arrived, at the cost of one `PRAGMA data_version` per request that reads a
+   * cached result, not one per cached read.
+   */
+  readonly checkOthersPerRequest?: boolean;
 }
 
 /** Freezes a decoded row (plain objects and arrays) all the way down, and returns it. */
@@ -80,6 +88,10 @@ export class SqliteDatabase {
   /** `monotonicNow()` of that check. */
   private versionCheckedAt = 0;
   private readonly otherConnectionsCheckMs: number;
+  private readonly checkOthersPerRequest: boolean;
+  /** Requests marked by `requestArrived`, and their number at the last look at other connections. */
+  private arrivals = 0;
+  private arrivalsAtCheck = 0;
   private readonly monotonicNow: () => number;
   private readonly totalChanges: BetterSqlite3.Statement;
   private readonly dataVersion: BetterSqlite3.Statement;
@@ -109,9 +121,20 @@ export class SqliteDatabase {
       throw new TypeError('otherConnectionsCheckMs must be a non-negative number of milliseconds');
     }
     this.otherConnectionsCheckMs = checkMs;
+    this.checkOthersPerRequest = options.checkOthersPerRequest === true;
     this.monotonicNow = options.monotonicNow ?? (() => performance.now());
     this.totalChanges = db.prepare('SELECT total_changes()').pluck();
     this.dataVersion = db.prepare('PRAGMA data_version').pluck();
+  }
+
+  /**
+   * A request has arrived: with `checkOthersPerRequest`, the next cached read looks for other
+   * connections' commits. Why once per arrival is enough: a cached read is served without a look only
+   * when no request has arrived since the last look, so that look came after the arrival of the request
+   * the read is for, and saw every commit made before that request was sent.
+   */
+  requestArrived(): void {
+    this.arrivals++;
   }
 
   /** The prepared statement for `sql`, prepared once per connection. */
@@ -331,11 +354,16 @@ export class SqliteDatabase {
     const now = this.monotonicNow();
     const since = now - this.versionCheckedAt;
     // A clock that went back (a test's) checks again rather than trusting an interval it cannot measure.
-    const checkOthers = this.cacheChanges < 0 || since >= this.otherConnectionsCheckMs || since < 0;
+    const checkOthers =
+      this.cacheChanges < 0 ||
+      (this.checkOthersPerRequest
+        ? this.arrivals !== this.arrivalsAtCheck
+        : since >= this.otherConnectionsCheckMs || since < 0);
     let version = this.cacheVersion;
     if (checkOthers) {
       version = this.dataVersion.get() as number;
       this.versionCheckedAt = now;
+      this.arrivalsAtCheck = this.arrivals;
     }
     if (version !== this.cacheVersion || this.cacheChanges < 0) {
       this.clearCache();

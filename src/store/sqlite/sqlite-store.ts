@@ -34,6 +34,8 @@ export interface SqliteStoreOptions {
   readonly syncFile?: FileSync;
   /** How often cached reads look for other connections' commits (database.ts `OTHER_CONNECTIONS_CHECK_MS`). */
   readonly otherConnectionsCheckMs?: number;
+  /** Look for them once per request that arrived instead (database.ts `checkOthersPerRequest`). */
+  readonly checkOthersPerRequest?: boolean;
   /**
    * Whether WAL checkpoints run in a worker thread on a connection of its own (checkpointer.ts) instead
    * of inside a commit on the event loop; true when absent. Only a file in WAL mode has them.
@@ -49,12 +51,12 @@ export interface SqliteStoreOptions {
  */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   const connection = openSqliteConnection(options);
-  const db = new SqliteDatabase(
-    connection,
-    options.otherConnectionsCheckMs !== undefined
+  const db = new SqliteDatabase(connection, {
+    ...(options.otherConnectionsCheckMs !== undefined
       ? { otherConnectionsCheckMs: options.otherConnectionsCheckMs }
-      : {},
-  );
+      : {}),
+    ...(options.checkOthersPerRequest === true ? { checkOthersPerRequest: true } : {}),
+  });
   // Only a file in WAL mode has a -wal file to fsync later; `:memory:` and URIs commit as `transaction`.
   // Its descriptor is kept open while the connection is (wal-sync.ts, heldFileSyncs).
   const held = heldFileSyncs();
@@ -91,6 +93,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     buckets: sqliteBuckets(db),
     objects: sqliteObjects(db),
     uploads: sqliteUploads(db),
+    requestArrived: () => db.requestArrived(),
     transaction: (fn) => db.transaction(() => fn(scope)),
     transactionSyncedLater: (fn) =>
       wal === undefined ? db.transaction(() => fn(scope)) : db.transactionSyncedLater(() => fn(scope), wal),
