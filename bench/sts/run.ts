@@ -274,7 +274,17 @@ async function main(): Promise<void> {
       gci.limit,
     );
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    // Each server gone before its files go (a worker of `up --workers` flushes its audit lines first).
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -121,11 +121,8 @@ export async function startServing(config: ServingConfig, deps: ServingDeps): Pr
       address,
       ...(proxyAddress !== undefined ? { proxyAddress } : {}),
       ...(proxyCaFile !== undefined ? { proxyCaFile } : {}),
-      close: async () => {
-        await proxy?.close();
-        await close(server);
-        await audit.close();
-      },
+      // Each part on its own: one that fails to close does not leave the others open.
+      close: closeAll,
     };
   } catch (error) {
     await closeAll();

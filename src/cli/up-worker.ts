@@ -53,6 +53,9 @@ function run(): void {
   // order, so a worker does not act on the signals.
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
+  // node:cluster's own 'disconnect' handler exits the worker at once unless this is set: the stop
+  // below (requests finished, audit lines flushed, store closed) would never run.
+  if (cluster.worker !== undefined) cluster.worker.exitedAfterDisconnect = true;
   const peers = ipcPeers();
   let store: Store | undefined;
   let starting: Promise<Serving | undefined> | undefined;
@@ -61,9 +64,10 @@ function run(): void {
     stopping ??= (async () => {
       setTimeout(() => process.exit(1), STOP_GRACE_MS).unref();
       const serving = await starting?.catch(() => undefined);
-      await serving?.close();
-      await store?.close();
-      if (process.connected) process.disconnect();
+      await serving?.close().catch(() => undefined);
+      await store?.close().catch(() => undefined);
+      // Explicitly, with the code set on the way (1 when the worker could not start).
+      process.exit(process.exitCode ?? 0);
     })();
     return stopping;
   };

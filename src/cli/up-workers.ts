@@ -32,7 +32,9 @@ export async function startWorkers(
   config: ServingConfig,
   logFormat: LogFormat,
   logger: Logger,
-): Promise<WorkerPool | undefined> {
+  /** Ctrl-C or SIGTERM while the workers start: they are stopped, and 'stopped' is answered. */
+  stop: AbortSignal,
+): Promise<WorkerPool | 'stopped' | undefined> {
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./up-worker.js', import.meta.url)), args: [] });
   const workers: Worker[] = [];
   let stopping = false;
@@ -73,8 +75,14 @@ export async function startWorkers(
 
   let first: Extract<FromWorker, { type: 'listening' }> | undefined;
   for (let i = 0; i < count; i++) {
+    if (stop.aborted) {
+      await stopAll();
+      return 'stopped';
+    }
     const worker = cluster.fork();
     workers.push(worker);
+    // A message to a worker that has just died fails with EPIPE; its 'exit' says what happened.
+    worker.on('error', () => undefined);
     worker.on('message', (message: unknown) => onMessage(worker, message));
     const started = await new Promise<Extract<FromWorker, { type: 'listening' }> | string | undefined>(
       (resolve) => {
@@ -86,8 +94,14 @@ export async function startWorkers(
         };
         worker.on('message', onStart);
         worker.once('exit', (code, signal) => resolve(exitDescription(worker, code, signal)));
+        // A worker still loading when Ctrl-C reaches the process group dies of it: that is no failure.
+        stop.addEventListener('abort', () => resolve('stopped'), { once: true });
       },
     );
+    if (started === 'stopped' || stop.aborted) {
+      await stopAll();
+      return 'stopped';
+    }
     if (typeof started !== 'object') {
       if (typeof started === 'string') {
         logger.error(
@@ -126,8 +140,9 @@ function stopWorker(worker: Worker): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
+    // A worker ignores SIGTERM (the primary stops it), and one whose channel is gone stops on its own.
     if (worker.isConnected()) worker.send({ type: 'stop' } satisfies ToWorker);
-    else worker.process.kill('SIGTERM');
+    else worker.process.kill('SIGKILL');
   });
 }
 

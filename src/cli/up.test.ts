@@ -50,11 +50,25 @@ test('up takes --watch with -f, --explain-denials, and --signing-algorithm RS256
   assert.throws(() => parseUpArgs(['--watch']), new UsageError('`--watch` needs `-f FILE_OR_DIR`'));
 });
 
-test('up takes --workers 1-64 or auto (one per CPU); 1 by default', () => {
+test('up takes --workers 1-64 or auto (one per CPU, at most 64); 1 by default; --issuer with a wildcard --host', () => {
   assert.equal(parseUpArgs([]).workers, 1);
   assert.equal(parseUpArgs(['--workers', '3']).workers, 3);
   assert.equal(parseUpArgs(['--workers', '64']).workers, 64);
-  assert.equal(parseUpArgs(['--workers', 'auto']).workers, availableParallelism());
+  assert.equal(parseUpArgs(['--workers', 'auto']).workers, Math.min(availableParallelism(), 64));
+  // Behind a wildcard address each worker could name the issuer after another address: --issuer then.
+  for (const host of ['0.0.0.0', '::']) {
+    assert.throws(
+      () => parseUpArgs(['--workers', '2', '--host', host]),
+      new UsageError(
+        `\`--workers\` with \`--host ${host}\` needs \`--issuer URL\`, so that every worker names the same issuer`,
+      ),
+    );
+    assert.equal(
+      parseUpArgs(['--workers', '2', '--host', host, '--issuer', 'https://issuer.example']).workers,
+      2,
+    );
+    assert.equal(parseUpArgs(['--host', host]).workers, 1);
+  }
   for (const bad of ['0', '65', 'two', '1.5', '', '0x2']) {
     assert.throws(
       () => parseUpArgs(['--workers', bad]),

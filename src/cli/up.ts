@@ -182,7 +182,8 @@ export function parseUpArgs(args: string[]): UpOptions {
       `\`--region\` expects a region name such as \`us-east-1\`, got \`${values.region}\``,
     );
   }
-  const workers = values.workers === 'auto' ? availableParallelism() : Number(values.workers);
+  const workers =
+    values.workers === 'auto' ? Math.min(availableParallelism(), MAX_WORKERS) : Number(values.workers);
   if (!/^(auto|\d{1,3})$/.test(values.workers) || workers < 1 || workers > MAX_WORKERS) {
     throw new UsageError(`\`--workers\` expects 1-${MAX_WORKERS} or \`auto\`, got \`${values.workers}\``);
   }
@@ -193,6 +194,13 @@ export function parseUpArgs(args: string[]): UpOptions {
   }
   if (values.file.some((f) => f === '')) {
     throw new UsageError('`-f` expects a file or directory, got an empty string');
+  }
+  // Without --issuer, a server names itself after the address its first request came in on: behind a
+  // wildcard address, each worker could take another one.
+  if (workers > 1 && values.issuer === undefined && WILDCARD_HOSTS.has(values.host)) {
+    throw new UsageError(
+      `\`--workers\` with \`--host ${values.host}\` needs \`--issuer URL\`, so that every worker names the same issuer`,
+    );
   }
   if (values.issuer !== undefined) {
     const parsed = parseIssuer(values.issuer);
@@ -217,8 +225,11 @@ export function parseUpArgs(args: string[]): UpOptions {
   };
 }
 
-/** The most `--workers` accepted: far more processes than any machine has cores is a typo. */
+/** The most `--workers` accepted (and `auto`'s cap): far more processes than any machine has cores is a typo. */
 const MAX_WORKERS = 64;
+
+/** Addresses that bind every interface. */
+const WILDCARD_HOSTS: ReadonlySet<string> = new Set(['0.0.0.0', '::', '[::]', '0:0:0:0:0:0:0:0']);
 
 /**
  * Reads the `-f` manifests and logs their problems (errors and warnings). Returns `undefined` when a
@@ -379,7 +390,12 @@ async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: Abor
   let closed = false;
   try {
     if (shared) {
-      pool = await startWorkers(options.workers, config, inputs.logFormat, logger);
+      const started = await startWorkers(options.workers, config, inputs.logFormat, logger, stop);
+      if (started === 'stopped') {
+        logger.info('stopping', {}, 'openirsa: stopping');
+        return 0;
+      }
+      pool = started;
       serving = pool;
     } else {
       serving = await startServing(config, { store: data.store, clock: io.clock, ids, logger });

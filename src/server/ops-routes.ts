@@ -9,6 +9,7 @@ import type { StoreScope } from '../store/types.js';
 import { adminAnswer, readRootRequest } from './admin-request.js';
 import type { AuthenticateDeps } from './authenticate.js';
 import type { BuiltInIssuer, SigningKeyPeers } from './issuer-routes.js';
+import { RotationConflictError, type RotationResult } from './rotate-signing-key.js';
 
 /** `openirsa apply`: manifests to converge the store to. */
 export const APPLY_ROUTE = '/_openirsa/apply';
@@ -100,7 +101,16 @@ async function rotateRoute(
     'rotate the signing key',
   );
   if (!read.ok) return read.response;
-  const r = await ctx.issuer.rotate();
+  let r: RotationResult;
+  try {
+    r = await ctx.issuer.rotate();
+  } catch (error) {
+    // The ring this server held was stale (BuiltInIssuer.rotate drops it): the client may try again.
+    if (error instanceof RotationConflictError) {
+      return adminAnswer(requestId, 409, { error: 'Conflict', message: error.message });
+    }
+    throw error;
+  }
   // Answered once every other server of the store has dropped the old ring: after the answer, no
   // server signs with the retired key or misses the new one in its JWKS.
   await ctx.peers?.rotated();

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { fixedClock } from '../shared/clock.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { loadIssuerKeyRing, MAX_TOKEN_LIFETIME_SECONDS } from './data-dir.js';
-import { rotateSigningKey } from './rotate-signing-key.js';
+import { RotationConflictError, rotateSigningKey } from './rotate-signing-key.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 /** The window a retired key stays published: the longest token plus go-jose's 60 s leeway. */
@@ -83,6 +83,31 @@ test('pruning happens on load and on rotation: expired retired keys leave the st
       [third.active.kid],
     );
     assert.equal((await store.signingKeys.list()).length, 1);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a rotation from a ring another server has rotated past changes nothing and says so', async () => {
+  const clock = fixedClock(T0);
+  const store = openSqliteStore({ path: ':memory:' });
+  try {
+    // Two servers of one store (`up --workers`), each with the ring it read.
+    const first = await loadIssuerKeyRing(store, clock, 'ES256');
+    const second = await loadIssuerKeyRing(store, clock, 'ES256');
+    clock.advance(1000);
+    const done = await rotateSigningKey(store, first, clock, 'ES256');
+    await assert.rejects(rotateSigningKey(store, second, clock, 'ES256'), RotationConflictError);
+    // Still exactly one active key: the first rotation's.
+    const active = (await store.signingKeys.list()).filter((k) => k.retiredAt === undefined);
+    assert.deepEqual(
+      active.map((k) => k.kid),
+      [done.active.kid],
+    );
+    // A ring read again rotates fine.
+    const fresh = await loadIssuerKeyRing(store, clock, 'ES256');
+    const again = await rotateSigningKey(store, fresh, clock, 'ES256');
+    assert.equal(again.retired.kid, done.active.kid);
   } finally {
     await store.close();
   }

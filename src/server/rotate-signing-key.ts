@@ -5,6 +5,14 @@ import type { Clock } from '../shared/clock.js';
 import type { StoreScope } from '../store/types.js';
 import { deletePruned, type IssuerSigningAlgorithm } from './data-dir.js';
 
+/** Another rotation changed the store's keys first; nothing was changed by this one. */
+export class RotationConflictError extends Error {
+  override readonly name = 'RotationConflictError';
+  constructor() {
+    super('another rotation changed the signing keys at the same time; nothing was changed, try again');
+  }
+}
+
 export interface RotationResult {
   /** The new key, which signs from now on. */
   readonly active: SigningKey;
@@ -36,6 +44,11 @@ export async function rotateSigningKey(
   // INVARIANT: `rotate` set `retiredAt` on the key it retired.
   const retiredAt = retired.retiredAt ?? clock.now();
   await store.transaction(async (tx) => {
+    // Another server of the store (`up --workers`) may have rotated since this ring was read: the key
+    // this rotation retires must be the store's one active key, or two keys would end up active (and
+    // the ring of every server, and the next start, would refuse them).
+    const activeNow = (await tx.signingKeys.list()).filter((k) => k.retiredAt === undefined);
+    if (activeNow.length !== 1 || activeNow[0]?.kid !== retired.kid) throw new RotationConflictError();
     await tx.signingKeys.retire(retired.kid, retiredAt);
     await tx.signingKeys.create(toSigningKeyRecord(active));
   });

@@ -138,6 +138,8 @@ interface Pinned {
   readonly sts: STSClient;
   /** `fetch` over this connection (for admin-client.ts `adminRequest`). */
   readonly fetch: typeof fetch;
+  /** Connections the agent has opened so far. */
+  readonly connections: () => number;
 }
 
 function agentFetch(agent: Agent): typeof fetch {
@@ -158,6 +160,14 @@ function agentFetch(agent: Agent): typeof fetch {
 
 async function pin(up: Up, workers: readonly number[]): Promise<Pinned> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  // Counted, so that a test can tell that its connection was never replaced (by one the scheduler
+  // could have handed to the other worker): see `stillPinned`.
+  let connections = 0;
+  const create = agent.createConnection.bind(agent);
+  agent.createConnection = (...args: Parameters<typeof create>) => {
+    connections++;
+    return create(...args);
+  };
   const clientPort = await new Promise<number>((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: up.port, path: '/_openirsa/health', agent }, (res) => {
       // Read now: once the answer has ended, the socket goes back to the agent and `res.socket` is null.
@@ -183,7 +193,20 @@ async function pin(up: Up, workers: readonly number[]): Promise<Pinned> {
     s3: new S3Client({ ...common, forcePathStyle: true }),
     sts: new STSClient(common),
     fetch: agentFetch(agent),
+    connections: () => connections,
   };
+}
+
+/** Asserts that each side still talks over the one connection it was pinned with, then closes them. */
+function stillPinned(...sides: Pinned[]): void {
+  for (const side of sides) {
+    assert.equal(
+      side.connections(),
+      1,
+      'a pinned connection was replaced: the test no longer knows its worker',
+    );
+    side.agent.destroy();
+  }
 }
 
 /** One pinned connection to each of the two workers. */
@@ -241,17 +264,21 @@ test('two workers serve one port: what one wrote, the other reads on the next re
       await assert.rejects(writer.iam.send(new GetRoleCommand({ RoleName: name })), NoSuchEntityException);
     }
     await a.s3.send(new CreateBucketCommand({ Bucket: 'shared' }));
+    await a.s3.send(new PutObjectCommand({ Bucket: 'shared', Key: 'k', Body: 'version -1' }));
     for (let i = 0; i < 12; i++) {
       const [writer, reader] = i % 2 === 0 ? [a, b] : [b, a];
       const body = `version ${i}`;
+      // The reader reads the old version first, so that it holds it (its cached reads) when the
+      // writer replaces it.
+      const old = await reader.s3.send(new GetObjectCommand({ Bucket: 'shared', Key: 'k' }));
+      assert.equal(await old.Body?.transformToString(), `version ${i - 1}`);
       await writer.s3.send(new PutObjectCommand({ Bucket: 'shared', Key: 'k', Body: body }));
       const got = await reader.s3.send(new GetObjectCommand({ Bucket: 'shared', Key: 'k' }));
       assert.equal(await got.Body?.transformToString(), body);
     }
     await b.s3.send(new DeleteObjectCommand({ Bucket: 'shared', Key: 'k' }));
     await assert.rejects(a.s3.send(new GetObjectCommand({ Bucket: 'shared', Key: 'k' })), NoSuchKey);
-    a.agent.destroy();
-    b.agent.destroy();
+    stillPinned(a, b);
   });
 });
 
@@ -308,12 +335,11 @@ test('a signing-key rotation on one worker is answered once the other has the ne
       );
       assert.match(assumed.AssumedRoleUser?.Arn ?? '', /assumed-role\/team-a-app\/workers$/);
     }
-    a.agent.destroy();
-    b.agent.destroy();
+    stillPinned(a, b);
   });
 });
 
-test('SIGTERM: each worker finishes, writes every audit line and exits; up exits 0', async () => {
+test('SIGTERM: every worker writes all its audit lines and exits; up exits 0', async () => {
   await withUp(async (up) => {
     const [a, b] = await pinBoth(up);
     const workers = [a.worker, b.worker];
@@ -323,8 +349,7 @@ test('SIGTERM: each worker finishes, writes every audit line and exits; up exits
         (i % 2 === 0 ? a : b).sts.send(new GetCallerIdentityCommand({})),
       ),
     );
-    a.agent.destroy();
-    b.agent.destroy();
+    stillPinned(a, b);
     up.child.kill('SIGTERM');
     assert.equal(await up.exited, 0, up.stderr());
     for (const pid of workers) assert.equal(alive(pid), false, `worker ${pid} is gone`);
