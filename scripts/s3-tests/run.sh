@@ -7,6 +7,7 @@
 # env:   S3T_SHARED (folder with core-filter.sh, target.conf.TEMPLATE; default /work/shared/conformance/s3-tests)
 #        S3T_PYTHON (default /usr/bin/python3: Debian's boto3 1.26, see that folder's README)
 #        S3T_WORKERS (pytest-xdist workers, default 2)
+#        S3T_UP_ARGS (more `openirsa up` options, e.g. "--workers 2"; split on spaces)
 #        S3T_KEEP=1 keeps the temporary folder (server log, config, junit report)
 # Needs a built tree (`npx tsc -p tsconfig.json`).
 set -euo pipefail
@@ -36,7 +37,8 @@ trap cleanup EXIT
 # Starts `openirsa up` on a free loopback port in the background; sets server_pid and endpoint.
 start_server() {
   local account=$1 log=$2
-  node "$cli" up --port 0 --host 127.0.0.1 --data "$data" --account "$account" >"$log" 2>&1 &
+  # shellcheck disable=SC2086 # S3T_UP_ARGS is a list of options, split on purpose
+  node "$cli" up --port 0 --host 127.0.0.1 --data "$data" --account "$account" ${S3T_UP_ARGS:-} >"$log" 2>&1 &
   server_pid=$!
   endpoint=""
   for _ in $(seq 1 200); do
