@@ -37,6 +37,8 @@
  *   node dist/bench/s3/run.js --only small   # one part: large, small or list (e.g. to profile it)
  *   node dist/bench/s3/run.js --only small-get   # (or small-put) one half of the small part, to profile it alone
  *   node dist/bench/s3/run.js --syscalls     # small objects: also openirsa's syscalls per request (strace -c -f)
+ *   node dist/bench/s3/run.js --workers 2    # openirsa as `up --workers 2`: CPU summed over its processes,
+ *                                            # VmHWM the largest of them
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -50,7 +52,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { openDataDir } from '../../src/server/data-dir.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
-import { freePort, runNode, startChild } from '../shared/processes.js';
+import { freePort, runNode, serverPids, startChild } from '../shared/processes.js';
 import { BUCKET, LIST_BUCKET, listKey } from './keys.js';
 import type { LoadResult, LoadSpec, PooledRequest } from './load.js';
 import type { TransferResult, TransferSpec } from './transfer.js';
@@ -62,6 +64,9 @@ const PROFILE_DIR = PROFILE_AT > 0 ? process.argv[PROFILE_AT + 1] : undefined;
 const SYSCALLS = process.argv.includes('--syscalls');
 const ONLY_AT = process.argv.indexOf('--only');
 const ONLY = ONLY_AT > 0 ? process.argv[ONLY_AT + 1] : undefined;
+const WORKERS_AT = process.argv.indexOf('--workers');
+/** `--workers N`: openirsa runs as `up --workers N`. */
+const WORKERS = WORKERS_AT > 0 ? process.argv[WORKERS_AT + 1] : undefined;
 const part = (name: 'large' | 'small' | 'list') =>
   ONLY === undefined || ONLY === name || ONLY.startsWith(`${name}-`);
 /** `--only small-get` or `--only small-put`: one half of the small-object part (a profile of one path). */
@@ -182,10 +187,15 @@ async function inParallel(count: number, parallel: number, job: (i: number) => P
   await Promise.all(Array.from({ length: parallel }, worker));
 }
 
+/** The peak RSS of a server: the largest of its processes' (`up --workers N` has several). */
 async function peakRss(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
-  return kib === undefined ? Number.NaN : Number(kib) * 1024;
+  let peak = Number.NaN;
+  for (const p of await serverPids(pid)) {
+    const status = await readFile(`/proc/${p}/status`, 'utf8').catch(() => '');
+    const kib = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    if (kib !== undefined && !(Number(kib) * 1024 <= peak)) peak = Number(kib) * 1024;
+  }
+  return peak;
 }
 
 /**
@@ -193,10 +203,15 @@ async function peakRss(pid: number): Promise<number> {
  * shared, so throughput is noisy; the CPU a server spends per request is not.
  */
 async function cpuMicros(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  let total = 0;
+  // A server's processes: `up --workers N` has a primary and N workers.
+  for (const p of await serverPids(pid)) {
+    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
+    // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  }
+  return total;
 }
 
 /** A load round's spec, with the pid of the server it loads (for its CPU). */
@@ -527,6 +542,7 @@ async function main(): Promise<void> {
         String(port),
         '--data',
         data,
+        ...(WORKERS !== undefined ? ['--workers', WORKERS] : []),
       ],
       /listening|endpoint/i,
     );

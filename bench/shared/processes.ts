@@ -3,6 +3,7 @@
  * scripts (the load and transfer processes) whose stdout is their result.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 
 export { freePort } from '../../test/shared/free-port.js';
 
@@ -36,4 +37,20 @@ export function runNode(args: string[]): Promise<string> {
       code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited ${code}`)),
     );
   });
+}
+
+/**
+ * The processes of a server: `pid` and its children (`up --workers N` forks its workers), found by
+ * their parent pid in /proc/<pid>/stat (field 4); only `pid` without /proc.
+ */
+export async function serverPids(pid: number): Promise<number[]> {
+  const entries = await readdir('/proc').catch(() => [] as string[]);
+  const children: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[1]) === pid) children.push(Number(entry));
+  }
+  return [pid, ...children];
 }

@@ -4,10 +4,11 @@
  * `team-a-app` trusts its tokens; and the CPU a process or one of its threads has spent.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { teamAppRoleManifest } from '../../test/shared/irsa-manifests.js';
 import { freePort, runNode, startChild } from '../shared/processes.js';
+export { serverPids } from '../shared/processes.js';
 
 export const ACCOUNT = '000000000000';
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/team-a-app`;
@@ -85,22 +86,6 @@ export async function startOpenirsa(
   }).toString();
   if (up.child.pid === undefined) throw new Error('a bench server has no pid');
   return { child: up.child, pid: up.child.pid, port, endpoint, data, token, form };
-}
-
-/**
- * The processes of a server: `pid` and its children (`up --workers N` forks its workers), found by
- * their parent pid in /proc/<pid>/stat (field 4); only `pid` without /proc.
- */
-export async function serverPids(pid: number): Promise<number[]> {
-  const entries = await readdir('/proc').catch(() => [] as string[]);
-  const children: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[1]) === pid) children.push(Number(entry));
-  }
-  return [pid, ...children];
 }
 
 /** utime + stime of a process (or of one of its threads) in µs (proc(5): fields 14 and 15); NaN without /proc. */

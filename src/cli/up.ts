@@ -80,7 +80,8 @@ Options:
                  requests per second on a machine with several cores. They share the data
                  directory: what one wrote, the next request sees, whichever process serves it.
                  This process applies manifests, watches and stops them; when one fails, the
-                 others are stopped and \`up\` exits 70
+                 others are stopped and \`up\` exits 70. Reads scale with the workers; writes
+                 share the one SQLite file and do not
   --log-format F text (default) or json: one JSON object a line (time, level, msg, fields) for log
                  collectors, the start-up summary as one event; default $OPENIRSA_LOG_FORMAT
   -h, --help     print this help
