@@ -467,7 +467,9 @@ async function traceSyscalls(dir: string, t: Target): Promise<() => Promise<void
   const pid = t.pid;
   const out = join(dir, `strace-${pid}-${specCounter}.txt`);
   const answeredBefore = servedByPort.get(t.port) ?? 0;
-  const child = spawn('strace', ['-c', '-f', '-o', out, '-p', String(pid)], { stdio: 'ignore' });
+  // Every process of the server (`up --workers N` has N + 1): -f follows only the threads of each.
+  const pids = (await serverPids(pid)).flatMap((p) => ['-p', String(p)]);
+  const child = spawn('strace', ['-c', '-f', '-o', out, ...pids], { stdio: 'ignore' });
   await new Promise((resolve) => setTimeout(resolve, 500));
   return async () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
