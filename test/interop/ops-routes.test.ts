@@ -1,8 +1,15 @@
 /** The admin routes behind `openirsa apply` and `openirsa rotate-signing-key`, over HTTP. */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { MemoryRing } from '../../src/audit/memory-ring.js';
 import { signRequest } from '../../src/cli/token.js';
-import { ACCOUNT, bootServer, send, type Booted, type Credentials } from './support.js';
+import { close, listen } from '../../src/server/listen.js';
+import { createServer } from '../../src/server/server.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { randomIds } from '../../src/shared/ids.js';
+import { openSqliteStore, SQLITE_FILE_NAME } from '../../src/store/sqlite/sqlite-store.js';
+import { ACCOUNT, bootServer, REGION, send, type Booted, type Credentials } from './support.js';
 
 const SA = `apiVersion: v1
 kind: ServiceAccount
@@ -140,4 +147,44 @@ describe('admin routes: apply and rotate-signing-key', () => {
       [reply.active.kid, reply.retired.kid],
     );
   });
+});
+
+test('a rotation by a server whose keys another server of the store rotated first answers 409 and changes nothing', async () => {
+  // Two servers over one data directory, as `up --workers 2` runs them, each holding the ring it read.
+  const s = await bootServer();
+  const store = openSqliteStore({ path: join(s.dir, SQLITE_FILE_NAME), checkOthersPerRequest: true });
+  const other = createServer({
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    region: REGION,
+    audit: new MemoryRing(),
+  });
+  try {
+    const port = (await listen(other, 0)).port;
+    const otherSide: Booted = { ...s, port };
+    for (const side of [s, otherSide])
+      assert.equal((await send(side.port, 'GET', '/openid/v1/jwks', {})).status, 200);
+    const first = await post(s, '/_openirsa/rotate-signing-key', '{}');
+    assert.equal(first.status, 200, first.body);
+    const stale = await post(otherSide, '/_openirsa/rotate-signing-key', '{}');
+    assert.equal(stale.status, 409, stale.body);
+    assert.deepEqual(JSON.parse(stale.body), {
+      error: 'Conflict',
+      message: 'another rotation changed the signing keys at the same time; nothing was changed, try again',
+    });
+    const active = async () => (await s.store.signingKeys.list()).filter((k) => k.retiredAt === undefined);
+    assert.deepEqual(
+      (await active()).map((k) => k.kid),
+      [(JSON.parse(first.body) as { active: { kid: string } }).active.kid],
+    );
+    // The refused server has dropped its ring: trying again rotates from the store's keys.
+    const again = await post(otherSide, '/_openirsa/rotate-signing-key', '{}');
+    assert.equal(again.status, 200, again.body);
+    assert.equal((await active()).length, 1);
+  } finally {
+    await close(other);
+    await store.close();
+    await s.stop();
+  }
 });
