@@ -78,7 +78,7 @@ function run(): void {
     if (message.type === 'stop') {
       void stop();
     } else if (message.type === 'serve') {
-      if (store !== undefined) return;
+      if (starting !== undefined) return;
       const logger = createLogger(
         message.logFormat,
         { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
@@ -88,18 +88,22 @@ function run(): void {
       // Each request's cached reads look for the other workers' commits once (database.ts
       // `checkOthersPerRequest`): what one worker wrote is what the next request sees, whichever worker
       // serves it.
-      const opened = openSqliteStore({
-        path: join(config.dataDir, SQLITE_FILE_NAME),
-        clock: systemClock,
-        checkOthersPerRequest: true,
-      });
-      store = opened;
-      starting = startServing(config, {
-        store: opened,
-        clock: systemClock,
-        ids: pooledRandomIds(),
-        logger,
-        peers,
+      // In a promise, so that a store that does not open (a newer schema, a broken file) is said as
+      // any other start failure below.
+      starting = Promise.resolve().then(() => {
+        const opened = openSqliteStore({
+          path: join(config.dataDir, SQLITE_FILE_NAME),
+          clock: systemClock,
+          checkOthersPerRequest: true,
+        });
+        store = opened;
+        return startServing(config, {
+          store: opened,
+          clock: systemClock,
+          ids: pooledRandomIds(),
+          logger,
+          peers,
+        });
       });
       starting.then(
         (started) => {

@@ -9,7 +9,6 @@ const STOP_TIMEOUT_MS = 30_000;
 
 /** The workers of `openirsa up --workers N`, serving. */
 export interface WorkerPool extends Serving {
-  readonly count: number;
   /** Resolves, with what happened, when a worker exits without being told to: the pool is broken. */
   readonly failure: Promise<string>;
 }
@@ -18,8 +17,9 @@ export interface WorkerPool extends Serving {
  * Forks `count` workers (up-worker.ts) with node:cluster, each serving `config` on the same port:
  * node:cluster's primary (this process) accepts the connections and hands them to the workers in turn,
  * and a connection stays with the worker it was handed to. Each worker opens the store on its own
- * connection and checks for the others' commits on every cached read, so what one worker wrote is
- * what the next request sees, whichever worker serves it. The workers are started one after another,
+ * connection and, once per request, checks for the others' commits before it serves a cached read
+ * (store/sqlite/database.ts `checkOthersPerRequest`), so what one worker wrote is what the next
+ * request sees, whichever worker serves it. The workers are started one after another,
  * so that a port that cannot be bound is said once (by the first); `undefined` then, with every worker
  * stopped.
  *
@@ -122,7 +122,6 @@ export async function startWorkers(
   // INVARIANT: count >= 1 (parseUpArgs), so the loop ran and `first` is set.
   if (first === undefined) throw new Error('no worker was started');
   return {
-    count,
     failure,
     address: first.address,
     ...(first.proxyAddress !== undefined ? { proxyAddress: first.proxyAddress } : {}),

@@ -19,7 +19,7 @@ import { availableParallelism } from 'node:os';
 import type { LogFormat, Logger } from '../shared/logger.js';
 import { commandLogger } from './log-format.js';
 import { hostForUrl, startServing, type Serving, type ServingConfig } from './serving.js';
-import { startWorkers, type WorkerPool } from './up-workers.js';
+import { startWorkers } from './up-workers.js';
 import { logConvergeResult, logManifestProblem, logPruneConflict } from './manifest-log.js';
 import { startupSummary, type AppliedObject } from './startup-summary.js';
 import { EXIT_FINDINGS, EXIT_INTERNAL, UsageError, type CommandIo } from './io.js';
@@ -386,7 +386,8 @@ async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: Abor
     ...(options.proxyPort !== undefined ? { proxyPort: options.proxyPort } : {}),
   };
   let serving: Serving | undefined;
-  let pool: WorkerPool | undefined;
+  // With workers: resolves when one of them dies.
+  let failure: Promise<string> | undefined;
   let watcher: ManifestWatcher | undefined;
   let closed = false;
   try {
@@ -396,8 +397,8 @@ async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: Abor
         logger.info('stopping', {}, 'openirsa: stopping');
         return 0;
       }
-      pool = started;
-      serving = pool;
+      serving = started;
+      failure = started?.failure;
     } else {
       serving = await startServing(config, { store: data.store, clock: io.clock, ids, logger });
     }
@@ -467,7 +468,7 @@ async function serve(inputs: UpInputs, logger: Logger, io: CommandIo, stop: Abor
           ),
       );
     }
-    const broken = await untilStopped(stop, pool?.failure);
+    const broken = await untilStopped(stop, failure);
     if (broken !== undefined) {
       logger.error('a worker stopped; stopping', { why: broken }, `openirsa: ${broken}; stopping`);
     } else {

@@ -134,7 +134,7 @@ export class BuiltInIssuer {
 
   /**
    * Forgets the keys held, so that the next use reads them from the store again: another server of the
-   * same store has rotated them (server.ts `SigningKeyPeers`). Keys given as `keyRing` stay.
+   * same store has rotated them (`SigningKeyPeers`). Keys given as `keyRing` stay.
    */
   refresh(): void {
     if (this.options.keyRing !== undefined) return;

@@ -33,7 +33,7 @@ export interface OpsRouteContext {
   readonly ids: IdGenerator;
   /** Where buckets that manifests create live (the server's region). */
   readonly region: string;
-  /** The other servers of the store, told of a rotation before it is answered (server.ts). */
+  /** The other servers of the store, told of a rotation before it is answered (issuer-routes.ts `SigningKeyPeers`). */
   readonly peers?: SigningKeyPeers;
 }
 

@@ -14,8 +14,8 @@ const MAX_CACHED_READS = 1024;
  * every change made through this server's own connection is seen at once. Checked once per 100 ms,
  * the read transaction costs a few µs per hundreds of requests instead of ~3 µs on every cached read
  * (a cached `store.roles.get` took 3.93 µs checking every time, 0.60 µs so; `PRAGMA data_version` alone
- * 0.7–0.9 µs in a loop). `openirsa up --workers N` pays it, with 0: its workers must see each other's
- * commits at once.
+ * 0.7–0.9 µs in a loop). `openirsa up --workers N` must see its workers' commits at once: its primary
+ * checks with 0, on every cached read, and each worker once per request (`checkOthersPerRequest`).
  */
 export const OTHER_CONNECTIONS_CHECK_MS = 100;
 
