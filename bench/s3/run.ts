@@ -21,7 +21,7 @@
  * sockets, requests serialized up front, so that the load process costs a fraction of what the servers
  * do — `node:http`'s client was the bottleneck on 2 cores); servers are measured in alternating rounds
  * so that background noise hits all alike, and the best round of each is reported. Each row also shows
- * the server's CPU per request (user + system of its process, from /proc/<pid>/stat, all threads) and
+ * the server's CPU per request (user + system of its processes, from /proc/<pid>/stat, all threads) and
  * the load process's CPU: on a shared machine throughput is noisy, CPU per request much less so.
  *
  * What each peer does per PUT: the limit fsyncs a file per object, renames it and fsyncs its directory
@@ -40,7 +40,7 @@
  *   node dist/bench/s3/run.js --workers 2    # openirsa as `up --workers 2`: CPU summed over its processes,
  *                                            # VmHWM the largest of them
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -52,7 +52,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { openDataDir } from '../../src/server/data-dir.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { randomIds } from '../../src/shared/ids.js';
-import { freePort, runNode, serverPids, startChild } from '../shared/processes.js';
+import { freePort, runNode, serverCpuMicros, serverPids, startChild } from '../shared/processes.js';
 import { BUCKET, LIST_BUCKET, listKey } from './keys.js';
 import type { LoadResult, LoadSpec, PooledRequest } from './load.js';
 import type { TransferResult, TransferSpec } from './transfer.js';
@@ -86,8 +86,6 @@ const REGION = 'us-east-1';
 const SMALL_VS_S3RVER = 3;
 const SMALL_VS_LIMIT = 0.6;
 const LARGE_VS_LIMIT = 0.8;
-/** Clock ticks per second of /proc/<pid>/stat's CPU times. */
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 /** Peak RSS "does not grow" when the large object adds less than this to it. */
 const RSS_SLACK = 64 * MIB;
 
@@ -198,22 +196,6 @@ async function peakRss(pid: number): Promise<number> {
   return peak;
 }
 
-/**
- * User + system CPU a process has used so far, µs (/proc/<pid>/stat fields 14 and 15). The machine is
- * shared, so throughput is noisy; the CPU a server spends per request is not.
- */
-async function cpuMicros(pid: number): Promise<number> {
-  let total = 0;
-  // A server's processes: `up --workers N` has a primary and N workers.
-  for (const p of await serverPids(pid)) {
-    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
-    // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total += ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
-  }
-  return total;
-}
-
 /** A load round's spec, with the pid of the server it loads (for its CPU). */
 type RunSpec = Omit<LoadSpec, 'connections' | 'seconds'> & { readonly pid: number };
 
@@ -228,10 +210,10 @@ const servedByPort = new Map<number, number>();
 async function load(dir: string, spec: RunSpec): Promise<Measured> {
   const file = join(dir, `load-${specCounter++}.json`);
   await writeFile(file, JSON.stringify({ ...spec, connections: CONNECTIONS, seconds: ROUND_SECONDS }));
-  const before = await cpuMicros(spec.pid);
+  const before = await serverCpuMicros(spec.pid);
   const result = JSON.parse(await runNode([here('./load.js'), file])) as LoadResult;
   servedByPort.set(spec.port, (servedByPort.get(spec.port) ?? 0) + result.requests);
-  const used = (await cpuMicros(spec.pid)) - before;
+  const used = (await serverCpuMicros(spec.pid)) - before;
   await rm(file, { force: true });
   if (result.unexpected > 0) {
     throw new Error(`${result.unexpected} unexpected answers, first: ${result.firstUnexpected ?? ''}`);
@@ -344,9 +326,9 @@ async function largeObjects(targets: readonly Target[]): Promise<void> {
   for (const size of LARGE_SIZES) {
     const key = `/${BUCKET}/large-${size}`;
     const run = async (t: Target, spec: TransferSpec): Promise<Transferred> => {
-      const before = await cpuMicros(t.pid);
+      const before = await serverCpuMicros(t.pid);
       const r = JSON.parse(await runNode([here('./transfer.js'), JSON.stringify(spec)])) as TransferResult;
-      const cpu = ((await cpuMicros(t.pid)) - before) / 1e6 / (size / (1024 * MIB));
+      const cpu = ((await serverCpuMicros(t.pid)) - before) / 1e6 / (size / (1024 * MIB));
       if (r.status !== 200 || r.bytes !== size) {
         console.log(`  ${t.name} ${spec.method}: ${r.status} ${r.bytes} bytes ${r.error ?? ''}`);
         return { rate: Number.NaN, cpu };

@@ -3,7 +3,7 @@
  * scripts (the load and transfer processes) whose stdout is their result.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { childPids, statFields } from '../../test/shared/proc.js';
 
 export { freePort } from '../../test/shared/free-port.js';
 
@@ -40,17 +40,26 @@ export function runNode(args: string[]): Promise<string> {
 }
 
 /**
- * The processes of a server: `pid` and its children (`up --workers N` forks its workers), found by
- * their parent pid in /proc/<pid>/stat (field 4); only `pid` without /proc.
+ * The processes of a server: `pid` and its children (`up --workers N` forks its workers); only `pid`
+ * without /proc.
  */
 export async function serverPids(pid: number): Promise<number[]> {
-  const entries = await readdir('/proc').catch(() => [] as string[]);
-  const children: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[1]) === pid) children.push(Number(entry));
-  }
-  return [pid, ...children];
+  return [pid, ...(await childPids(pid))];
+}
+
+/** Linux USER_HZ: the unit of utime/stime in /proc/<pid>/stat (`getconf CLK_TCK` is 100 on every Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process (or of one of its threads) in µs (proc(5): fields 14 and 15); NaN without /proc. */
+export async function cpuMicrosOf(pid: number, thread?: number): Promise<number> {
+  const fields = await statFields(pid, thread);
+  if (fields === undefined) return NaN;
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** `cpuMicrosOf` summed over a server's processes (`serverPids`). */
+export async function serverCpuMicros(pid: number): Promise<number> {
+  let total = 0;
+  for (const p of await serverPids(pid)) total += await cpuMicrosOf(p);
+  return total;
 }

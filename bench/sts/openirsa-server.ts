@@ -4,11 +4,11 @@
  * `team-a-app` trusts its tokens; and the CPU a process or one of its threads has spent.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { teamAppRoleManifest } from '../../test/shared/irsa-manifests.js';
 import { freePort, runNode, startChild } from '../shared/processes.js';
-export { serverPids } from '../shared/processes.js';
+export { cpuMicrosOf, serverPids } from '../shared/processes.js';
 
 export const ACCOUNT = '000000000000';
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/team-a-app`;
@@ -25,9 +25,6 @@ export function arwwiRequest(server: { readonly port: number; readonly form: str
     expectStatus: 200,
   } as const;
 }
-
-/** Linux USER_HZ: the unit of utime/stime in /proc/<pid>/stat (`getconf CLK_TCK` is 100 on every Linux). */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 function manifests(port: number): string {
   return `apiVersion: v1
@@ -86,15 +83,4 @@ export async function startOpenirsa(
   }).toString();
   if (up.child.pid === undefined) throw new Error('a bench server has no pid');
   return { child: up.child, pid: up.child.pid, port, endpoint, data, token, form };
-}
-
-/** utime + stime of a process (or of one of its threads) in µs (proc(5): fields 14 and 15); NaN without /proc. */
-export async function cpuMicrosOf(pid: number, thread?: number): Promise<number> {
-  const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
-  const stat = await readFile(path, 'utf8').catch(() => undefined);
-  if (stat === undefined) return NaN;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After `pid (comm) `, field 3 (state) is index 0: utime (14) is index 11, stime (15) index 12.
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
 }

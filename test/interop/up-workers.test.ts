@@ -33,6 +33,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { adminRequest } from '../../src/cli/admin-client.js';
 import { freePort } from '../shared/free-port.js';
 import { teamAppRoleManifest } from '../shared/irsa-manifests.js';
+import { childPids } from '../shared/proc.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const ACCOUNT = '000000000000';
@@ -88,18 +89,6 @@ ${teamAppRoleManifest(ACCOUNT, port)}`,
     secretAccessKey: /aws_secret_access_key = (\S+)/.exec(text)?.[1] ?? '',
   };
   return { child, port, data, credentials, exited, stderr: () => stderr };
-}
-
-/** The pids whose parent is `pid` (/proc/PID/stat, field 4). */
-async function childrenOf(pid: number): Promise<number[]> {
-  const out: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[1]) === pid) out.push(Number(entry));
-  }
-  return out;
 }
 
 function alive(pid: number): boolean {
@@ -211,7 +200,7 @@ function stillPinned(...sides: Pinned[]): void {
 
 /** One pinned connection to each of the two workers. */
 async function pinBoth(up: Up): Promise<[Pinned, Pinned]> {
-  const workers = await childrenOf(up.child.pid ?? 0);
+  const workers = await childPids(up.child.pid ?? 0);
   assert.equal(workers.length, 2, `two workers, found ${workers.join(', ')}`);
   const first = await pin(up, workers);
   // node:cluster hands connections to the workers in turn; a few tries find the other one.
@@ -371,7 +360,7 @@ test('SIGTERM: every worker writes all its audit lines and exits; up exits 0', a
 
 test('a worker that dies stops the others; up says which and exits 70', async () => {
   await withUp(async (up) => {
-    const workers = await childrenOf(up.child.pid ?? 0);
+    const workers = await childPids(up.child.pid ?? 0);
     assert.equal(workers.length, 2);
     const [victim, other] = workers as [number, number];
     process.kill(victim, 'SIGKILL');
